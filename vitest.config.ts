@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { defineConfig, type Plugin } from 'vitest/config';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+
+/** Static text assets (the echo page) import as strings, as esbuild's `text` loader does in the build. */
+const htmlAsText: Plugin = {
+  name: 'ws-proxy-bench:html-as-text',
+  enforce: 'pre',
+  load(id) {
+    if (!id.endsWith('.html')) return null;
+    return `export default ${JSON.stringify(readFileSync(id, 'utf8'))};`;
+  },
+};
+
+export default defineConfig({
+  plugins: [htmlAsText],
+  define: { __WS_PROXY_BENCH_VERSION__: JSON.stringify(pkg.version) },
+  test: {
+    reporters: ['default'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          testTimeout: 15_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'containers',
+          include: ['test/containers/**/*.test.ts'],
+          globalSetup: ['test/containers/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          // 2 cores: two suites at a time keeps timing measurements honest.
+          maxWorkers: 2,
+          fileParallelism: true,
+        },
+      },
+    ],
+  },
+});
