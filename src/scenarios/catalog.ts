@@ -1,0 +1,118 @@
+/**
+ * The scenario catalog: every scenario the bench runs, as data. A scenario names a front setup
+ * (src/scenarios/fronts.ts), the app's options, the front's idle timeout, and the checks
+ * (src/scenarios/checks/) whose results prove the claim. The container suites and the report
+ * both run this list; nothing about a scenario is written anywhere else.
+ */
+import { closeCodeCarried } from './checks/close.js';
+import { echoes, payloads } from './checks/echo.js';
+import { appSawForwardedHeaders } from './checks/forwarded.js';
+import { handshakeRefused, upgradeAnsweredBy } from './checks/handshake.js';
+import { idleConnectionCut, staysOpenPastTimeout } from './checks/idle.js';
+import { websocketHandledBy } from './checks/ownership.js';
+import type { Scenario } from './types.js';
+
+/** The idle timeout of the keepalive family: a few seconds, so suites stay fast. */
+export const KEEPALIVE_IDLE_TIMEOUT_SECONDS = 2;
+/** Long enough that nothing is cut while the other families run their checks. */
+const RELAXED_IDLE_TIMEOUT_SECONDS = 30;
+
+const APP_NO_PINGS = { ECHO_KEEPALIVE_INTERVAL_MS: '0' };
+
+/** Family 1: the upgrade passes through and everything a client sends comes back. */
+function upgradePasses(front: string, forwarded: string[]): Scenario {
+  return {
+    id: `${front}/upgrade`,
+    family: 'upgrade',
+    front,
+    summary: 'the upgrade passes through: 101 from the app, echo of every kind of message, close codes carried',
+    idleTimeoutSeconds: RELAXED_IDLE_TIMEOUT_SECONDS,
+    app: APP_NO_PINGS,
+    checks: [
+      appSawForwardedHeaders(forwarded),
+      upgradeAnsweredBy('app'),
+      echoes(payloads.text),
+      echoes(payloads.binary),
+      echoes(payloads.fragmented),
+      echoes(payloads.large),
+      closeCodeCarried(4000, 'bye'),
+    ],
+  };
+}
+
+/** Family 2: idle connections are cut at the front's timeout unless pings keep them open. */
+function keepalive(front: string): Scenario[] {
+  const t = KEEPALIVE_IDLE_TIMEOUT_SECONDS;
+  return [
+    {
+      id: `${front}/keepalive-no-server-pings`,
+      family: 'keepalive',
+      front,
+      summary: `app pings off: an idle connection is cut at the ${t} s timeout; client pings every T/2 keep one open`,
+      idleTimeoutSeconds: t,
+      app: APP_NO_PINGS,
+      checks: [idleConnectionCut(), staysOpenPastTimeout({ pingsFrom: 'client' })],
+    },
+    {
+      id: `${front}/keepalive-server-pings`,
+      family: 'keepalive',
+      front,
+      summary: `app pings every T/2: an idle connection is still open at 3 × the ${t} s timeout`,
+      idleTimeoutSeconds: t,
+      app: { ECHO_KEEPALIVE_INTERVAL_MS: String((t * 1000) / 2) },
+      checks: [staysOpenPastTimeout({ pingsFrom: 'server' })],
+    },
+  ];
+}
+
+/** A misconfigured front: the handshake fails, and the symptom is exactly what a client sees. */
+function misconfigured(front: string, status: number, by: 'app' | 'front' | 'proxy', summary: string): Scenario {
+  return {
+    id: `${front}/handshake-fails`,
+    family: 'misconfiguration',
+    front,
+    summary,
+    idleTimeoutSeconds: RELAXED_IDLE_TIMEOUT_SECONDS,
+    app: APP_NO_PINGS,
+    checks: [handshakeRefused(status, by)],
+  };
+}
+
+/** Family 3: with the front's WebSocket handling on the front answers; off, the app does. */
+function frontWebsocket(front: string, handledBy: 'app' | 'front'): Scenario {
+  return {
+    id: `${front}/websocket-handled-by-${handledBy}`,
+    family: 'front-websocket',
+    front,
+    summary: handledBy === 'front'
+      ? "front WebSocket handling on: the front answers the upgrade, the app's upgrade counter stays 0"
+      : 'front WebSocket handling off: the upgrade reaches the app, which answers and echoes',
+    idleTimeoutSeconds: RELAXED_IDLE_TIMEOUT_SECONDS,
+    app: APP_NO_PINGS,
+    checks: [websocketHandledBy(handledBy)],
+  };
+}
+
+const FORWARDED = ['X-Forwarded-For', 'X-Forwarded-Proto'];
+
+export const catalog: readonly Scenario[] = [
+  upgradePasses('nginx', FORWARDED),
+  ...keepalive('nginx'),
+  misconfigured('nginx-no-http11', 400, 'app',
+    'no proxy_http_version 1.1: nginx speaks HTTP/1.0 upstream and the handshake fails'),
+  misconfigured('nginx-no-upgrade-headers', 400, 'app',
+    'no Upgrade/Connection headers: the app gets a plain GET on /ws and answers 400'),
+  frontWebsocket('nginx', 'app'),
+  frontWebsocket('nginx-front-handles-websocket', 'front'),
+
+  upgradePasses('http-front', FORWARDED),
+  ...keepalive('http-front'),
+  frontWebsocket('http-front', 'app'),
+  frontWebsocket('http-front-websocket-on', 'front'),
+];
+
+export function scenario(id: string): Scenario {
+  const found = catalog.find((s) => s.id === id);
+  if (!found) throw new Error(`unknown scenario '${id}'; known: ${catalog.map((s) => s.id).join(', ')}`);
+  return found;
+}

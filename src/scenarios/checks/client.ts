@@ -1,0 +1,151 @@
+/**
+ * The client side of every check: open a WebSocket and report exactly what a client sees
+ * (status, headers, who answered), send and receive messages, wait for a close.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import WebSocket from 'ws';
+
+export type Answerer = 'app' | 'front' | 'proxy';
+
+export interface HandshakeOutcome {
+  /** HTTP status of the handshake response; 0 when no response came (refused, reset, timeout). */
+  status: number;
+  headers: IncomingHttpHeaders;
+  /** The open socket, when the handshake succeeded (status 101). */
+  socket?: WebSocket;
+  /** Why no response came, when status is 0. */
+  error?: string;
+  /** Start of the response body, for a refused handshake. */
+  body?: string;
+}
+
+export interface ConnectOptions {
+  timeoutMs?: number;
+  headers?: Record<string, string>;
+  protocols?: string[];
+  /** Let the client answer server pings (the default, as browsers do). */
+  autoPong?: boolean;
+}
+
+/** Who answered a handshake, from the identity headers the project's app and front set. */
+export function answeredBy(headers: IncomingHttpHeaders): Answerer {
+  if (headers['x-echo-server']) return 'app';
+  if (headers['x-front']) return 'front';
+  return 'proxy';
+}
+
+export function connect(url: string, options: ConnectOptions = {}): Promise<HandshakeOutcome> {
+  const timeoutMs = options.timeoutMs ?? 5_000;
+  return new Promise((resolve) => {
+    let headers: IncomingHttpHeaders = {};
+    let settled = false;
+    const done = (outcome: HandshakeOutcome): void => {
+      if (settled) return;
+      settled = true;
+      resolve(outcome);
+    };
+    const ws = new WebSocket(url, options.protocols ?? [], {
+      handshakeTimeout: timeoutMs,
+      headers: options.headers,
+      autoPong: options.autoPong ?? true,
+      perMessageDeflate: false,
+      maxPayload: 64 * 1024 * 1024,
+    });
+    ws.on('upgrade', (res) => { headers = res.headers; });
+    ws.on('open', () => done({ status: 101, headers, socket: ws }));
+    ws.on('unexpected-response', (req, res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => { if (body.length < 512) body += chunk; });
+      const finish = (): void => {
+        done({ status: res.statusCode ?? 0, headers: res.headers, body: body.slice(0, 512) });
+        req.destroy();
+      };
+      res.on('end', finish);
+      res.on('error', finish);
+      res.on('close', finish);
+    });
+    ws.on('error', (err) => done({ status: 0, headers, error: err.message }));
+  });
+}
+
+/** Opens a WebSocket or throws with what the client saw instead. */
+export async function open(url: string, options: ConnectOptions = {}): Promise<WebSocket> {
+  const outcome = await connect(url, options);
+  if (!outcome.socket) {
+    throw new Error(`handshake failed: ${describeOutcome(outcome)}`);
+  }
+  return outcome.socket;
+}
+
+export function describeOutcome(o: HandshakeOutcome): string {
+  if (o.status === 0) return `no response (${o.error ?? 'unknown error'})`;
+  return `${o.status} from ${answeredBy(o.headers)}`;
+}
+
+export interface Received {
+  data: Buffer;
+  isBinary: boolean;
+}
+
+/** The next message on a socket, or an error when it closes or the time runs out. */
+export function nextMessage(ws: WebSocket, timeoutMs = 5_000): Promise<Received> {
+  return new Promise((resolve, reject) => {
+    const cleanup = (): void => {
+      clearTimeout(timer);
+      ws.off('message', onMessage);
+      ws.off('close', onClose);
+    };
+    const onMessage = (data: WebSocket.RawData, isBinary: boolean): void => {
+      cleanup();
+      resolve({ data: toBuffer(data), isBinary });
+    };
+    const onClose = (code: number): void => {
+      cleanup();
+      reject(new Error(`closed with ${code} before a message arrived`));
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`no message within ${timeoutMs} ms`));
+    }, timeoutMs);
+    ws.on('message', onMessage);
+    ws.on('close', onClose);
+  });
+}
+
+export interface Closed {
+  code: number;
+  reason: string;
+  /** performance.now() when the close arrived. */
+  at: number;
+}
+
+/** Resolves when the socket closes (or at once, if it already has). */
+export function closed(ws: WebSocket, timeoutMs: number): Promise<Closed | undefined> {
+  return new Promise((resolve) => {
+    if (ws.readyState === WebSocket.CLOSED) {
+      resolve({ code: 1006, reason: '', at: performance.now() });
+      return;
+    }
+    const timer = setTimeout(() => { ws.off('close', onClose); resolve(undefined); }, timeoutMs);
+    const onClose = (code: number, reason: Buffer): void => {
+      clearTimeout(timer);
+      resolve({ code, reason: reason.toString('utf8'), at: performance.now() });
+    };
+    ws.once('close', onClose);
+  });
+}
+
+/** Ends a socket without waiting: used in cleanup paths. */
+export function discard(ws: WebSocket | undefined): void {
+  if (!ws) return;
+  ws.removeAllListeners('error');
+  ws.on('error', () => {});
+  ws.terminate();
+}
+
+function toBuffer(data: WebSocket.RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}

@@ -1,0 +1,92 @@
+/**
+ * Idle-timeout checks, measured in seconds: without pings the front cuts an idle WebSocket at
+ * its timeout; with pings (from the server, or from the client) it stays open past it.
+ */
+import { closed, discard, nextMessage, open } from './client.js';
+import { seconds, verdict } from './result.js';
+import type { Check } from '../types.js';
+
+/** How late past the configured timeout a cut may come and still count as "at the timeout". */
+export const CUT_TOLERANCE_MS = 1_500;
+
+/** An idle connection (no pings either way) is cut within [T, T + tolerance]. */
+export function idleConnectionCut(toleranceMs = CUT_TOLERANCE_MS): Check {
+  return {
+    id: 'idle-cut',
+    title: 'an idle connection without pings is cut at the idle timeout',
+    independent: true,
+    async run(ctx) {
+      const t = ctx.idleTimeoutMs;
+      const ws = await open(ctx.wsUrl);
+      const started = performance.now();
+      try {
+        ctx.progress(`idle, no pings: expecting a cut after ${seconds(t)} (at most ${seconds(t + toleranceMs)})`);
+        const cut = await closed(ws, t + toleranceMs + 5_000);
+        if (!cut) {
+          return verdict(false, 'not cut', `a cut within [${seconds(t)}, ${seconds(t + toleranceMs)}]`, `still open after ${seconds(performance.now() - started)}`);
+        }
+        const after = cut.at - started;
+        const ok = after >= t - 50 && after <= t + toleranceMs;
+        return verdict(ok, `cut after ${seconds(after)} (${cut.code})`,
+          `a cut within [${seconds(t)}, ${seconds(t + toleranceMs)}]`, `cut after ${seconds(after)} with ${cut.code}`,
+          { cutAfterMs: after, closeCode: cut.code, idleTimeoutMs: t });
+      } finally {
+        discard(ws);
+      }
+    },
+  };
+}
+
+export interface StaysOpenOptions {
+  /**
+   * Whose pings keep the connection open. "server": the app pings (its keepalive interval is
+   * set by the scenario) and the client only answers. "client": the app does not ping and the
+   * client pings every `clientPingEvery(T)` ms. The check proves which pings were seen.
+   */
+  pingsFrom: 'server' | 'client';
+  clientPingEvery?: (idleTimeoutMs: number) => number;
+  /** How many idle timeouts to hold the connection for. */
+  holdFactor?: number;
+}
+
+/** With pings, a connection with no messages is still open at holdFactor·T and still echoes. */
+export function staysOpenPastTimeout(options: StaysOpenOptions): Check {
+  const factor = options.holdFactor ?? 3;
+  return {
+    id: `${options.pingsFrom}-pings-hold`,
+    title: `with ${options.pingsFrom} pings an idle connection is open at ${factor}× the timeout and still echoes`,
+    independent: true,
+    async run(ctx) {
+      const t = ctx.idleTimeoutMs;
+      const holdMs = factor * t;
+      const ws = await open(ctx.wsUrl);
+      const started = performance.now();
+      let serverPings = 0;
+      let clientPings = 0;
+      ws.on('ping', () => { serverPings += 1; });
+      const every = options.pingsFrom === 'client' ? (options.clientPingEvery ?? ((ms) => ms / 2))(t) : undefined;
+      const pinger = every === undefined ? undefined : setInterval(() => { ws.ping(); clientPings += 1; }, every);
+      try {
+        ctx.progress(`holding an idle connection for ${seconds(holdMs)} with ${options.pingsFrom} pings`);
+        const cut = await closed(ws, holdMs);
+        const measured = { heldMs: performance.now() - started, serverPings, clientPings, idleTimeoutMs: t };
+        if (cut) {
+          const after = cut.at - started;
+          return verdict(false, `cut after ${seconds(after)} (${cut.code})`, `open at ${seconds(holdMs)}`,
+            `cut after ${seconds(after)} with ${cut.code} (server pings ${serverPings}, client pings ${clientPings})`, { ...measured, cutAfterMs: after });
+        }
+        const reply = nextMessage(ws, 5_000);
+        ws.send('still here');
+        const echoed = (await reply.catch(() => undefined))?.data.toString() === 'still here';
+        const pings = `server pings ${serverPings}, client pings ${clientPings}`;
+        // The pings that were meant to keep it open must be the ones that flowed.
+        const rightPings = options.pingsFrom === 'server' ? serverPings > 0 : serverPings === 0 && clientPings > 0;
+        return verdict(echoed && rightPings, `open at ${seconds(measured.heldMs)}, echo ${echoed ? 'ok' : 'failed'}`,
+          `open at ${seconds(holdMs)} and echoing, kept by ${options.pingsFrom} pings only`, `open at ${seconds(measured.heldMs)}, echo ${echoed ? 'ok' : 'failed'} (${pings})`, measured);
+      } finally {
+        if (pinger) clearInterval(pinger);
+        discard(ws);
+      }
+    },
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * The front setups scenarios run against: which kind of front, which config file (a real file,
+ * rendered with the values below), which flags. Adding a front or a config variant means adding
+ * an entry here and naming it in the catalog.
+ */
+import type { FrontKind } from '../containers/harness.js';
+
+/** The values a config template or a front's flags may use. */
+export interface FrontVars {
+  /** host:port of the app on the scenario's network. */
+  UPSTREAM: string;
+  LISTEN_PORT: number;
+  IDLE_TIMEOUT_SECONDS: number;
+  WS_PATH: string;
+  /** host:port of the front tier's own WebSocket handler (front-handles-WebSocket setups). */
+  WS_HANDLER: string;
+}
+
+export interface FrontSetup {
+  name: string;
+  kind: FrontKind;
+  summary: string;
+  /** Config template, relative to the project root, rendered with FrontVars. */
+  template?: string;
+  /** The container's command, for fronts configured by flags. */
+  command?(vars: FrontVars): string[];
+  /** Other front setups this one needs on the same network, by the alias it reaches them at. */
+  companions?: Record<string, string>;
+}
+
+function httpFrontCommand(websocket: 'on' | 'off') {
+  return (v: FrontVars): string[] => [
+    'node', '/app/http-front.mjs',
+    '--host', '0.0.0.0',
+    '--port', String(v.LISTEN_PORT),
+    '--target', `http://${v.UPSTREAM}`,
+    '--idle-timeout', `${v.IDLE_TIMEOUT_SECONDS}s`,
+    '--websocket', websocket,
+  ];
+}
+
+const setups: FrontSetup[] = [
+  {
+    name: 'nginx',
+    kind: 'nginx',
+    summary: 'nginx with the correct WebSocket proxy config',
+    template: 'nginx/ws-proxy.conf.template',
+  },
+  {
+    name: 'nginx-no-http11',
+    kind: 'nginx',
+    summary: 'nginx without proxy_http_version 1.1 (a classic mistake)',
+    template: 'nginx/mistake-no-http11.conf.template',
+  },
+  {
+    name: 'nginx-no-upgrade-headers',
+    kind: 'nginx',
+    summary: 'nginx without the Upgrade/Connection headers (a classic mistake)',
+    template: 'nginx/mistake-no-upgrade-headers.conf.template',
+  },
+  {
+    name: 'nginx-front-handles-websocket',
+    kind: 'nginx',
+    summary: "nginx whose front tier answers WebSockets itself (front WebSocket handling on)",
+    template: 'nginx/front-handles-websocket.conf.template',
+    companions: { 'front-ws': 'http-front-websocket-on' },
+  },
+  {
+    name: 'http-front',
+    kind: 'http-front',
+    summary: 'the Node http-proxy front, WebSocket handling off (upgrades pass to the app)',
+    command: httpFrontCommand('off'),
+  },
+  {
+    name: 'http-front-websocket-on',
+    kind: 'http-front',
+    summary: 'the Node http-proxy front, WebSocket handling on (the front answers upgrades)',
+    command: httpFrontCommand('on'),
+  },
+];
+
+export const frontSetups: ReadonlyMap<string, FrontSetup> = new Map(setups.map((s) => [s.name, s]));
+
+export function frontSetup(name: string): FrontSetup {
+  const setup = frontSetups.get(name);
+  if (!setup) {
+    throw new Error(`unknown front setup '${name}'; known: ${[...frontSetups.keys()].join(', ')}`);
+  }
+  return setup;
+}

@@ -1,0 +1,87 @@
+/**
+ * Brings up what a scenario needs on its own network: the app, the front setup's companions,
+ * then the front, its config rendered from the very template file the docs show.
+ */
+import {
+  createNetwork,
+  startEchoApp,
+  startFront,
+  type BenchNetwork,
+  type EchoAppHandle,
+  type FrontHandle,
+} from '../containers/harness.js';
+import { renderTemplateFile } from '../templates.js';
+import { frontSetup, type FrontSetup, type FrontVars } from './fronts.js';
+import type { CheckContext, Scenario } from './types.js';
+
+/** Fronts listen on this port inside their containers. */
+export const FRONT_PORT = 8080;
+export const APP_ALIAS = 'echo';
+export const APP_PORT = 8080;
+export const WS_PATH = '/ws';
+
+export interface Topology {
+  app: EchoAppHandle;
+  front: FrontHandle;
+  /** The context checks run in. */
+  context(progress?: (line: string) => void): CheckContext;
+  stop(): Promise<void>;
+}
+
+export function frontVars(scenario: Scenario, companionAlias?: string): FrontVars {
+  return {
+    UPSTREAM: `${APP_ALIAS}:${APP_PORT}`,
+    LISTEN_PORT: FRONT_PORT,
+    IDLE_TIMEOUT_SECONDS: scenario.idleTimeoutSeconds,
+    WS_PATH,
+    WS_HANDLER: `${companionAlias ?? 'front-ws'}:${FRONT_PORT}`,
+  };
+}
+
+async function startSetup(network: BenchNetwork, setup: FrontSetup, alias: string, vars: FrontVars): Promise<FrontHandle> {
+  return startFront({
+    network,
+    kind: setup.kind,
+    alias,
+    ...(setup.template ? { config: { content: renderTemplateFile(setup.template, { ...vars }) } } : {}),
+    ...(setup.command ? { command: setup.command(vars) } : {}),
+  });
+}
+
+export async function startTopology(scenario: Scenario): Promise<Topology> {
+  const setup = frontSetup(scenario.front);
+  const network = await createNetwork();
+  const started: { stop(): Promise<void> }[] = [];
+  const stop = async (): Promise<void> => {
+    // Fronts first, then the app, then the network; keep going past a failure.
+    const errors: unknown[] = [];
+    for (const part of started.reverse()) {
+      await part.stop().catch((e: unknown) => errors.push(e));
+    }
+    await network.stop().catch((e: unknown) => errors.push(e));
+    if (errors.length > 0) throw new AggregateError(errors, `stopping ${scenario.id} failed`);
+  };
+  try {
+    const app = await startEchoApp({ network, alias: APP_ALIAS, env: { ...scenario.app, ECHO_PATH: WS_PATH } });
+    started.push(app);
+    for (const [alias, name] of Object.entries(setup.companions ?? {})) {
+      started.push(await startSetup(network, frontSetup(name), alias, frontVars(scenario)));
+    }
+    const front = await startSetup(network, setup, 'front', frontVars(scenario));
+    started.push(front);
+    return {
+      app,
+      front,
+      context: (progress = () => {}) => ({
+        wsUrl: front.wsUrl(WS_PATH),
+        appStats: () => app.stats(),
+        idleTimeoutMs: scenario.idleTimeoutSeconds * 1000,
+        progress,
+      }),
+      stop,
+    };
+  } catch (err) {
+    await stop().catch(() => {});
+    throw err;
+  }
+}

@@ -1,0 +1,66 @@
+/** The vocabulary of the scenario catalog: scenarios are data, checks are reusable functions. */
+import type { EchoStats } from '../echo/stats.js';
+
+export type Family = 'upgrade' | 'misconfiguration' | 'keepalive' | 'front-websocket';
+
+/** What a check gets: the way in (through the front) and a view of the app behind it. */
+export interface CheckContext {
+  /** The WebSocket URL a client uses, through the front (ws://127.0.0.1:<port>/ws). */
+  wsUrl: string;
+  /** The app's counters (read from the app directly, not through the front). */
+  appStats(): Promise<EchoStats>;
+  /** The idle timeout the front was configured with. */
+  idleTimeoutMs: number;
+  /** Progress for long waits: printed by the test run and the report. */
+  progress(line: string): void;
+}
+
+export interface CheckResult {
+  ok: boolean;
+  /** The measured figure a report cell shows: "101 by app", "cut after 2.03 s". */
+  figure: string;
+  /** What was expected versus seen, for a failure message. */
+  detail: string;
+  /** Raw numbers (milliseconds, bytes, counts), for JSON reports. */
+  measured?: Record<string, number>;
+}
+
+export interface Check {
+  /** Short stable id, a report column: "handshake", "echo-text", "idle-cut". */
+  id: string;
+  /** One line a person reads. */
+  title: string;
+  /** Does this check only use its own connections (so it may run beside the others)? */
+  independent: boolean;
+  run(ctx: CheckContext): Promise<CheckResult>;
+}
+
+export interface Scenario {
+  /** "<front setup>/<what>", e.g. "nginx/keepalive-server-pings". */
+  id: string;
+  family: Family;
+  /** The front setup's name in the fronts table (src/scenarios/fronts.ts). */
+  front: string;
+  summary: string;
+  /** The front's idle timeout for this scenario (rendered into its config). */
+  idleTimeoutSeconds: number;
+  /** The app's options, as its environment variables (ECHO_*). */
+  app: Record<string, string>;
+  checks: Check[];
+}
+
+export interface CheckOutcome extends CheckResult {
+  check: string;
+  title: string;
+  durationMs: number;
+}
+
+export interface ScenarioOutcome {
+  scenario: string;
+  front: string;
+  family: Family;
+  ok: boolean;
+  checks: CheckOutcome[];
+  durationMs: number;
+  error?: string;
+}

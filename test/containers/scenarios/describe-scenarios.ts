@@ -1,0 +1,35 @@
+/**
+ * Turns catalog entries into Vitest suites: one describe per scenario (its own topology), one
+ * test per check. Independent checks run side by side, as `runChecks` does for the report.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { catalog } from '../../../src/scenarios/catalog.js';
+import { runCheck } from '../../../src/scenarios/run.js';
+import { startTopology, type Topology } from '../../../src/scenarios/topology.js';
+import type { Scenario } from '../../../src/scenarios/types.js';
+
+export function describeScenarios(select: (scenario: Scenario) => boolean): void {
+  const scenarios = catalog.filter(select);
+  it('selects scenarios from the catalog', () => {
+    expect(scenarios.length).toBeGreaterThan(0);
+  });
+  for (const scenario of scenarios) {
+    describe(`${scenario.id}: ${scenario.summary}`, () => {
+      let topology: Topology | undefined;
+      beforeAll(async () => {
+        topology = await startTopology(scenario);
+      });
+      afterAll(async () => {
+        await topology?.stop();
+      });
+      for (const check of scenario.checks) {
+        it(check.title, { concurrent: check.independent }, async () => {
+          if (!topology) throw new Error(`${scenario.id}: the topology did not start`);
+          const outcome = await runCheck(check, topology.context((line) => console.log(`  … ${scenario.id}: ${line}`)));
+          console.log(`  ${outcome.ok ? '✓' : '✗'} ${scenario.id} ${outcome.check}: ${outcome.figure}`);
+          expect(outcome.ok, `${scenario.id} ${check.id}: ${outcome.detail}`).toBe(true);
+        });
+      }
+    });
+  }
+}
