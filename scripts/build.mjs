@@ -65,6 +65,9 @@ await Promise.all([
 ]);
 log(`build: bundles in ${Date.now() - started} ms -> ${[...containerBundles, ...hostBundles].map((b) => b.out).join(', ')}`);
 
+// docker-compose.yml mounts these (a compose file cannot render a template itself).
+execFileSync(process.execPath, [join(root, 'dist/cli.mjs'), 'render', '--compose'], { stdio: quiet ? ['ignore', 'ignore', 'inherit'] : 'inherit' });
+
 if (!args.has('--bundles')) {
   const t = Date.now();
   execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });

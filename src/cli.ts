@@ -26,6 +26,10 @@ const commands: Record<string, Command> = {
     summary: 'show the image catalog, or build offline stand-ins from Debian packages',
     run: async (argv) => (await import('./containers/cli.js')).runImagesCommand(argv),
   },
+  render: {
+    summary: "render a front's config template with your values",
+    run: async (argv) => (await import('./render.js')).runRenderCommand(argv),
+  },
   sweep: {
     summary: 'remove containers and networks left behind by crashed runs',
     run: async (argv) => (await import('./containers/cli.js')).runSweepCommand(argv),

@@ -4,6 +4,15 @@
  * an entry here and naming it in the catalog.
  */
 import type { FrontKind } from '../containers/harness.js';
+import type { Scenario } from './types.js';
+
+/** Where things are on a scenario's network: fronts and the app listen on 8080. */
+export const FRONT_PORT = 8080;
+export const APP_ALIAS = 'echo';
+export const APP_PORT = 8080;
+export const WS_PATH = '/ws';
+/** The alias of a front setup's companion that handles WebSockets for it. */
+export const WS_HANDLER_ALIAS = 'front-ws';
 
 /** The values a config template or a front's flags may use. */
 export interface FrontVars {
@@ -26,6 +35,17 @@ export interface FrontSetup {
   command?(vars: FrontVars): string[];
   /** Other front setups this one needs on the same network, by the alias it reaches them at. */
   companions?: Record<string, string>;
+}
+
+/** The values a scenario's front config is rendered with. */
+export function frontVars(scenario: Pick<Scenario, 'idleTimeoutSeconds'>): FrontVars {
+  return {
+    UPSTREAM: `${APP_ALIAS}:${APP_PORT}`,
+    LISTEN_PORT: FRONT_PORT,
+    IDLE_TIMEOUT_SECONDS: scenario.idleTimeoutSeconds,
+    WS_PATH,
+    WS_HANDLER: `${WS_HANDLER_ALIAS}:${FRONT_PORT}`,
+  };
 }
 
 function httpFrontCommand(websocket: 'on' | 'off') {
@@ -63,7 +83,7 @@ const setups: FrontSetup[] = [
     kind: 'nginx',
     summary: "nginx whose front tier answers WebSockets itself (front WebSocket handling on)",
     template: 'nginx/front-handles-websocket.conf.template',
-    companions: { 'front-ws': 'http-front-websocket-on' },
+    companions: { [WS_HANDLER_ALIAS]: 'http-front-websocket-on' },
   },
   {
     name: 'http-front',

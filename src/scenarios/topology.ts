@@ -11,14 +11,8 @@ import {
   type FrontHandle,
 } from '../containers/harness.js';
 import { renderTemplateFile } from '../templates.js';
-import { frontSetup, type FrontSetup, type FrontVars } from './fronts.js';
+import { APP_ALIAS, frontSetup, frontVars, WS_PATH, type FrontSetup, type FrontVars } from './fronts.js';
 import type { CheckContext, Scenario } from './types.js';
-
-/** Fronts listen on this port inside their containers. */
-export const FRONT_PORT = 8080;
-export const APP_ALIAS = 'echo';
-export const APP_PORT = 8080;
-export const WS_PATH = '/ws';
 
 export interface Topology {
   app: EchoAppHandle;
@@ -26,16 +20,6 @@ export interface Topology {
   /** The context checks run in. */
   context(progress?: (line: string) => void): CheckContext;
   stop(): Promise<void>;
-}
-
-export function frontVars(scenario: Scenario, companionAlias?: string): FrontVars {
-  return {
-    UPSTREAM: `${APP_ALIAS}:${APP_PORT}`,
-    LISTEN_PORT: FRONT_PORT,
-    IDLE_TIMEOUT_SECONDS: scenario.idleTimeoutSeconds,
-    WS_PATH,
-    WS_HANDLER: `${companionAlias ?? 'front-ws'}:${FRONT_PORT}`,
-  };
 }
 
 async function startSetup(network: BenchNetwork, setup: FrontSetup, alias: string, vars: FrontVars): Promise<FrontHandle> {

@@ -1,0 +1,95 @@
+/**
+ * `ws-proxy-bench render`: renders a front's config template with your values, and renders the
+ * nginx configs docker-compose.yml mounts (`--compose`, run by `npm run build`).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { renderTemplateFile, type TemplateVars } from './templates.js';
+import { projectPath } from './paths.js';
+
+/** The values docker-compose.yml's topology uses (services echo and front-ws, port 8080). */
+export const COMPOSE_VARS: TemplateVars = {
+  UPSTREAM: 'echo:8080',
+  LISTEN_PORT: 8080,
+  IDLE_TIMEOUT_SECONDS: 60,
+  WS_PATH: '/ws',
+  WS_HANDLER: 'front-ws:8080',
+};
+
+/** The templates docker-compose.yml mounts, rendered into dist/compose/nginx/<name>.conf. */
+export const COMPOSE_TEMPLATES = [
+  'nginx/ws-proxy.conf.template',
+  'nginx/mistake-no-http11.conf.template',
+  'nginx/mistake-no-upgrade-headers.conf.template',
+  'nginx/front-handles-websocket.conf.template',
+];
+
+export function renderComposeConfigs(outDir = projectPath('dist/compose')): string[] {
+  return COMPOSE_TEMPLATES.map((template) => {
+    const out = join(outDir, template.replace(/\.template$/, ''));
+    mkdirSync(join(out, '..'), { recursive: true });
+    writeFileSync(out, renderTemplateFile(template, COMPOSE_VARS));
+    return out;
+  });
+}
+
+const HELP = `Usage:
+  ws-proxy-bench render <template> [--var NAME=value]... [--out FILE]
+  ws-proxy-bench render --compose [--out-dir DIR]
+
+Renders a config template (e.g. nginx/ws-proxy.conf.template): every \${NAME} placeholder is
+replaced by its --var value; a placeholder without one is an error. Without --out the result
+goes to standard output. --compose renders the nginx configs docker-compose.yml mounts, with
+${Object.entries(COMPOSE_VARS).map(([k, v]) => `${k}=${v}`).join(' ')}, into dist/compose/.`;
+
+export async function runRenderCommand(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        var: { type: 'string', multiple: true },
+        out: { type: 'string' },
+        compose: { type: 'boolean' },
+        'out-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    console.error(`render: ${(err as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(HELP);
+    return 0;
+  }
+  if (values.compose) {
+    for (const file of renderComposeConfigs(values['out-dir'])) console.log(`render: wrote ${file}`);
+    return 0;
+  }
+  const [template, ...extra] = positionals;
+  if (!template || extra.length > 0) {
+    console.error(`render: name exactly one template (got ${positionals.length}).\n\n${HELP}`);
+    return 2;
+  }
+  const vars: Record<string, string> = {};
+  for (const pair of values.var ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) {
+      console.error(`render: --var "${pair}" is not NAME=value (e.g. --var IDLE_TIMEOUT_SECONDS=60)`);
+      return 2;
+    }
+    vars[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  const text = renderTemplateFile(template, vars);
+  if (values.out) {
+    writeFileSync(values.out, text);
+    console.error(`render: wrote ${values.out} from ${basename(template)}`);
+  } else {
+    process.stdout.write(text);
+  }
+  return 0;
+}
