@@ -1,0 +1,246 @@
+/**
+ * One validated options object from flags, environment variables and code, shared by every
+ * long-running part (the echo server, the http-proxy front). A bad value is refused with a
+ * message that names the option, the value and what is allowed.
+ *
+ *   const spec = { port: option({ flag: '--port', env: 'ECHO_PORT', default: 8080, parse: integer(0, 65535), help: '…' }) };
+ *   const options = resolveOptions(spec, { argv, env, overrides });
+ */
+
+export class OptionError extends Error {
+  override name = 'OptionError';
+}
+
+/** Turns a raw string (from a flag or the environment) into a value, or throws a reason. */
+export type Parser<T> = (raw: string) => T;
+
+export interface OptionSpec<T> {
+  /** `--keep-alive-interval` */
+  flag: string;
+  /** `ECHO_KEEPALIVE_INTERVAL_MS` */
+  env?: string;
+  default: T;
+  parse: Parser<T>;
+  /** What the option does, for --help. */
+  help: string;
+  /** What is allowed, for errors and --help (e.g. "an integer 0-65535"). */
+  allowed: string;
+  /** A flag given without a value means this (boolean switches). */
+  bare?: T;
+  /** The string form of a value given in code, re-parsed for validation (default String()). */
+  fromCode?(value: T): string;
+}
+
+export type OptionSpecs = Record<string, OptionSpec<unknown>>;
+export type OptionValues<S extends OptionSpecs> = { [K in keyof S]: S[K]['default'] };
+
+export function option<T>(spec: OptionSpec<T>): OptionSpec<T> {
+  return spec;
+}
+
+class ParseFailure extends Error {}
+
+// ---- parsers ------------------------------------------------------------------------------
+
+export function integer(min: number, max: number): { parse: Parser<number>; allowed: string } {
+  return {
+    allowed: `an integer from ${min} to ${max}`,
+    parse: (raw) => {
+      const value = Number(raw.trim());
+      if (raw.trim() === '' || !Number.isInteger(value) || value < min || value > max) throw new ParseFailure();
+      return value;
+    },
+  };
+}
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** Milliseconds from `500ms`, `2s`, `1.5m`; a bare number is in `bareUnit`. */
+export function duration(bareUnit: 'ms' | 's', maxMs = 24 * 3_600_000): { parse: Parser<number>; allowed: string; fromCode: (ms: number) => string } {
+  return {
+    // Code always speaks milliseconds.
+    fromCode: (ms) => `${ms}ms`,
+    allowed: `a duration such as 500ms, 30s or 2m (a bare number is ${bareUnit === 'ms' ? 'milliseconds' : 'seconds'}), 0 to ${maxMs / 1000}s`,
+    parse: (raw) => {
+      const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(raw);
+      if (!match) throw new ParseFailure();
+      const ms = Math.round(Number(match[1]) * (DURATION_UNITS[match[2] ?? bareUnit] ?? 1));
+      if (ms > maxMs) throw new ParseFailure();
+      return ms;
+    },
+  };
+}
+
+const TRUE = new Set(['1', 'true', 'yes', 'on']);
+const FALSE = new Set(['0', 'false', 'no', 'off']);
+
+export const boolean: { parse: Parser<boolean>; allowed: string } = {
+  allowed: 'true or false (also on/off, yes/no, 1/0)',
+  parse: (raw) => {
+    const v = raw.trim().toLowerCase();
+    if (TRUE.has(v)) return true;
+    if (FALSE.has(v)) return false;
+    throw new ParseFailure();
+  },
+};
+
+export function oneOf<const T extends string>(choices: readonly T[]): { parse: Parser<T>; allowed: string } {
+  return {
+    allowed: `one of ${choices.join(', ')}`,
+    parse: (raw) => {
+      const v = raw.trim();
+      if (!(choices as readonly string[]).includes(v)) throw new ParseFailure();
+      return v as T;
+    },
+  };
+}
+
+/** A comma-separated list; each item checked by `item` (return false to refuse it). */
+export function list(allowed: string, item: (value: string) => boolean = () => true): { parse: Parser<string[]>; allowed: string } {
+  return {
+    allowed: `a comma-separated list of ${allowed} (empty for none)`,
+    parse: (raw) => {
+      const items = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      if (!items.every(item)) throw new ParseFailure();
+      return items;
+    },
+  };
+}
+
+export function text(allowed: string, valid: (value: string) => boolean): { parse: Parser<string>; allowed: string } {
+  return {
+    allowed,
+    parse: (raw) => {
+      if (!valid(raw)) throw new ParseFailure();
+      return raw;
+    },
+  };
+}
+
+export function httpUrl(): { parse: Parser<string>; allowed: string } {
+  return text('an http:// URL such as http://echo:8080', (raw) => {
+    try {
+      const url = new URL(raw);
+      return url.protocol === 'http:' && url.hostname !== '';
+    } catch {
+      return false;
+    }
+  });
+}
+
+// ---- resolution ---------------------------------------------------------------------------
+
+function describe(spec: OptionSpec<unknown>, source: string, raw: unknown): OptionError {
+  return new OptionError(
+    `invalid ${spec.flag}${spec.env ? ` (${spec.env})` : ''} from ${source}: ${JSON.stringify(raw)}; expected ${spec.allowed}`,
+  );
+}
+
+function parseWith(spec: OptionSpec<unknown>, raw: string, source: string): unknown {
+  try {
+    return spec.parse(raw);
+  } catch (err) {
+    if (err instanceof ParseFailure) throw describe(spec, source, raw);
+    throw err;
+  }
+}
+
+export interface ParsedArgs {
+  values: Record<string, string | true>;
+  help: boolean;
+}
+
+/** `--name value`, `--name=value`, bare `--switch`; anything else is refused by name. */
+export function parseFlags(specs: OptionSpecs, argv: readonly string[], command: string): ParsedArgs {
+  const byFlag = new Map(Object.entries(specs).map(([key, spec]) => [spec.flag, { key, spec }]));
+  const values: Record<string, string | true> = {};
+  let help = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--help' || arg === '-h') {
+      help = true;
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const entry = byFlag.get(flag);
+    if (!entry) {
+      const known = [...byFlag.keys()].join(', ');
+      throw new OptionError(`${command}: unknown ${arg.startsWith('-') ? 'option' : 'argument'} '${arg}'. Options: ${known}, --help`);
+    }
+    if (eq > 0) {
+      values[entry.key] = arg.slice(eq + 1);
+      continue;
+    }
+    const next = argv[i + 1];
+    if (next === undefined || (next.startsWith('--') && entry.spec.bare !== undefined)) {
+      if (entry.spec.bare === undefined) throw new OptionError(`${command}: ${flag} needs a value: ${entry.spec.allowed}`);
+      values[entry.key] = true;
+      continue;
+    }
+    values[entry.key] = next;
+    i++;
+  }
+  return { values, help };
+}
+
+export interface ResolveSources<S extends OptionSpecs> {
+  argv?: readonly string[];
+  env?: Record<string, string | undefined>;
+  /** Values from code; they win over flags and the environment, and are validated the same way. */
+  overrides?: Partial<OptionValues<S>>;
+  command?: string;
+}
+
+/**
+ * Resolves every option: code overrides, then flags, then the environment, then the default.
+ * String sources go through the option's parser; values from code are checked by re-parsing
+ * their string form, so `{ port: -1 }` is refused as `--port=-1` would be.
+ */
+export function resolveOptions<S extends OptionSpecs>(specs: S, sources: ResolveSources<S> = {}): OptionValues<S> {
+  const command = sources.command ?? 'options';
+  const flags = sources.argv ? parseFlags(specs, sources.argv, command).values : {};
+  const env = sources.env ?? {};
+  const out: Record<string, unknown> = {};
+  for (const [key, spec] of Object.entries(specs)) {
+    const override = (sources.overrides as Record<string, unknown> | undefined)?.[key];
+    const flag = flags[key];
+    const fromEnv = spec.env ? env[spec.env] : undefined;
+    if (override !== undefined) {
+      const raw = spec.fromCode ? spec.fromCode(override) : Array.isArray(override) ? override.join(',') : String(override);
+      if (typeof override !== typeof spec.default && !(Array.isArray(override) && Array.isArray(spec.default))) {
+        throw describe(spec, 'code', override);
+      }
+      out[key] = parseWith(spec, raw, 'code');
+    } else if (flag === true) {
+      out[key] = spec.bare;
+    } else if (flag !== undefined) {
+      out[key] = parseWith(spec, flag, `flag ${spec.flag}`);
+    } else if (fromEnv !== undefined && fromEnv !== '') {
+      out[key] = parseWith(spec, fromEnv, `environment ${spec.env}`);
+    } else {
+      out[key] = spec.default;
+    }
+  }
+  return out as OptionValues<S>;
+}
+
+/** The options table for --help (and the README). */
+export function optionsHelp(specs: OptionSpecs): string {
+  const rows = Object.values(specs).map((s) => {
+    const def = Array.isArray(s.default) ? s.default.join(',') || '(none)' : String(s.default);
+    return [`  ${s.flag}${s.bare === undefined ? ' <value>' : ''}`, `${s.help} (${s.allowed}; default ${def}${s.env ? `; env ${s.env}` : ''})`] as const;
+  });
+  const width = Math.max(...rows.map(([f]) => f.length));
+  return rows.map(([f, d]) => `${f.padEnd(width)}  ${d}`).join('\n');
+}
+
+/** Markdown table of the options, for the README. */
+export function optionsMarkdown(specs: OptionSpecs): string {
+  const lines = ['| flag | environment | default | allowed | what it does |', '| --- | --- | --- | --- | --- |'];
+  for (const s of Object.values(specs)) {
+    const def = Array.isArray(s.default) ? s.default.join(',') || '(none)' : String(s.default);
+    lines.push(`| \`${s.flag}\` | ${s.env ? `\`${s.env}\`` : ''} | \`${def}\` | ${s.allowed} | ${s.help} |`);
+  }
+  return lines.join('\n');
+}
