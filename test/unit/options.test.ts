@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import {
+  boolean,
+  duration,
+  httpUrl,
+  integer,
+  list,
+  oneOf,
+  option,
+  OptionError,
+  optionsHelp,
+  optionsMarkdown,
+  resolveOptions,
+} from '../../src/options.js';
+
+const specs = {
+  port: option({ flag: '--port', env: 'T_PORT', default: 8080, help: 'port', ...integer(0, 65535) }),
+  interval: option({ flag: '--interval', env: 'T_INTERVAL', default: 1000, help: 'ms between pings', ...duration('ms') }),
+  idle: option({ flag: '--idle', default: 60_000, help: 'idle timeout', ...duration('s') }),
+  deflate: option({ flag: '--deflate', env: 'T_DEFLATE', default: false, bare: true, help: 'deflate', ...boolean }),
+  mode: option({ flag: '--mode', default: 'off' as 'on' | 'off', help: 'mode', ...oneOf(['on', 'off'] as const) }),
+  origins: option({ flag: '--origins', default: [] as string[], help: 'origins', ...list('origins') }),
+  target: option({ flag: '--target', default: 'http://a:1', help: 'target', ...httpUrl() }),
+};
+
+describe('resolveOptions', () => {
+  it('uses defaults when nothing is given', () => {
+    expect(resolveOptions(specs)).toEqual({
+      port: 8080, interval: 1000, idle: 60_000, deflate: false, mode: 'off', origins: [], target: 'http://a:1',
+    });
+  });
+
+  it('takes code over flags over the environment', () => {
+    const env = { T_PORT: '1', T_INTERVAL: '2s' };
+    expect(resolveOptions(specs, { env }).port).toBe(1);
+    expect(resolveOptions(specs, { env }).interval).toBe(2000);
+    expect(resolveOptions(specs, { env, argv: ['--port', '2'] }).port).toBe(2);
+    expect(resolveOptions(specs, { env, argv: ['--port=3'], overrides: { port: 4 } }).port).toBe(4);
+  });
+
+  it('parses durations with units, a bare number in the given unit, and code in milliseconds', () => {
+    expect(resolveOptions(specs, { argv: ['--idle', '2'] }).idle).toBe(2000);
+    expect(resolveOptions(specs, { argv: ['--idle', '500ms'] }).idle).toBe(500);
+    expect(resolveOptions(specs, { argv: ['--idle', '1.5m'] }).idle).toBe(90_000);
+    expect(resolveOptions(specs, { overrides: { idle: 2500 } }).idle).toBe(2500);
+    expect(resolveOptions(specs, { argv: ['--interval', '250'] }).interval).toBe(250);
+  });
+
+  it('reads switches bare or with a value, and lists', () => {
+    expect(resolveOptions(specs, { argv: ['--deflate'] }).deflate).toBe(true);
+    expect(resolveOptions(specs, { argv: ['--deflate', '--port', '1'] }).deflate).toBe(true);
+    expect(resolveOptions(specs, { argv: ['--deflate=off'] }).deflate).toBe(false);
+    expect(resolveOptions(specs, { env: { T_DEFLATE: 'yes' } }).deflate).toBe(true);
+    expect(resolveOptions(specs, { argv: ['--origins', 'a, b,,c'] }).origins).toEqual(['a', 'b', 'c']);
+  });
+
+  it.each([
+    [['--port', '70000'], /--port \(T_PORT\) from flag --port: "70000"; expected an integer from 0 to 65535/],
+    [['--port', 'x'], /invalid --port/],
+    [['--interval', 'soon'], /invalid --interval .*expected a duration/],
+    [['--mode', 'maybe'], /invalid --mode .*"maybe"; expected one of on, off/],
+    [['--target', 'ftp://x'], /invalid --target .*expected an http:\/\/ URL/],
+    [['--deflate=perhaps'], /invalid --deflate .*expected true or false/],
+    [['--nope', '1'], /test: unknown option '--nope'\. Options: --port, .*--help/],
+    [['stray'], /unknown argument 'stray'/],
+    [['--port'], /--port needs a value: an integer/],
+  ])('refuses %j with a message naming the problem and the fix', (argv, message) => {
+    expect(() => resolveOptions(specs, { argv, command: 'test' })).toThrow(OptionError);
+    expect(() => resolveOptions(specs, { argv, command: 'test' })).toThrow(message);
+  });
+
+  it('refuses bad values from the environment and from code the same way', () => {
+    expect(() => resolveOptions(specs, { env: { T_PORT: '-1' } })).toThrow(/invalid --port \(T_PORT\) from environment T_PORT: "-1"/);
+    expect(() => resolveOptions(specs, { overrides: { port: 1.5 } })).toThrow(/from code: "1.5"/);
+    expect(() => resolveOptions(specs, { overrides: { port: '80' as unknown as number } })).toThrow(/from code/);
+  });
+});
+
+describe('option help', () => {
+  it('lists every flag with its default and environment variable', () => {
+    const help = optionsHelp(specs);
+    expect(help).toMatch(/--port <value>\s+port \(an integer from 0 to 65535; default 8080; env T_PORT\)/);
+    expect(help).toMatch(/--deflate\s+deflate/);
+    expect(optionsMarkdown(specs).split('\n')).toHaveLength(2 + Object.keys(specs).length);
+  });
+});
