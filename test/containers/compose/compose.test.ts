@@ -1,0 +1,150 @@
+/**
+ * docker-compose.yml, as a user runs it: every profile up on free loopback ports, echo through
+ * each published front, the misconfigured ones fail the way the catalog says, the page comes
+ * through nginx, then down with nothing left behind.
+ */
+import { execFile } from 'node:child_process';
+import { createServer } from 'node:net';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, discard, nextMessage, open } from '../../../src/scenarios/checks/client.js';
+import { projectRoot } from '../../../src/paths.js';
+
+const run = promisify(execFile);
+
+/** Each published port's variable, and what a client should see there. */
+const published = {
+  WS_PROXY_BENCH_PORT_APP: { service: 'echo', handshake: 101, answeredBy: 'x-echo-server' },
+  WS_PROXY_BENCH_PORT_NGINX: { service: 'nginx', handshake: 101, answeredBy: 'x-echo-server' },
+  WS_PROXY_BENCH_PORT_HTTP_FRONT: { service: 'http-front', handshake: 101, answeredBy: 'x-echo-server' },
+  WS_PROXY_BENCH_PORT_NGINX_NO_HTTP11: { service: 'nginx-no-http11', handshake: 'fails', answeredBy: undefined },
+  WS_PROXY_BENCH_PORT_NGINX_NO_UPGRADE_HEADERS: { service: 'nginx-no-upgrade-headers', handshake: 'fails', answeredBy: undefined },
+  WS_PROXY_BENCH_PORT_NGINX_FRONT_WS: { service: 'nginx-front-handles-websocket', handshake: 101, answeredBy: 'x-front' },
+  WS_PROXY_BENCH_PORT_HTTP_FRONT_WS_ON: { service: 'front-ws', handshake: 101, answeredBy: 'x-front' },
+} as const;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** `docker compose` (v2 plugin) where there is one, else Debian's `docker-compose` (v1). */
+async function composeCommand(): Promise<string[]> {
+  try {
+    await run('docker', ['compose', 'version'], { timeout: 10_000 });
+    return ['docker', 'compose'];
+  } catch {
+    await run('docker-compose', ['version'], { timeout: 10_000 }).catch(() => {
+      throw new Error('neither `docker compose` nor `docker-compose` works: install the Compose plugin, or apt-get install docker-compose');
+    });
+    return ['docker-compose'];
+  }
+}
+
+async function until<T>(what: string, timeoutMs: number, attempt: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      return await attempt();
+    } catch (err) {
+      last = err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  throw new Error(`${what}: not ready after ${timeoutMs} ms: ${last instanceof Error ? last.message : String(last)}`);
+}
+
+describe('docker-compose.yml', () => {
+  const project = `wspb-compose-${process.pid}`;
+  const runId = process.env.WS_PROXY_BENCH_RUN_ID ?? `compose-test-${process.pid}`;
+  const ports = new Map<string, number>();
+  let compose: string[] = [];
+  let env: NodeJS.ProcessEnv = {};
+
+  const composeRun = (...args: string[]) => {
+    const [cmd, ...pre] = compose;
+    return run(cmd as string, [...pre, '-p', project, '--profile', 'mistakes', '--profile', 'front-websocket', ...args], {
+      cwd: projectRoot, env, timeout: 120_000, maxBuffer: 16 * 1024 * 1024,
+    });
+  };
+
+  beforeAll(async () => {
+    compose = await composeCommand();
+    for (const name of Object.keys(published)) ports.set(name, await freePort());
+    env = { ...process.env, WS_PROXY_BENCH_RUN_ID: runId, ...Object.fromEntries([...ports].map(([k, v]) => [k, String(v)])) };
+    const started = Date.now();
+    await composeRun('up', '-d');
+    console.log(`  compose: ${compose.join(' ')} up -d in ${Date.now() - started} ms (project ${project})`);
+  });
+
+  afterAll(async () => {
+    await composeRun('down', '--volumes', '--remove-orphans', '--timeout', '5').catch((err: unknown) => console.error(err));
+  });
+
+  for (const [variable, expected] of Object.entries(published)) {
+    it(`${expected.service} on 127.0.0.1:$${variable}: ${expected.handshake === 101 ? `echoes (answered by ${expected.answeredBy})` : 'handshake fails'}`, async () => {
+      const url = `ws://127.0.0.1:${ports.get(variable)}/ws`;
+      if (expected.handshake === 101) {
+        const ws = await until(expected.service, 60_000, () => open(url, { timeoutMs: 3_000 }));
+        try {
+          const reply = nextMessage(ws);
+          ws.send(`hello ${expected.service}`);
+          expect((await reply).data.toString()).toBe(`hello ${expected.service}`);
+        } finally {
+          discard(ws);
+        }
+        const outcome = await connect(url);
+        discard(outcome.socket);
+        expect(outcome.headers[expected.answeredBy]).toBeDefined();
+      } else {
+        // Up and answering HTTP (the page) before the handshake is judged.
+        await until(expected.service, 60_000, async () => {
+          const res = await fetch(`http://127.0.0.1:${ports.get(variable)}/`);
+          if (!res.ok) throw new Error(`GET / answered ${res.status}`);
+        });
+        const outcome = await connect(url);
+        discard(outcome.socket);
+        expect(outcome.status).toBeGreaterThanOrEqual(400);
+      }
+    });
+  }
+
+  it('publishes every port on 127.0.0.1 only', async () => {
+    const { stdout } = await run('docker', ['ps', '--filter', `label=com.docker.compose.project=${project}`, '--format', '{{.Ports}}']);
+    const bindings = stdout.split(/[\n,]/).map((s) => s.trim()).filter((s) => s.includes('->'));
+    expect(bindings.length).toBe(Object.keys(published).length);
+    for (const binding of bindings) expect(binding).toMatch(/^127\.0\.0\.1:\d+->8080\/tcp$/);
+  });
+
+  it('serves the echo page through nginx', async () => {
+    const res = await fetch(`http://127.0.0.1:${ports.get('WS_PROXY_BENCH_PORT_NGINX')}/`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('id="connectButton"');
+    expect(html).toContain('id="closeButton"');
+  });
+
+  it('labels every container and its network with the run id, and `down` leaves nothing', async () => {
+    const labelled = async (kind: 'ps' | 'network') => {
+      const args = kind === 'ps'
+        ? ['ps', '-a', '--filter', `label=com.docker.compose.project=${project}`, '--format', '{{.Label "ws-proxy-bench"}}']
+        : ['network', 'ls', '--filter', `label=com.docker.compose.project=${project}`, '--format', '{{.Label "ws-proxy-bench"}}'];
+      return (await run('docker', args)).stdout.split('\n').filter(Boolean);
+    };
+    const containers = await labelled('ps');
+    expect(containers.length).toBe(Object.keys(published).length);
+    expect(new Set(containers)).toEqual(new Set([runId]));
+    expect(await labelled('network')).toEqual([runId]);
+
+    await composeRun('down', '--volumes', '--remove-orphans', '--timeout', '5');
+    expect(await labelled('ps')).toEqual([]);
+    expect(await labelled('network')).toEqual([]);
+  });
+});
