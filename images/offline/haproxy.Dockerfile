@@ -1,0 +1,9 @@
+# Offline stand-in for the official `haproxy` image: Debian bookworm's HAProxy (2.6).
+# The config lives where the official image reads it: /usr/local/etc/haproxy/haproxy.cfg.
+ARG BASE
+FROM ${BASE}
+COPY haproxy/haproxy.cfg /usr/local/etc/haproxy/haproxy.cfg
+RUN mkdir -p /var/lib/haproxy /run/haproxy
+EXPOSE 80
+STOPSIGNAL SIGUSR1
+CMD ["haproxy", "-f", "/usr/local/etc/haproxy/haproxy.cfg"]

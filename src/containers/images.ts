@@ -1,0 +1,117 @@
+/**
+ * Which image each role runs, and what the harness needs to know about each: one table.
+ * Image names come from WS_PROXY_BENCH_IMAGE_<ROLE> in the environment, else from the
+ * project's top-level .env (which docker-compose reads too), where the pinned official images are.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { projectPath } from '../paths.js';
+
+export type ImageRole = 'node' | 'nginx' | 'haproxy' | 'httpd' | 'caddy';
+export const IMAGE_ROLES: readonly ImageRole[] = ['node', 'nginx', 'haproxy', 'httpd', 'caddy'];
+
+export interface RoleSpec {
+  role: ImageRole;
+  /** The environment variable (and .env key) naming the role's image. */
+  envVar: string;
+  /** Where a front of this role reads its config file (absent: node, files go under /app). */
+  configPath?: string;
+  /** The command a front of this role runs (node: given per front). */
+  command?: string[];
+  summary: string;
+}
+
+export const ROLE_SPECS: Readonly<Record<ImageRole, RoleSpec>> = {
+  node: {
+    role: 'node',
+    envVar: 'WS_PROXY_BENCH_IMAGE_NODE',
+    summary: 'runs the echo app and the http-proxy front (bundles copied under /app)',
+  },
+  nginx: {
+    role: 'nginx',
+    envVar: 'WS_PROXY_BENCH_IMAGE_NGINX',
+    configPath: '/etc/nginx/nginx.conf',
+    command: ['nginx', '-g', 'daemon off;'],
+    summary: 'nginx front',
+  },
+  haproxy: {
+    role: 'haproxy',
+    envVar: 'WS_PROXY_BENCH_IMAGE_HAPROXY',
+    configPath: '/usr/local/etc/haproxy/haproxy.cfg',
+    command: ['haproxy', '-f', '/usr/local/etc/haproxy/haproxy.cfg'],
+    summary: 'HAProxy front',
+  },
+  httpd: {
+    role: 'httpd',
+    envVar: 'WS_PROXY_BENCH_IMAGE_HTTPD',
+    configPath: '/usr/local/apache2/conf/httpd.conf',
+    command: ['httpd-foreground'],
+    summary: 'Apache httpd front',
+  },
+  caddy: {
+    role: 'caddy',
+    envVar: 'WS_PROXY_BENCH_IMAGE_CADDY',
+    configPath: '/etc/caddy/Caddyfile',
+    command: ['caddy', 'run', '--config', '/etc/caddy/Caddyfile', '--adapter', 'caddyfile'],
+    summary: 'Caddy front',
+  },
+};
+
+/** Parses a dotenv file's text: KEY=VALUE lines, # comments, optional quotes around the value. */
+export function parseDotEnv(text: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+    if (!match) continue;
+    let value = match[2] ?? '';
+    const quoted = /^(['"])(.*)\1$/.exec(value);
+    value = quoted ? (quoted[2] ?? '') : value.replace(/\s+#.*$/, '');
+    values[match[1] as string] = value;
+  }
+  return values;
+}
+
+let dotEnvCache: Record<string, string> | undefined;
+/** The project's .env (the defaults), read once. */
+export function projectDotEnv(): Record<string, string> {
+  if (!dotEnvCache) {
+    const file = projectPath('.env');
+    dotEnvCache = existsSync(file) ? parseDotEnv(readFileSync(file, 'utf8')) : {};
+  }
+  return dotEnvCache;
+}
+
+export interface ImageChoice {
+  role: ImageRole;
+  image: string;
+  /** Where the name came from: the environment (the user chose) or .env (the default). */
+  source: 'environment' | '.env';
+}
+
+/** The image a role runs: process.env wins over .env. Throws when neither names one. */
+export function chooseImage(
+  role: ImageRole,
+  env: NodeJS.ProcessEnv = process.env,
+  dotEnv: Record<string, string> = projectDotEnv(),
+): ImageChoice {
+  const key = ROLE_SPECS[role].envVar;
+  const fromEnv = env[key]?.trim();
+  if (fromEnv) return { role, image: fromEnv, source: 'environment' };
+  const fromFile = dotEnv[key]?.trim();
+  if (fromFile) return { role, image: fromFile, source: '.env' };
+  throw new Error(`no image for role '${role}': set ${key} in the environment or in the project's .env`);
+}
+
+export function imageFor(role: ImageRole): string {
+  return chooseImage(role).image;
+}
+
+export function imageCatalog(env: NodeJS.ProcessEnv = process.env, dotEnv?: Record<string, string>): ImageChoice[] {
+  return IMAGE_ROLES.map((role) => chooseImage(role, env, dotEnv));
+}
+
+/** Whether the user named the role's image in the environment (then nothing replaces it). */
+export function isExplicitlyChosen(role: ImageRole, env: NodeJS.ProcessEnv = process.env): boolean {
+  return Boolean(env[ROLE_SPECS[role].envVar]?.trim());
+}
