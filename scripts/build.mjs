@@ -6,12 +6,12 @@
 //   node scripts/build.mjs --quiet    print nothing unless something fails
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { common, containerBundles, root } from './build-options.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+export { containerBundles };
+
 const args = new Set(process.argv.slice(2));
 const unknown = [...args].filter((a) => !['--bundles', '--quiet'].includes(a));
 if (unknown.length > 0) {
@@ -21,27 +21,6 @@ if (unknown.length > 0) {
 const quiet = args.has('--quiet');
 const log = (line) => { if (!quiet) console.log(line); };
 
-// The Node runtime in the offline stand-in images is Debian's (18.x): target it.
-const common = {
-  platform: 'node',
-  target: 'node18',
-  format: 'esm',
-  bundle: true,
-  sourcemap: 'linked',
-  logLevel: 'warning',
-  loader: { '.html': 'text' },
-  define: { __WS_PROXY_BENCH_VERSION__: JSON.stringify(pkg.version) },
-  // ws probes these optional native helpers with try/require; they are not installed.
-  external: ['bufferutil', 'utf-8-validate'],
-  // Bundled CommonJS dependencies (express, http-proxy) call require() for Node built-ins.
-  banner: { js: "import { createRequire as __wspbCreateRequire } from 'node:module';\nconst require = __wspbCreateRequire(import.meta.url);" },
-};
-
-/** Self-contained: copied into stock `node` images by the harness and docker-compose. */
-export const containerBundles = [
-  { entry: 'src/echo/main.ts', out: 'dist/echo-server.mjs' },
-  { entry: 'proxy/main.ts', out: 'dist/http-front.mjs' },
-];
 /** Host side: dependencies stay in node_modules. */
 const hostBundles = [
   { entry: 'src/cli.ts', out: 'dist/cli.mjs', shebang: true },

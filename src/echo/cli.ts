@@ -1,0 +1,52 @@
+/**
+ * `ws-proxy-bench serve [options]`: run the echo server until SIGTERM/SIGINT, then close every
+ * WebSocket with 1001 and exit 0 (forced after 5 s).
+ */
+import { OptionError, optionsHelp } from '../options.js';
+import { echoOptionSpecs, resolveEchoOptions } from './options.js';
+import { startEchoServer } from './server.js';
+import { PRODUCT } from '../version.js';
+
+const FORCE_EXIT_MS = 5000;
+
+export interface ServeIo {
+  env?: Record<string, string | undefined>;
+  out?: (line: string) => void;
+  err?: (line: string) => void;
+}
+
+export async function runServeCommand(argv: string[], io: ServeIo = {}): Promise<number> {
+  const env = io.env ?? process.env;
+  const out = io.out ?? ((line: string) => console.log(line));
+  const err = io.err ?? ((line: string) => console.error(line));
+  if (argv.includes('--help') || argv.includes('-h')) {
+    out(`Usage: ws-proxy-bench serve [options]   (${PRODUCT})\n\nThe WebSocket echo server. Options (a flag wins over its environment variable):\n${optionsHelp(echoOptionSpecs)}`);
+    return 0;
+  }
+  let server;
+  try {
+    const options = resolveEchoOptions({ argv, env });
+    server = await startEchoServer(options);
+  } catch (e) {
+    if (e instanceof OptionError) {
+      err(`serve: ${e.message}`);
+      return 2;
+    }
+    err(e instanceof Error ? e.message : String(e));
+    return 1;
+  }
+  out(`echo server listening on ${server.url}  (WebSocket at ${server.wsUrl})`);
+  const handle = server;
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  const started = Date.now();
+  setTimeout(() => {
+    err(`serve: shutdown took longer than ${FORCE_EXIT_MS} ms after ${signal}; exiting anyway`);
+    process.exit(1);
+  }, FORCE_EXIT_MS).unref();
+  await handle.close(1001);
+  out(`echo server stopped after ${signal} in ${Date.now() - started} ms`);
+  return 0;
+}

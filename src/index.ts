@@ -1,0 +1,6 @@
+/** The package's entry point (dist/index.mjs). */
+export { startEchoServer, type EchoServerHandle } from './echo/server.js';
+export { echoOptionSpecs, type EchoOptions } from './echo/options.js';
+export type { EchoStats } from './echo/stats.js';
+export { OptionError } from './options.js';
+export { VERSION } from './version.js';
