@@ -1,0 +1,59 @@
+/**
+ * `ws-proxy-bench front …` and the container entry (`node /app/http-front.mjs …`): resolve the
+ * options from flags and the environment, start the front, stop cleanly on SIGTERM/SIGINT.
+ */
+import { OptionError, optionsHelp } from '../src/options.js';
+import { startHttpFront } from './front.js';
+import { stdoutLog } from './log.js';
+import { frontOptionSpecs, resolveFrontOptions } from './options.js';
+
+/** How long a shutdown may take before the process exits anyway. */
+const FORCE_EXIT_MS = 5_000;
+
+function usage(): string {
+  return [
+    'Usage: ws-proxy-bench front [options]',
+    '',
+    'Runs the Node http-proxy front: HTTP is proxied to --target; WebSocket upgrades are forwarded',
+    'to it (--websocket off) or answered by the front itself (--websocket on).',
+    '',
+    'Options (flag, else environment variable, else default):',
+    optionsHelp(frontOptionSpecs),
+  ].join('\n');
+}
+
+export async function runFrontCommand(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    console.log(usage());
+    return 0;
+  }
+  let options;
+  try {
+    options = resolveFrontOptions({ argv, env: process.env });
+  } catch (err) {
+    if (err instanceof OptionError) {
+      console.error(`ws-proxy-bench front: ${err.message}`);
+      return 2;
+    }
+    throw err;
+  }
+
+  const front = await startHttpFront({ ...options, log: stdoutLog });
+  const idle = options.idleTimeout === 0 ? 'none' : `${options.idleTimeout / 1000}s`;
+  console.log(`http-front listening on http://${front.host}:${front.port} -> ${options.target} (websocket ${options.websocket}, idle timeout ${idle})`);
+
+  return new Promise<number>((resolve) => {
+    const stop = (signal: NodeJS.Signals): void => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      console.log(`http-front: ${signal}, closing`);
+      setTimeout(() => {
+        console.error(`http-front: still closing after ${FORCE_EXIT_MS} ms, exiting anyway`);
+        process.exit(0);
+      }, FORCE_EXIT_MS).unref();
+      front.close().then(() => resolve(0), () => resolve(0));
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}

@@ -1,0 +1,124 @@
+/**
+ * Front WebSocket handling off: the upgrade is forwarded to the app with http-proxy's
+ * `proxy.ws()` and the two sockets are piped together. The front only watches: it cuts both legs
+ * when either has been idle for the idle timeout, answers 502 when the app cannot be reached
+ * before the handshake, and drops the client (1006) when the app's socket fails after it.
+ */
+import type { ClientRequest, IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type httpProxy from 'http-proxy';
+import { alignUpgradeForwardedHeaders } from './forwarded.js';
+import { cutWhenIdle } from './idle.js';
+import type { FrontLog } from './log.js';
+import type { FrontOptions } from './options.js';
+import { answerRawSocket } from './raw-response.js';
+
+/** One forwarded WebSocket: the client's socket and, once the app answered, the app's. */
+interface Tunnel {
+  id: number;
+  path: string;
+  client: Socket;
+  upstream?: Socket;
+  proxyReq?: ClientRequest;
+  /** The app's answer (101 or a refusal) is on its way to the client: a 502 can no longer be sent. */
+  answered: boolean;
+  startedAt: number;
+  /** Why it ended, for the close log line; the first reason wins. */
+  ending?: string;
+}
+
+export interface PassThrough {
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Destroys every open tunnel (front shutdown). */
+  closeAll(): void;
+}
+
+function errorText(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  return e.code ?? e.message ?? String(err);
+}
+
+export function createPassThrough(
+  proxy: httpProxy,
+  options: Pick<FrontOptions, 'target' | 'idleTimeout' | 'forwardedHeaders'>,
+  log: FrontLog,
+): PassThrough {
+  const byClient = new WeakMap<Duplex, Tunnel>();
+  const byUpstream = new WeakMap<Duplex, Tunnel>();
+  const open = new Set<Tunnel>();
+  let nextId = 1;
+
+  const cut = (tunnel: Tunnel, reason: string): void => {
+    tunnel.ending ??= reason;
+    tunnel.proxyReq?.destroy();
+    tunnel.upstream?.destroy();
+    tunnel.client.destroy();
+  };
+
+  proxy.on('proxyReqWs', (proxyReq, req, socket) => {
+    const tunnel = byClient.get(socket);
+    if (!tunnel) return;
+    tunnel.proxyReq = proxyReq;
+    if (options.forwardedHeaders) alignUpgradeForwardedHeaders(proxyReq, req);
+    // Registered before http-proxy's own listeners, so these run first.
+    proxyReq.once('response', (res) => {
+      tunnel.answered = true;
+      log(`ws#${tunnel.id} ${tunnel.path}: the app refused the upgrade with ${res.statusCode ?? '?'}`);
+    });
+    proxyReq.once('upgrade', (_res, upstream: Socket) => {
+      tunnel.answered = true;
+      tunnel.upstream = upstream;
+      byUpstream.set(upstream, tunnel);
+    });
+  });
+
+  // Emitted once http-proxy has piped the sockets (and reset their timeouts to 0).
+  proxy.on('open', (upstream) => {
+    const tunnel = byUpstream.get(upstream);
+    if (!tunnel) return;
+    log(`ws#${tunnel.id} ${tunnel.path}: upgraded by the app at ${options.target}`);
+    cutWhenIdle(upstream, options.idleTimeout, () => cut(tunnel, `idle for ${options.idleTimeout} ms (app side)`));
+    // The pipes end the other leg on a clean close; these also cover a leg that closes on error.
+    upstream.once('close', () => {
+      tunnel.ending ??= 'the app closed';
+      if (!tunnel.client.destroyed) tunnel.client.end();
+    });
+  });
+
+  const onError = (tunnel: Tunnel, err: Error): void => {
+    if (!tunnel.answered) {
+      tunnel.ending ??= `app unreachable (${errorText(err)})`;
+      answerRawSocket(tunnel.client, 502, `502 Bad Gateway: http-front could not reach ${options.target} (${errorText(err)})`);
+      tunnel.proxyReq?.destroy();
+      return;
+    }
+    cut(tunnel, `app connection failed (${errorText(err)})`);
+  };
+
+  return {
+    handleUpgrade(req, duplex, head) {
+      const client = duplex as Socket;
+      const tunnel: Tunnel = { id: nextId++, path: req.url ?? '/', client, answered: false, startedAt: performance.now() };
+      byClient.set(client, tunnel);
+      open.add(tunnel);
+      client.on('error', (err) => { tunnel.ending ??= `client error (${errorText(err)})`; });
+      client.once('close', () => {
+        open.delete(tunnel);
+        tunnel.ending ??= 'the client closed';
+        if (tunnel.upstream && !tunnel.upstream.destroyed) tunnel.upstream.end();
+        if (!tunnel.answered) tunnel.proxyReq?.destroy();
+        const seconds = ((performance.now() - tunnel.startedAt) / 1000).toFixed(2);
+        log(`ws#${tunnel.id} ${tunnel.path}: closed after ${seconds} s: ${tunnel.ending}`);
+      });
+      proxy.ws(req, client, head, {}, (err) => onError(tunnel, err));
+      // http-proxy has just reset the client's timeout (it does not touch it again): arm it now,
+      // so a handshake the app never answers is cut too.
+      cutWhenIdle(client, options.idleTimeout, () =>
+        cut(tunnel, `idle for ${options.idleTimeout} ms (${tunnel.upstream ? 'client side' : 'before the app answered'})`));
+    },
+    closeAll() {
+      for (const tunnel of open) cut(tunnel, 'the front is shutting down');
+    },
+  };
+}
