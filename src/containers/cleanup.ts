@@ -1,0 +1,139 @@
+/**
+ * Removing what runs leave behind: a run's own resources at its end or on Ctrl-C, and the
+ * resources of runs that died (their owning process is gone, or they are too old).
+ */
+import { hostname } from 'node:os';
+import { docker } from './docker.js';
+import { describeFailure } from './exec.js';
+import { HOST_LABEL, PID_LABEL, RUN_LABEL, STARTED_LABEL } from './labels.js';
+
+export interface LabelledResource {
+  kind: 'container' | 'network';
+  id: string;
+  name: string;
+  labels: Record<string, string>;
+}
+
+async function dockerOrThrow(args: string[], timeoutMs = 60_000): Promise<string> {
+  const r = await docker(args, timeoutMs);
+  if (r.code !== 0) throw new Error(describeFailure('docker', args, r, timeoutMs));
+  return r.stdout;
+}
+
+/** Every container and network carrying the run label (of one run, or of any run). */
+export async function listLabelled(runId?: string): Promise<LabelledResource[]> {
+  const filter = runId === undefined ? RUN_LABEL : `${RUN_LABEL}=${runId}`;
+  const containerIds = (await dockerOrThrow(['ps', '-aq', '--no-trunc', '--filter', `label=${filter}`])).split('\n').filter(Boolean);
+  const networkIds = (await dockerOrThrow(['network', 'ls', '-q', '--no-trunc', '--filter', `label=${filter}`])).split('\n').filter(Boolean);
+  const resources: LabelledResource[] = [];
+  if (containerIds.length > 0) {
+    const inspected = await inspectMany(['container', 'inspect', ...containerIds]) as { Id: string; Name: string; Config: { Labels: Record<string, string> | null } }[];
+    for (const c of inspected) resources.push({ kind: 'container', id: c.Id, name: c.Name.replace(/^\//, ''), labels: c.Config.Labels ?? {} });
+  }
+  if (networkIds.length > 0) {
+    const inspected = await inspectMany(['network', 'inspect', ...networkIds]) as { Id: string; Name: string; Labels: Record<string, string> | null }[];
+    for (const n of inspected) resources.push({ kind: 'network', id: n.Id, name: n.Name, labels: n.Labels ?? {} });
+  }
+  return resources;
+}
+
+/** docker inspect of several ids; ids removed in the meantime are dropped, not an error. */
+async function inspectMany(args: string[]): Promise<unknown[]> {
+  const r = await docker(args, 60_000);
+  try {
+    return JSON.parse(r.stdout || '[]') as unknown[];
+  } catch {
+    throw new Error(describeFailure('docker', args, r, 60_000));
+  }
+}
+
+export interface RemovalReport { containers: number; networks: number }
+
+/** Force-removes containers, then networks (once their containers are gone). */
+export async function removeResources(resources: LabelledResource[]): Promise<RemovalReport> {
+  const containers = resources.filter((r) => r.kind === 'container').map((r) => r.id);
+  const networks = resources.filter((r) => r.kind === 'network').map((r) => r.id);
+  if (containers.length > 0) {
+    const r = await docker(['rm', '-f', '-v', ...containers], 120_000);
+    if (r.code !== 0 && !/No such container/i.test(r.stderr)) throw new Error(describeFailure('docker', ['rm', '-f', '-v', '…'], r, 120_000));
+  }
+  if (networks.length > 0) {
+    const r = await docker(['network', 'rm', ...networks], 60_000);
+    if (r.code !== 0 && !/No such network|not found/i.test(r.stderr)) throw new Error(describeFailure('docker', ['network', 'rm', '…'], r, 60_000));
+  }
+  return { containers: containers.length, networks: networks.length };
+}
+
+/** Removes everything labelled with this run id. */
+export async function removeRun(runId: string): Promise<RemovalReport> {
+  return removeResources(await listLabelled(runId));
+}
+
+/** Whether a process id names a live process on this machine. */
+export function isProcessAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+export interface SweepOptions {
+  /** Remove every labelled resource, live runs included. */
+  all?: boolean;
+  /** Runs older than this are dead whatever their pid says (default 24). */
+  maxAgeHours?: number;
+  now?: Date;
+  host?: string;
+  alive?: (pid: number) => boolean;
+}
+
+/** Why a labelled resource belongs to a dead run, or undefined when its run may be alive. */
+export function deadReason(labels: Record<string, string>, opts: SweepOptions = {}): string | undefined {
+  if (opts.all) return '--all';
+  const now = opts.now ?? new Date();
+  const started = Date.parse(labels[STARTED_LABEL] ?? '');
+  const maxAgeHours = opts.maxAgeHours ?? 24;
+  if (Number.isFinite(started) && now.getTime() - started > maxAgeHours * 3_600_000) return `older than ${maxAgeHours} h`;
+  const pid = Number.parseInt(labels[PID_LABEL] ?? '', 10);
+  const host = labels[HOST_LABEL];
+  if (!Number.isInteger(pid) || host !== (opts.host ?? hostname())) return undefined;
+  return (opts.alive ?? isProcessAlive)(pid) ? undefined : `its process ${pid} is gone`;
+}
+
+export interface SweepReport extends RemovalReport { runs: { runId: string; reason: string }[] }
+
+export async function sweepDeadRuns(opts: SweepOptions = {}): Promise<SweepReport> {
+  const resources = await listLabelled();
+  const dead = resources.map((r) => ({ r, reason: deadReason(r.labels, opts) })).filter((x) => x.reason !== undefined);
+  const runs = new Map<string, string>();
+  for (const { r, reason } of dead) runs.set(r.labels[RUN_LABEL] ?? '?', reason as string);
+  const removed = await removeResources(dead.map((x) => x.r));
+  return { ...removed, runs: [...runs].map(([runId, reason]) => ({ runId, reason })) };
+}
+
+/**
+ * On SIGINT/SIGTERM, removes the run's resources, then exits 130/143. Returns a function that
+ * takes the handlers off again.
+ */
+export function installSignalCleanup(runId: string, log: (line: string) => void = (l) => console.error(l)): () => void {
+  let cleaning = false;
+  const handler = (signal: NodeJS.Signals): void => {
+    const code = signal === 'SIGINT' ? 130 : 143;
+    if (cleaning) return;
+    cleaning = true;
+    log(`ws-proxy-bench: ${signal}: removing the containers and networks of run ${runId}…`);
+    removeRun(runId).then(
+      (r) => { log(`ws-proxy-bench: removed ${r.containers} containers, ${r.networks} networks`); process.exit(code); },
+      (err: unknown) => { log(`ws-proxy-bench: cleanup failed: ${err instanceof Error ? err.message : String(err)}; run \`ws-proxy-bench sweep\``); process.exit(code); },
+    );
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}
