@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WebSocket } from 'ws';
+import type { EchoServerHandle } from '../../../src/echo/server.js';
+import { closeCodeIn, closed, echo, frame, openClient, rawHandshake, startQuietServer } from './helpers.js';
+
+/** Each protocol violation closes only the offending connection; a second client keeps echoing. */
+describe('echo server protocol errors', () => {
+  let server: EchoServerHandle;
+  let bystander: WebSocket;
+  beforeAll(async () => {
+    server = await startQuietServer({ maxMessageSize: 1024 });
+    bystander = await openClient(server.wsUrl);
+  });
+  afterAll(async () => {
+    bystander.close();
+    await server.close();
+  });
+
+  async function bystanderEchoes(): Promise<void> {
+    const reply = await echo(bystander, 'bystander', false);
+    expect(reply.data.toString()).toBe('bystander');
+  }
+
+  it('closes with 1009 when a message is over the size limit', async () => {
+    const big = await openClient(server.wsUrl);
+    const result = closed(big);
+    big.on('error', () => {});
+    await bystanderEchoes();
+    big.send(Buffer.alloc(1025));
+    expect((await result).code).toBe(1009);
+    const atLimit = await openClient(server.wsUrl);
+    const reply = await echo(atLimit, Buffer.alloc(1024, 7), true);
+    expect(reply.data.length).toBe(1024);
+    atLimit.close();
+    await bystanderEchoes();
+  });
+
+  it('closes with 1007 on invalid UTF-8 in a text message', async () => {
+    const raw = await rawHandshake(server.port);
+    raw.socket.write(frame(0x1, Buffer.from([0x68, 0xc3, 0x28, 0xff])));
+    await bystanderEchoes();
+    await raw.waitForClose();
+    expect(closeCodeIn(raw.incoming())).toBe(1007);
+    await bystanderEchoes();
+  });
+
+  it('closes with 1002 on an unmasked client frame', async () => {
+    const raw = await rawHandshake(server.port);
+    raw.socket.write(frame(0x1, Buffer.from('hello'), { masked: false }));
+    await bystanderEchoes();
+    await raw.waitForClose();
+    expect(closeCodeIn(raw.incoming())).toBe(1002);
+    await bystanderEchoes();
+  });
+
+  it('a raw masked text frame is echoed (the raw client itself is sound)', async () => {
+    const raw = await rawHandshake(server.port);
+    raw.socket.write(frame(0x1, Buffer.from('hello')));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(raw.incoming().subarray(0, 7)).toEqual(Buffer.from([0x81, 5, ...Buffer.from('hello')]));
+    raw.socket.destroy();
+  });
+});
