@@ -1,0 +1,119 @@
+/** Front WebSocket handling off: the upgrade reaches the app, which answers and echoes. */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { HttpFrontHandle } from '../../../proxy/front.js';
+import { closed, connect, discard, nextMessage, open } from '../../../src/scenarios/checks/client.js';
+import { silentSink } from '../../../src/echo/log.js';
+import { startEchoServer, type EchoServerHandle } from '../../../src/echo/server.js';
+import { PRODUCT } from '../../../src/version.js';
+import { startQuietFront, startUpstream, type TestUpstream } from './upstream.js';
+
+describe('front WebSocket handling off (upgrades pass through to the app)', () => {
+  let upstream: TestUpstream;
+  let front: HttpFrontHandle;
+
+  beforeAll(async () => {
+    upstream = await startUpstream();
+    front = await startQuietFront({ target: upstream.url, websocket: 'off' });
+  });
+  afterAll(async () => {
+    await front.close();
+    await upstream.close();
+  });
+
+  it('answers the handshake with the app’s 101 (its identity header, no X-Front) and the app counts one upgrade', async () => {
+    const before = upstream.upgrades;
+    const outcome = await connect(front.wsUrl());
+    discard(outcome.socket);
+    expect(outcome.status).toBe(101);
+    expect(outcome.headers['x-echo-server']).toBe('test');
+    expect(outcome.headers['x-front']).toBeUndefined();
+    expect(upstream.upgrades - before).toBe(1);
+  });
+
+  it.each([
+    ['text', Buffer.from('hello through the front ✓'), false],
+    ['binary', randomBytes(4096), true],
+    ['1 MiB binary', randomBytes(1024 * 1024), true],
+  ] as const)('echoes a %s message unchanged, type kept', async (_name, payload, binary) => {
+    const ws = await open(front.wsUrl());
+    try {
+      const reply = nextMessage(ws, 10_000);
+      ws.send(payload, { binary });
+      const got = await reply;
+      expect(got.isBinary).toBe(binary);
+      expect(got.data.equals(payload)).toBe(true);
+    } finally {
+      discard(ws);
+    }
+  });
+
+  it('carries a close code and reason to the app and back', async () => {
+    const ws = await open(front.wsUrl());
+    const done = closed(ws, 5_000);
+    ws.close(4000, 'bye');
+    expect(await done).toMatchObject({ code: 4000, reason: 'bye' });
+  });
+
+  it('adds X-Forwarded-For, -Proto (http, as for plain requests) and -Host to the upgrade the app sees', async () => {
+    discard(await open(front.wsUrl()));
+    const headers = upstream.lastUpgradeHeaders ?? {};
+    expect(headers['x-forwarded-for']).toBe('127.0.0.1');
+    expect(headers['x-forwarded-proto']).toBe('http');
+    expect(headers['x-forwarded-host']).toBe(`127.0.0.1:${front.port}`);
+  });
+
+  it('proxies plain HTTP to the app, with forwarded headers and no X-Front', async () => {
+    const res = await fetch(`${front.url}/hello?x=1`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-front')).toBeNull();
+    expect(await res.text()).toBe('upstream saw GET /hello?x=1');
+    expect(upstream.lastRequestHeaders?.['x-forwarded-proto']).toBe('http');
+    expect(upstream.lastRequestHeaders?.['x-forwarded-host']).toBe(`127.0.0.1:${front.port}`);
+  });
+
+  it('adds no forwarded headers with forwardedHeaders: false', async () => {
+    const plain = await startQuietFront({ target: upstream.url, forwardedHeaders: false });
+    try {
+      discard(await open(plain.wsUrl()));
+      expect(upstream.lastUpgradeHeaders?.['x-forwarded-for']).toBeUndefined();
+      expect(upstream.lastUpgradeHeaders?.['x-forwarded-host']).toBeUndefined();
+    } finally {
+      await plain.close();
+    }
+  });
+});
+
+describe('front WebSocket handling off, in front of the project’s echo server', () => {
+  let app: EchoServerHandle;
+  let front: HttpFrontHandle;
+
+  beforeAll(async () => {
+    app = await startEchoServer({ host: '127.0.0.1', port: 0, keepAliveInterval: 0 }, { logSink: silentSink });
+    front = await startQuietFront({ target: app.url });
+  });
+  afterAll(async () => {
+    await front.close();
+    await app.close();
+  });
+
+  it('the echo server answers (X-Echo-Server), counts the upgrade and sees the forwarded headers', async () => {
+    const before = app.stats().upgradesReceived;
+    const outcome = await connect(front.wsUrl());
+    try {
+      expect(outcome.status).toBe(101);
+      expect(outcome.headers['x-echo-server']).toBe(PRODUCT);
+      expect(outcome.headers['x-front']).toBeUndefined();
+      const ws = outcome.socket;
+      if (!ws) throw new Error('no socket');
+      const reply = nextMessage(ws);
+      ws.send('through the front');
+      expect((await reply).data.toString()).toBe('through the front');
+    } finally {
+      discard(outcome.socket);
+    }
+    const stats = app.stats();
+    expect(stats.upgradesReceived - before).toBe(1);
+    expect(stats.lastUpgradeHeaders).toMatchObject({ 'x-forwarded-for': '127.0.0.1', 'x-forwarded-proto': 'http' });
+  });
+});

@@ -1,0 +1,76 @@
+/**
+ * Test helpers for the front: a tiny `ws` echo app to stand behind it (counts upgrades, names
+ * itself with `X-Echo-Server: test` on its 101, remembers the last upgrade's headers, can drop
+ * its connections on demand) and a quiet front on a free port.
+ */
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { startHttpFront, type HttpFrontHandle, type HttpFrontOptions } from '../../../proxy/front.js';
+import { silentLog } from '../../../proxy/log.js';
+
+export interface TestUpstream {
+  port: number;
+  url: string;
+  upgrades: number;
+  lastUpgradeHeaders: IncomingHttpHeaders | undefined;
+  lastRequestHeaders: IncomingHttpHeaders | undefined;
+  /** Destroys every socket the app has open (an app crash or reset mid-connection). */
+  dropConnections(): void;
+  close(): Promise<void>;
+}
+
+export async function startUpstream(): Promise<TestUpstream> {
+  const sockets = new Set<Socket>();
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  wss.on('headers', (headers) => headers.push('X-Echo-Server: test'));
+  wss.on('connection', (ws) => {
+    ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
+  });
+  const server = createServer((req, res) => {
+    upstream.lastRequestHeaders = req.headers;
+    res.writeHead(200, { 'Content-Type': 'text/plain', 'X-Echo-Server': 'test' });
+    res.end(`upstream saw ${req.method ?? '?'} ${req.url ?? '/'}`);
+  });
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  server.on('upgrade', (req, socket, head) => {
+    upstream.upgrades += 1;
+    upstream.lastUpgradeHeaders = req.headers;
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const upstream: TestUpstream = {
+    port,
+    url: `http://127.0.0.1:${port}`,
+    upgrades: 0,
+    lastUpgradeHeaders: undefined,
+    lastRequestHeaders: undefined,
+    dropConnections: () => {
+      for (const socket of sockets) socket.destroy();
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const ws of wss.clients) ws.terminate();
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
+  return upstream;
+}
+
+/** A port nothing listens on: bound once, then released. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export function startQuietFront(options: Partial<HttpFrontOptions>): Promise<HttpFrontHandle> {
+  return startHttpFront({ host: '127.0.0.1', port: 0, log: silentLog, ...options });
+}
