@@ -30,7 +30,7 @@ export async function checkEngine(env: NodeJS.ProcessEnv = process.env): Promise
   if (r.timedOut) return { ok: false, dockerHost, reason: `docker info gave no answer within ${CHECK_TIMEOUT_MS / 1000} s` };
   const version = r.stdout.trim();
   if (r.code === 0 && version !== '' && !version.includes('<no value>')) return { ok: true, version, dockerHost };
-  const said = lastLines(r.stderr, 2).replace(/\s+/g, ' ').trim();
+  const said = lastLines(r.stderr, 2).replace(/\s+/g, ' ').trim().replace(/[.\s]+$/, '');
   return { ok: false, dockerHost, reason: said || `docker info exited ${r.code}` };
 }
 
@@ -38,7 +38,7 @@ export async function checkEngine(env: NodeJS.ProcessEnv = process.env): Promise
 export function engineMissingMessage(status: { reason: string; dockerHost: string | undefined }): string {
   const where = status.dockerHost ? `DOCKER_HOST=${status.dockerHost}` : `DOCKER_HOST is not set, so ${DEFAULT_SOCKET}`;
   return [
-    `No Docker engine answers (${where}): ${status.reason}.`,
+    `No Docker engine answers (${where}): ${status.reason}${/[.?!]$/.test(status.reason) ? '' : '.'}`,
     'Fix: install Docker (Docker Desktop on macOS/Windows, `apt-get install docker.io` on Debian/Ubuntu) and start it',
     '(`dockerd &` or `systemctl start docker`), or set DOCKER_HOST to an engine that runs.',
     'As root on Debian/Ubuntu, `ws-proxy-bench engine ensure` installs and starts one for you.',
