@@ -1,0 +1,102 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EchoServerHandle } from '../../../src/echo/server.js';
+import type { EchoStats } from '../../../src/echo/stats.js';
+import { closed, echo, openClient, sleep, startQuietServer } from './helpers.js';
+
+const INTERVAL = 250;
+
+describe('echo server keepalive and stats', () => {
+  let server: EchoServerHandle | undefined;
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+  });
+
+  it('pings every interval (measured at the client)', async () => {
+    server = await startQuietServer({ keepAliveInterval: INTERVAL });
+    const ws = await openClient(server.wsUrl);
+    const opened = Date.now();
+    const pings: number[] = [];
+    ws.on('ping', () => pings.push(Date.now()));
+    await sleep(INTERVAL * 6 + INTERVAL / 2);
+    expect(pings.length).toBeGreaterThanOrEqual(5);
+    const gaps = pings.slice(1).map((t, i) => t - (pings[i] ?? t));
+    const mean = gaps.reduce((a, b) => a + b, 0) / gaps.length;
+    console.log(`keepalive: configured ${INTERVAL} ms, measured mean ${mean.toFixed(1)} ms between ${pings.length} pings (first ${(pings[0] ?? 0) - opened} ms after open)`);
+    expect(mean).toBeGreaterThan(INTERVAL * 0.7);
+    expect(mean).toBeLessThan(INTERVAL * 1.3);
+    expect(server.stats().pingsSent).toBe(pings.length);
+    await sleep(50);
+    expect(server.stats().pongsReceived).toBe(pings.length);
+    expect(server.stats().pingTimeouts).toBe(0);
+    ws.close();
+    await closed(ws);
+  });
+
+  it('terminates a client that does not answer pings, about two intervals after it connected', async () => {
+    server = await startQuietServer({ keepAliveInterval: INTERVAL });
+    const healthy = await openClient(server.wsUrl);
+    const silent = await openClient(server.wsUrl, { autoPong: false });
+    const opened = Date.now();
+    const result = await closed(silent, INTERVAL * 6);
+    const elapsed = Date.now() - opened;
+    console.log(`keepalive: non-ponging client dropped ${elapsed} ms after connecting (interval ${INTERVAL} ms), close code ${result.code}`);
+    expect(result.code).toBe(1006);
+    expect(elapsed).toBeGreaterThanOrEqual(INTERVAL * 1.5);
+    expect(elapsed).toBeLessThanOrEqual(INTERVAL * 2.6);
+    expect(server.stats().pingTimeouts).toBe(1);
+    expect(healthy.readyState).toBe(healthy.OPEN);
+    expect((await echo(healthy, 'alive', false)).data.toString()).toBe('alive');
+    healthy.close();
+  });
+
+  it('sends no pings when the interval is 0', async () => {
+    server = await startQuietServer({ keepAliveInterval: 0 });
+    const ws = await openClient(server.wsUrl);
+    let pings = 0;
+    ws.on('ping', () => pings++);
+    await sleep(300);
+    expect(pings).toBe(0);
+    expect(server.stats().pingsSent).toBe(0);
+    ws.close();
+  });
+
+  it('serves /stats with counters that match what happened, and /healthz', async () => {
+    server = await startQuietServer({ keepAliveInterval: 0 });
+    const b = await openClient(server.wsUrl);
+    const a = await openClient(server.wsUrl, { headers: { 'X-Bench-Probe': 'stats-test' } });
+    await echo(a, 'hello', false);
+    await echo(a, Buffer.alloc(100), true);
+    await echo(b, 'xyz', false);
+    b.close();
+    await closed(b);
+    await sleep(20);
+    const res = await fetch(`${server.url}/stats`);
+    expect(res.status).toBe(200);
+    const stats = (await res.json()) as EchoStats;
+    expect(stats).toMatchObject({
+      upgradesReceived: 2,
+      openConnections: 1,
+      totalConnections: 2,
+      messagesEchoed: 3,
+      bytesEchoed: 5 + 100 + 3,
+      pingsSent: 0,
+      pongsReceived: 0,
+      pingTimeouts: 0,
+    });
+    expect(stats.lastUpgradeHeaders?.['x-bench-probe']).toBe('stats-test');
+    expect(server.stats()).toEqual(stats);
+    const health = await fetch(`${server.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.text()).toBe('ok');
+    a.close();
+  });
+
+  it('records the headers of the last upgrade, including custom ones', async () => {
+    server = await startQuietServer({ keepAliveInterval: 0 });
+    const ws = await openClient(server.wsUrl, { headers: { 'X-Bench-Probe': 'last-one' } });
+    expect(server.stats().lastUpgradeHeaders?.['x-bench-probe']).toBe('last-one');
+    expect(server.stats().lastUpgradeHeaders?.upgrade).toBe('websocket');
+    ws.close();
+  });
+});
