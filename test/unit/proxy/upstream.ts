@@ -15,12 +15,17 @@ export interface TestUpstream {
   upgrades: number;
   lastUpgradeHeaders: IncomingHttpHeaders | undefined;
   lastRequestHeaders: IncomingHttpHeaders | undefined;
+  /** WebSockets the app has open now. */
+  openWebSockets(): number;
   /** Destroys every socket the app has open (an app crash or reset mid-connection). */
   dropConnections(): void;
+  /** Resets every socket the app has open (TCP RST, as a crashed host or a firewall would). */
+  resetConnections(): void;
   close(): Promise<void>;
 }
 
-export async function startUpstream(): Promise<TestUpstream> {
+/** Listens on `port` (0 = a free one): pass an earlier upstream's port to bring it back. */
+export async function startUpstream(port = 0): Promise<TestUpstream> {
   const sockets = new Set<Socket>();
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
   wss.on('headers', (headers) => headers.push('X-Echo-Server: test'));
@@ -41,16 +46,20 @@ export async function startUpstream(): Promise<TestUpstream> {
     upstream.lastUpgradeHeaders = req.headers;
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = (server.address() as AddressInfo).port;
   const upstream: TestUpstream = {
-    port,
-    url: `http://127.0.0.1:${port}`,
+    port: bound,
+    url: `http://127.0.0.1:${bound}`,
     upgrades: 0,
     lastUpgradeHeaders: undefined,
     lastRequestHeaders: undefined,
+    openWebSockets: () => wss.clients.size,
     dropConnections: () => {
       for (const socket of sockets) socket.destroy();
+    },
+    resetConnections: () => {
+      for (const socket of sockets) socket.resetAndDestroy();
     },
     close: () =>
       new Promise<void>((resolve) => {
