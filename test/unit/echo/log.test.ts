@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../../src/echo/log.js';
+import { startEchoServer } from '../../../src/echo/server.js';
+import { closed, openClient, rawExchange, upgradeRequest } from './helpers.js';
+
+describe('echo server log', () => {
+  it('writes one plain line per connection event', async () => {
+    const lines: string[] = [];
+    const server = await startEchoServer({ port: 0, keepAliveInterval: 0 }, { logSink: (l) => lines.push(l) });
+    const ws = await openClient(server.wsUrl);
+    const result = closed(ws);
+    ws.close(4001, 'done');
+    await result;
+    await rawExchange(server.port, upgradeRequest('/other'));
+    await server.close();
+    const text = lines.join('\n');
+    expect(text).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z open #1 from 127\.0\.0\.1 \/ws$/m);
+    expect(text).toMatch(/ close #1 code 4001 reason "done"$/m);
+    expect(text).toMatch(/ refused 404 GET \/other from 127\.0\.0\.1: /m);
+    expect(text).toMatch(/ shutting down: closing 0 connection\(s\) with 1001$/m);
+  });
+
+  it('writes JSON lines when asked', () => {
+    const lines: string[] = [];
+    const log = createLogger('json', (l) => lines.push(l));
+    log({ event: 'ping timeout', id: 7, intervalMs: 500 });
+    log({ event: 'open', id: 8, remote: '1.2.3.4', path: '/ws' });
+    const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(parsed[0]).toMatchObject({ event: 'ping timeout', id: 7, intervalMs: 500 });
+    expect(parsed[1]).toMatchObject({ event: 'open', id: 8, remote: '1.2.3.4', path: '/ws' });
+    expect(typeof parsed[0]?.time).toBe('string');
+  });
+
+  it('logs a ping timeout', async () => {
+    const lines: string[] = [];
+    const server = await startEchoServer({ port: 0, keepAliveInterval: 100, logFormat: 'json' }, { logSink: (l) => lines.push(l) });
+    const ws = await openClient(server.wsUrl, { autoPong: false });
+    await closed(ws);
+    await server.close();
+    expect(lines.map((l) => JSON.parse(l) as { event: string }).filter((e) => e.event === 'ping timeout')).toHaveLength(1);
+  });
+});
