@@ -23,7 +23,7 @@ export const echoOptionSpecs = {
     flag: '--host',
     env: 'ECHO_HOST',
     default: '127.0.0.1',
-    ...text('a host name or IP address to listen on, such as 127.0.0.1 or 0.0.0.0', (raw) => /^[A-Za-z0-9.:\-[\]]+$/.test(raw)),
+    ...text('a host name or IP address to listen on, such as 127.0.0.1 or 0.0.0.0', (raw) => /^[A-Za-z0-9.:-]+$/.test(raw)),
     help: 'address to listen on (containers use 0.0.0.0)',
   }),
   port: option({

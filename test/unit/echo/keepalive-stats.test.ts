@@ -43,7 +43,8 @@ describe('echo server keepalive and stats', () => {
     console.log(`keepalive: non-ponging client dropped ${elapsed} ms after connecting (interval ${INTERVAL} ms), close code ${result.code}`);
     expect(result.code).toBe(1006);
     expect(elapsed).toBeGreaterThanOrEqual(INTERVAL * 1.5);
-    expect(elapsed).toBeLessThanOrEqual(INTERVAL * 2.6);
+    // Slack for a loaded CI machine: the timers are exact, the event loop may not be.
+    expect(elapsed).toBeLessThanOrEqual(INTERVAL * 2 + 200);
     expect(server.stats().pingTimeouts).toBe(1);
     expect(healthy.readyState).toBe(healthy.OPEN);
     expect((await echo(healthy, 'alive', false)).data.toString()).toBe('alive');
