@@ -92,12 +92,30 @@ class LogCapture {
   }
 }
 
+/**
+ * Ports are published on 127.0.0.1 only, so testcontainers must reach them there too: its
+ * default host, "localhost", may resolve to ::1 first, where nothing listens. For a local engine
+ * (a unix socket), point it at 127.0.0.1 unless the user chose a host. Must run before
+ * testcontainers' client is first created.
+ */
+function useLoopbackHost(env: NodeJS.ProcessEnv = process.env): void {
+  const dockerHost = env.DOCKER_HOST?.trim() ?? '';
+  if (env.TESTCONTAINERS_HOST_OVERRIDE === undefined && (dockerHost === '' || dockerHost.startsWith('unix://'))) {
+    env.TESTCONTAINERS_HOST_OVERRIDE = '127.0.0.1';
+  }
+}
+
+async function runtimeClient(): ReturnType<typeof getContainerRuntimeClient> {
+  useLoopbackHost();
+  return getContainerRuntimeClient();
+}
+
 function shortId(): string {
   return randomBytes(3).toString('hex');
 }
 
 export async function createNetwork(): Promise<BenchNetwork> {
-  const client = await getContainerRuntimeClient();
+  const client = await runtimeClient();
   const reaper = await getReaper(client);
   const runId = currentRunId();
   const name = `wspb-${runId}-${shortId()}`;
@@ -147,6 +165,7 @@ interface Started {
 }
 
 async function startContainer(spec: StartSpec): Promise<Started> {
+  await runtimeClient();
   const logs = new LogCapture();
   const container = new LoopbackContainer(spec.image)
     .withNetworkMode(spec.network.name)
@@ -246,7 +265,7 @@ export async function startFront(opts: {
     contents,
     wait: Wait.forListeningPorts(),
   });
-  const client = await getContainerRuntimeClient();
+  const client = await runtimeClient();
   const docker = client.container.getById(started.container.getId());
   return {
     kind: opts.kind,

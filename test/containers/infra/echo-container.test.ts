@@ -6,7 +6,7 @@
 import { networkInterfaces } from 'node:os';
 import { connect } from 'node:net';
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { docker } from '../../../src/containers/docker.js';
 import { createNetwork, startEchoApp, type BenchNetwork, type EchoAppHandle } from '../../../src/containers/harness.js';
 import { currentRunId } from '../../../src/containers/labels.js';
@@ -54,6 +54,11 @@ describe.skipIf(containersSkipped)('echo app container', () => {
   afterAll(async () => {
     await app?.stop();
     await network?.stop();
+  });
+
+  it('runs under the run id the global setup chose (workers share it through the environment)', () => {
+    expect(process.env.WS_PROXY_BENCH_RUN_ID).toBe(inject('wsProxyBenchRunId'));
+    expect(currentRunId()).toBe(inject('wsProxyBenchRunId'));
   });
 
   it('answers the WebSocket handshake with 101 and its X-Echo-Server header', async () => {

@@ -11,7 +11,7 @@ import { newRunId, RUN_ID_ENV, RUNNER_PID_ENV } from '../../../src/containers/la
 import { projectPath } from '../../../src/paths.js';
 import { containersSkipped } from './skip.js';
 
-const FIXTURE = projectPath('dist/test-fixtures/labelled-run.mjs');
+const FIXTURE = projectPath('dist/test-labelled-run.mjs');
 const children: ChildProcess[] = [];
 const runIds: string[] = [];
 
