@@ -4,3 +4,4 @@ export { echoOptionSpecs, type EchoOptions } from './echo/options.js';
 export type { EchoStats } from './echo/stats.js';
 export { OptionError } from './options.js';
 export { VERSION } from './version.js';
+export { startHttpFront, type HttpFrontOptions, type HttpFrontHandle } from '../proxy/front.js';
