@@ -116,4 +116,22 @@ describe('front WebSocket handling off, in front of the project’s echo server'
     expect(stats.upgradesReceived - before).toBe(1);
     expect(stats.lastUpgradeHeaders).toMatchObject({ 'x-forwarded-for': '127.0.0.1', 'x-forwarded-proto': 'http' });
   });
+
+  it('relays the app’s own refusal of an upgrade (403 from the app, no X-Front), and keeps serving', async () => {
+    const strict = await startEchoServer({ host: '127.0.0.1', port: 0, keepAliveInterval: 0, allowedOrigins: ['http://allowed.example'] }, { logSink: silentSink });
+    const strictFront = await startQuietFront({ target: strict.url });
+    try {
+      const refused = await connect(strictFront.wsUrl(), { headers: { Origin: 'http://evil.example' } });
+      discard(refused.socket);
+      expect(refused.status).toBe(403);
+      expect(refused.headers['x-echo-server']).toBe(PRODUCT);
+      expect(refused.headers['x-front']).toBeUndefined();
+      const accepted = await connect(strictFront.wsUrl(), { headers: { Origin: 'http://allowed.example' } });
+      discard(accepted.socket);
+      expect(accepted.status).toBe(101);
+    } finally {
+      await strictFront.close();
+      await strict.close();
+    }
+  });
 });
