@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { chooseImage, IMAGE_ROLES, imageCatalog, isExplicitlyChosen, parseDotEnv, projectDotEnv, ROLE_SPECS } from '../../../src/containers/images.js';
+
+describe('parseDotEnv', () => {
+  it('reads KEY=VALUE lines, skipping comments and blanks, unquoting values', () => {
+    expect(parseDotEnv('# c\n\nA=1\nexport B="two words"\nC=\'x\'\nD=val # trailing\nnot a line\n')).toEqual({
+      A: '1', B: 'two words', C: 'x', D: 'val',
+    });
+  });
+});
+
+describe('image catalog', () => {
+  const dotEnv = { WS_PROXY_BENCH_IMAGE_NGINX: 'nginx:from-dotenv', WS_PROXY_BENCH_IMAGE_NODE: 'node:from-dotenv' };
+
+  it('takes the environment over .env, and says where each name came from', () => {
+    expect(chooseImage('nginx', { WS_PROXY_BENCH_IMAGE_NGINX: 'my/nginx:1' }, dotEnv)).toEqual({ role: 'nginx', image: 'my/nginx:1', source: 'environment' });
+    expect(chooseImage('nginx', {}, dotEnv)).toEqual({ role: 'nginx', image: 'nginx:from-dotenv', source: '.env' });
+    expect(chooseImage('nginx', { WS_PROXY_BENCH_IMAGE_NGINX: '  ' }, dotEnv).source).toBe('.env');
+  });
+
+  it('names the variable to set when neither names an image', () => {
+    expect(() => chooseImage('caddy', {}, dotEnv)).toThrow("no image for role 'caddy': set WS_PROXY_BENCH_IMAGE_CADDY");
+  });
+
+  it("has every role pinned in the project's .env (exact versions, not :latest)", () => {
+    const catalog = imageCatalog({}, projectDotEnv());
+    expect(catalog.map((c) => c.role)).toEqual([...IMAGE_ROLES]);
+    for (const c of catalog) {
+      expect(c.source).toBe('.env');
+      expect(c.image).toMatch(/:\d+\.\d+\.\d+/);
+    }
+  });
+
+  it('knows which roles the user chose explicitly', () => {
+    expect(isExplicitlyChosen('httpd', { WS_PROXY_BENCH_IMAGE_HTTPD: 'httpd:x' })).toBe(true);
+    expect(isExplicitlyChosen('httpd', {})).toBe(false);
+  });
+
+  it('gives every proxy role a config path and a command, and the node role neither', () => {
+    for (const role of ['nginx', 'haproxy', 'httpd', 'caddy'] as const) {
+      expect(ROLE_SPECS[role].configPath).toMatch(/^\//);
+      expect(ROLE_SPECS[role].command?.length).toBeGreaterThan(0);
+    }
+    expect(ROLE_SPECS.node.configPath).toBeUndefined();
+    expect(ROLE_SPECS.nginx.command).toEqual(['nginx', '-g', 'daemon off;']);
+  });
+});

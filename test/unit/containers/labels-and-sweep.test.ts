@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { deadReason } from '../../../src/containers/cleanup.js';
+import { currentRunId, HOST_LABEL, newRunId, PID_LABEL, RUN_LABEL, runLabels, STARTED_LABEL } from '../../../src/containers/labels.js';
+
+describe('run labels', () => {
+  it('carry the run id, the owning pid, the host and the start time', () => {
+    const now = new Date('2026-01-02T03:04:05Z');
+    expect(runLabels('run-1', { pid: 42, host: 'box', now })).toEqual({
+      [RUN_LABEL]: 'run-1', [PID_LABEL]: '42', [HOST_LABEL]: 'box', [STARTED_LABEL]: '2026-01-02T03:04:05.000Z',
+    });
+  });
+  it('refuse a run id that is not a safe label value', () => {
+    expect(() => runLabels('a b')).toThrow("run id 'a b' may only contain");
+  });
+  it('use WS_PROXY_BENCH_RUN_ID when set, else one generated id per process', () => {
+    expect(currentRunId({ WS_PROXY_BENCH_RUN_ID: 'given' })).toBe('given');
+    expect(currentRunId({})).toBe(currentRunId({}));
+    expect(newRunId(new Date('2026-01-02T03:04:05Z'))).toMatch(/^run-20260102T030405-[0-9a-f]{6}$/);
+  });
+});
+
+describe('which runs the sweep removes', () => {
+  const now = new Date('2026-01-02T12:00:00Z');
+  const labels = (pid: number, host = 'box', started = '2026-01-02T11:00:00Z') => ({ [RUN_LABEL]: 'r', [PID_LABEL]: String(pid), [HOST_LABEL]: host, [STARTED_LABEL]: started });
+  const alive = (pid: number) => pid === 1;
+
+  it('a run whose process is gone on this host', () => {
+    expect(deadReason(labels(2), { now, host: 'box', alive })).toBe('its process 2 is gone');
+    expect(deadReason(labels(1), { now, host: 'box', alive })).toBeUndefined();
+  });
+  it('not a run of another host, whose pid means nothing here', () => {
+    expect(deadReason(labels(2, 'other'), { now, host: 'box', alive })).toBeUndefined();
+  });
+  it('any run older than the age limit, and everything with --all', () => {
+    expect(deadReason(labels(1, 'other', '2026-01-01T00:00:00Z'), { now, host: 'box', alive, maxAgeHours: 24 })).toBe('older than 24 h');
+    expect(deadReason(labels(1), { now, host: 'box', alive, all: true })).toBe('--all');
+  });
+  it('not a resource without pid or start labels (e.g. docker-compose’s) unless --all', () => {
+    expect(deadReason({ [RUN_LABEL]: 'compose' }, { now, host: 'box', alive })).toBeUndefined();
+  });
+});
