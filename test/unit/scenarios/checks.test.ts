@@ -1,0 +1,103 @@
+/**
+ * The catalog's client checks, run in-process against the echo server and the http-proxy front:
+ * each check passes where its claim holds and fails where it does not, so a container suite
+ * that goes green means something.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHttpFront, type HttpFrontHandle } from '../../../proxy/front.js';
+import { silentLog } from '../../../proxy/log.js';
+import { startEchoServer, type EchoServerHandle } from '../../../src/echo/server.js';
+import { closeCodeCarried } from '../../../src/scenarios/checks/close.js';
+import { echoes, payloads } from '../../../src/scenarios/checks/echo.js';
+import { appSawForwardedHeaders } from '../../../src/scenarios/checks/forwarded.js';
+import { handshakeRefused, upgradeAnsweredBy } from '../../../src/scenarios/checks/handshake.js';
+import { CUT_TOLERANCE_MS, idleConnectionCut, staysOpenPastTimeout } from '../../../src/scenarios/checks/idle.js';
+import { websocketHandledBy } from '../../../src/scenarios/checks/ownership.js';
+import { runCheck, runChecks } from '../../../src/scenarios/run.js';
+import type { Check, CheckContext } from '../../../src/scenarios/types.js';
+
+const IDLE_MS = 1_000;
+const quietApp = { logSink: () => {} };
+
+function contextFor(wsUrl: string, app: EchoServerHandle, idleTimeoutMs = IDLE_MS): CheckContext {
+  return { wsUrl, appStats: async () => app.stats(), idleTimeoutMs, progress: () => {} };
+}
+
+async function outcome(check: Check, ctx: CheckContext) {
+  const result = await runCheck(check, ctx);
+  console.log(`  ${result.ok ? 'pass' : 'fail'} ${check.id}: ${result.figure}`);
+  return result;
+}
+
+describe('client checks', () => {
+  let app: EchoServerHandle;
+  let pingingApp: EchoServerHandle;
+  let passThrough: HttpFrontHandle;
+  let frontAnswers: HttpFrontHandle;
+  let pingingFront: HttpFrontHandle;
+
+  beforeAll(async () => {
+    app = await startEchoServer({ port: 0, keepAliveInterval: 0 }, quietApp);
+    pingingApp = await startEchoServer({ port: 0, keepAliveInterval: IDLE_MS / 2 }, quietApp);
+    const front = { port: 0, idleTimeout: IDLE_MS, log: silentLog };
+    passThrough = await startHttpFront({ ...front, target: app.url, websocket: 'off' });
+    frontAnswers = await startHttpFront({ ...front, target: app.url, websocket: 'on' });
+    pingingFront = await startHttpFront({ ...front, target: pingingApp.url, websocket: 'off' });
+  });
+
+  afterAll(async () => {
+    await Promise.all([passThrough?.close(), frontAnswers?.close(), pingingFront?.close()]);
+    await Promise.all([app?.close(), pingingApp?.close()]);
+  });
+
+  it('handshake: tells the app from the front by identity header, and a refusal by status', async () => {
+    const direct = contextFor(app.wsUrl, app);
+    expect((await outcome(upgradeAnsweredBy('app'), direct)).ok).toBe(true);
+    expect((await outcome(upgradeAnsweredBy('front'), direct)).ok).toBe(false);
+    expect((await outcome(upgradeAnsweredBy('front'), contextFor(frontAnswers.wsUrl('/ws'), app))).ok).toBe(true);
+    const wrongPath = contextFor(app.wsUrl.replace(/\/ws$/, '/elsewhere'), app);
+    expect((await outcome(handshakeRefused(404, 'app'), wrongPath)).ok).toBe(true);
+    expect((await outcome(handshakeRefused(400, 'app'), wrongPath)).ok).toBe(false);
+    expect((await outcome(handshakeRefused(404, 'app'), direct)).ok).toBe(false);
+  });
+
+  it('echo and close: every payload comes back through the front, byte for byte', async () => {
+    const ctx = contextFor(passThrough.wsUrl('/ws'), app);
+    const results = await runChecks([...Object.values(payloads).map((p) => echoes(p)), closeCodeCarried(4000, 'bye')], ctx);
+    for (const r of results) expect(r.ok, `${r.check}: ${r.detail}`).toBe(true);
+  });
+
+  it('forwarded headers: seen through the front, missing when the client talks to the app directly', async () => {
+    const check = appSawForwardedHeaders(['X-Forwarded-For', 'X-Forwarded-Proto']);
+    expect((await outcome(check, contextFor(passThrough.wsUrl('/ws'), app))).ok).toBe(true);
+    expect((await outcome(check, contextFor(app.wsUrl, app))).ok).toBe(false);
+  });
+
+  it('ownership: the app counter moves only when the front passes the upgrade on', async () => {
+    const off = contextFor(passThrough.wsUrl('/ws'), app);
+    const on = contextFor(frontAnswers.wsUrl('/ws'), app);
+    expect((await outcome(websocketHandledBy('app'), off)).ok).toBe(true);
+    expect((await outcome(websocketHandledBy('front'), off)).ok).toBe(false);
+    expect((await outcome(websocketHandledBy('front'), on)).ok).toBe(true);
+    expect((await outcome(websocketHandledBy('app'), on)).ok).toBe(false);
+  });
+
+  it('idle: a cut is measured at the timeout, client pings hold, and server pings are told apart', async () => {
+    const quiet = contextFor(passThrough.wsUrl('/ws'), app);
+    const pinging = contextFor(pingingFront.wsUrl('/ws'), pingingApp);
+    const [cut, clientHold, serverHold, wrongPings] = await Promise.all([
+      outcome(idleConnectionCut(), quiet),
+      outcome(staysOpenPastTimeout({ pingsFrom: 'client' }), quiet),
+      outcome(staysOpenPastTimeout({ pingsFrom: 'server' }), pinging),
+      // The app does not ping here, so "server pings keep it open" must fail (it is cut).
+      outcome(staysOpenPastTimeout({ pingsFrom: 'server' }), quiet),
+    ]);
+    expect(cut.ok, cut.detail).toBe(true);
+    const cutAfter = cut.measured?.cutAfterMs as number;
+    expect(cutAfter).toBeGreaterThanOrEqual(IDLE_MS - 50);
+    expect(cutAfter).toBeLessThanOrEqual(IDLE_MS + CUT_TOLERANCE_MS);
+    expect(clientHold.ok, clientHold.detail).toBe(true);
+    expect(serverHold.ok, serverHold.detail).toBe(true);
+    expect(wrongPings.ok).toBe(false);
+  });
+});
