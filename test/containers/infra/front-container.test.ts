@@ -1,0 +1,60 @@
+/**
+ * A front started by the harness from the image catalog: nginx with the project's correct
+ * WebSocket config in front of the echo app, reached through its loopback port; and the
+ * front's pause/unpause and restart controls.
+ */
+import WebSocket from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNetwork, startEchoApp, startFront, type BenchNetwork, type EchoAppHandle, type FrontHandle } from '../../../src/containers/harness.js';
+import { renderTemplateFile } from '../../../src/templates.js';
+import { containersSkipped } from './skip.js';
+
+function echoOnce(url: string, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { handshakeTimeout: 5_000 });
+    const timer = setTimeout(() => { ws.terminate(); reject(new Error(`no echo from ${url} within 5 s`)); }, 5_000);
+    ws.once('open', () => ws.send(text));
+    ws.once('message', (data) => { clearTimeout(timer); ws.close(); resolve(data.toString()); });
+    ws.once('error', (err) => { clearTimeout(timer); reject(err); });
+  });
+}
+
+describe.skipIf(containersSkipped)('nginx front container', () => {
+  let network: BenchNetwork;
+  let app: EchoAppHandle;
+  let front: FrontHandle;
+
+  beforeAll(async () => {
+    network = await createNetwork();
+    app = await startEchoApp({ network, alias: 'echo' });
+    const config = renderTemplateFile('nginx/ws-proxy.conf.template', {
+      UPSTREAM: 'echo:8080', LISTEN_PORT: 8080, IDLE_TIMEOUT_SECONDS: 30, WS_PATH: '/ws', WS_HANDLER: 'unused:8080',
+    });
+    front = await startFront({ network, kind: 'nginx', config: { content: config } });
+  });
+  afterAll(async () => {
+    await front?.stop();
+    await app?.stop();
+    await network?.stop();
+  });
+
+  it('proxies a WebSocket to the app through its 127.0.0.1 port', async () => {
+    expect(front.httpUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await echoOnce(front.wsUrl('/ws'), 'via nginx')).toBe('via nginx');
+    expect((await app.stats()).upgradesReceived).toBeGreaterThanOrEqual(1);
+    expect(await front.logs()).toContain('GET /ws');
+  });
+
+  it('stops answering while paused and answers again after unpause and after a restart', async () => {
+    await front.pause();
+    await expect(echoOnce(front.wsUrl('/ws'), 'paused')).rejects.toThrow();
+    await front.unpause();
+    expect(await echoOnce(front.wsUrl('/ws'), 'unpaused')).toBe('unpaused');
+    await front.restart();
+    expect(await echoOnce(front.wsUrl('/ws'), 'restarted')).toBe('restarted');
+  });
+
+  it('refuses a proxy front without its config, naming where it goes', async () => {
+    await expect(startFront({ network, kind: 'haproxy' })).rejects.toThrow('a haproxy front needs its config (config: { content }), copied to /usr/local/etc/haproxy/haproxy.cfg');
+  });
+});
