@@ -2,7 +2,8 @@
  * Front WebSocket handling off: the upgrade is forwarded to the app with http-proxy's
  * `proxy.ws()` and the two sockets are piped together. The front only watches: it cuts both legs
  * when either has been idle for the idle timeout, answers 502 when the app cannot be reached
- * before the handshake, and drops the client (1006) when the app's socket fails after it.
+ * before the handshake (504 when it accepts but does not answer within the idle timeout), and
+ * drops the client (1006) when the app's socket fails after the handshake.
  */
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
@@ -23,6 +24,8 @@ interface Tunnel {
   proxyReq?: ClientRequest;
   /** The app's answer (101 or a refusal) is on its way to the client: a 502 can no longer be sent. */
   answered: boolean;
+  /** The front answered the handshake itself (502, 504): later errors of the app's leg are moot. */
+  refused: boolean;
   startedAt: number;
   /** Why it ended, for the close log line; the first reason wins. */
   ending?: string;
@@ -78,7 +81,7 @@ export function createPassThrough(
     const tunnel = byUpstream.get(upstream);
     if (!tunnel) return;
     log(`ws#${tunnel.id} ${tunnel.path}: upgraded by the app at ${options.target}`);
-    cutWhenIdle(upstream, options.idleTimeout, () => cut(tunnel, `idle for ${options.idleTimeout} ms (app side)`));
+    cutWhenIdle(upstream, options.idleTimeout, () => onIdle(tunnel, 'app side'));
     // The pipes end the other leg on a clean close; these also cover a leg that closes on error.
     upstream.once('close', () => {
       tunnel.ending ??= 'the app closed';
@@ -86,20 +89,38 @@ export function createPassThrough(
     });
   });
 
+  /** The front answers the handshake itself, before the app did; then the app's leg is dropped. */
+  const refuse = (tunnel: Tunnel, status: 502 | 504, body: string, reason: string): void => {
+    tunnel.refused = true;
+    tunnel.ending ??= reason;
+    answerRawSocket(tunnel.client, status, body);
+    tunnel.proxyReq?.destroy();
+  };
+
   const onError = (tunnel: Tunnel, err: Error): void => {
+    if (tunnel.refused) return;
     if (!tunnel.answered) {
-      tunnel.ending ??= `app unreachable (${errorText(err)})`;
-      answerRawSocket(tunnel.client, 502, `502 Bad Gateway: http-front could not reach ${options.target} (${errorText(err)})`);
-      tunnel.proxyReq?.destroy();
+      refuse(tunnel, 502, `502 Bad Gateway: http-front could not reach ${options.target} (${errorText(err)})`, `app unreachable (${errorText(err)})`);
       return;
     }
     cut(tunnel, `app connection failed (${errorText(err)})`);
   };
 
+  const onIdle = (tunnel: Tunnel, side: string): void => {
+    if (tunnel.refused) return;
+    if (!tunnel.answered) {
+      // As nginx does when its read timeout passes before the app answered.
+      refuse(tunnel, 504, `504 Gateway Timeout: ${options.target} did not answer the upgrade within ${options.idleTimeout} ms`,
+        `the app did not answer within ${options.idleTimeout} ms (504)`);
+      return;
+    }
+    cut(tunnel, `idle for ${options.idleTimeout} ms (${side})`);
+  };
+
   return {
     handleUpgrade(req, duplex, head) {
       const client = duplex as Socket;
-      const tunnel: Tunnel = { id: nextId++, path: req.url ?? '/', client, answered: false, startedAt: performance.now() };
+      const tunnel: Tunnel = { id: nextId++, path: req.url ?? '/', client, answered: false, refused: false, startedAt: performance.now() };
       byClient.set(client, tunnel);
       open.add(tunnel);
       client.on('error', (err) => { tunnel.ending ??= `client error (${errorText(err)})`; });
@@ -113,9 +134,8 @@ export function createPassThrough(
       });
       proxy.ws(req, client, head, {}, (err) => onError(tunnel, err));
       // http-proxy has just reset the client's timeout (it does not touch it again): arm it now,
-      // so a handshake the app never answers is cut too.
-      cutWhenIdle(client, options.idleTimeout, () =>
-        cut(tunnel, `idle for ${options.idleTimeout} ms (${tunnel.upstream ? 'client side' : 'before the app answered'})`));
+      // so a handshake the app never answers gets a 504 at the idle timeout.
+      cutWhenIdle(client, options.idleTimeout, () => onIdle(tunnel, 'client side'));
     },
     closeAll() {
       for (const tunnel of open) cut(tunnel, 'the front is shutting down');

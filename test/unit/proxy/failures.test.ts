@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpFrontHandle } from '../../../proxy/front.js';
 import { FRONT_IDENTITY } from '../../../proxy/identity.js';
 import { closed, connect, discard, nextMessage, open } from '../../../src/scenarios/checks/client.js';
-import { closedPort, startQuietFront, startUpstream, type TestUpstream } from './upstream.js';
+import { closedPort, startQuietFront, startSilentApp, startUpstream, type TestUpstream } from './upstream.js';
 
 function rawExchange(port: number, request: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -86,6 +86,29 @@ describe('the app is unreachable', () => {
       }
     } finally {
       await front2.close();
+    }
+  });
+});
+
+describe('the app accepts but never answers', () => {
+  it('answers the handshake with its own 504 (X-Front) at the idle timeout, again and again', async () => {
+    const app = await startSilentApp();
+    const front = await startQuietFront({ target: app.url, idleTimeout: 500 });
+    try {
+      for (let i = 0; i < 2; i++) {
+        const started = performance.now();
+        const outcome = await connect(front.wsUrl(), { timeoutMs: 5_000 });
+        const after = performance.now() - started;
+        discard(outcome.socket);
+        expect(outcome.status).toBe(504);
+        expect(outcome.headers['x-front']).toBe(FRONT_IDENTITY);
+        expect(outcome.body).toContain(app.url);
+        expect(after).toBeGreaterThanOrEqual(480);
+        expect(after).toBeLessThanOrEqual(1_500);
+      }
+    } finally {
+      await front.close();
+      await app.close();
     }
   });
 });

@@ -4,7 +4,7 @@
  * its connections on demand) and a quiet front on a free port.
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { startHttpFront, type HttpFrontHandle, type HttpFrontOptions } from '../../../proxy/front.js';
 import { silentLog } from '../../../proxy/log.js';
@@ -69,6 +69,26 @@ export async function startUpstream(port = 0): Promise<TestUpstream> {
       }),
   };
   return upstream;
+}
+
+/** An app that accepts connections and never answers (hung). */
+export async function startSilentApp(): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => {});
+    socket.once('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 /** A port nothing listens on: bound once, then released. */
