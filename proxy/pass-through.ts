@@ -107,7 +107,11 @@ export function createPassThrough(
   };
 
   const onIdle = (tunnel: Tunnel, side: string): void => {
-    if (tunnel.refused) return;
+    if (tunnel.refused) {
+      // Answered and ended by the front, but the client has not closed its side: drop it.
+      tunnel.client.destroy();
+      return;
+    }
     if (!tunnel.answered) {
       // As nginx does when its read timeout passes before the app answered.
       refuse(tunnel, 504, `504 Gateway Timeout: ${options.target} did not answer the upgrade within ${options.idleTimeout} ms`,
