@@ -29,6 +29,8 @@ export interface OptionSpec<T> {
   bare?: T;
   /** The string form of a value given in code, re-parsed for validation (default String()). */
   fromCode?(value: T): string;
+  /** How a value reads in --help and the README (default String()). */
+  show?(value: T): string;
 }
 
 export type OptionSpecs = Record<string, OptionSpec<unknown>>;
@@ -56,10 +58,11 @@ export function integer(min: number, max: number): { parse: Parser<number>; allo
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** Milliseconds from `500ms`, `2s`, `1.5m`; a bare number is in `bareUnit`. */
-export function duration(bareUnit: 'ms' | 's', maxMs = 24 * 3_600_000): { parse: Parser<number>; allowed: string; fromCode: (ms: number) => string } {
+export function duration(bareUnit: 'ms' | 's', maxMs = 24 * 3_600_000): { parse: Parser<number>; allowed: string; fromCode: (ms: number) => string; show: (ms: number) => string } {
   return {
     // Code always speaks milliseconds.
     fromCode: (ms) => `${ms}ms`,
+    show: (ms) => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`),
     allowed: `a duration such as 500ms, 30s or 2m (a bare number is ${bareUnit === 'ms' ? 'milliseconds' : 'seconds'}), 0 to ${maxMs / 1000}s`,
     parse: (raw) => {
       const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(raw);
@@ -225,10 +228,15 @@ export function resolveOptions<S extends OptionSpecs>(specs: S, sources: Resolve
   return out as OptionValues<S>;
 }
 
+function showDefault(s: OptionSpec<unknown>): string {
+  if (s.show) return s.show(s.default);
+  return Array.isArray(s.default) ? s.default.join(',') || '(none)' : String(s.default);
+}
+
 /** The options table for --help (and the README). */
 export function optionsHelp(specs: OptionSpecs): string {
   const rows = Object.values(specs).map((s) => {
-    const def = Array.isArray(s.default) ? s.default.join(',') || '(none)' : String(s.default);
+    const def = showDefault(s);
     return [`  ${s.flag}${s.bare === undefined ? ' <value>' : ''}`, `${s.help} (${s.allowed}; default ${def}${s.env ? `; env ${s.env}` : ''})`] as const;
   });
   const width = Math.max(...rows.map(([f]) => f.length));
@@ -239,7 +247,7 @@ export function optionsHelp(specs: OptionSpecs): string {
 export function optionsMarkdown(specs: OptionSpecs): string {
   const lines = ['| flag | environment | default | allowed | what it does |', '| --- | --- | --- | --- | --- |'];
   for (const s of Object.values(specs)) {
-    const def = Array.isArray(s.default) ? s.default.join(',') || '(none)' : String(s.default);
+    const def = showDefault(s);
     lines.push(`| \`${s.flag}\` | ${s.env ? `\`${s.env}\`` : ''} | \`${def}\` | ${s.allowed} | ${s.help} |`);
   }
   return lines.join('\n');

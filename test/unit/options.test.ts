@@ -84,3 +84,10 @@ describe('option help', () => {
     expect(optionsMarkdown(specs).split('\n')).toHaveLength(2 + Object.keys(specs).length);
   });
 });
+
+describe('durations in help', () => {
+  it('shows a duration default in the unit people write', () => {
+    expect(optionsHelp(specs)).toMatch(/--idle <value>\s+idle timeout \(.*default 60s\)/);
+    expect(optionsHelp(specs)).toMatch(/--interval <value>\s+ms between pings \(.*default 1s; env T_INTERVAL\)/);
+  });
+});
