@@ -30,6 +30,12 @@ export function checkUpgrade(req: IncomingMessage, options: Pick<EchoOptions, 'p
   if (req.method !== 'GET') {
     return { status: 405, reason: `a WebSocket handshake must be a GET, not ${req.method ?? '?'}`, headers: { Allow: 'GET' } };
   }
+  // RFC 6455 §4.1: "an HTTP/1.1 or higher GET request". Kestrel (the ASP.NET Core sample's
+  // server) refuses an HTTP/1.0 upgrade the same way; it is what nginx without
+  // proxy_http_version 1.1 sends.
+  if (req.httpVersionMajor < 1 || (req.httpVersionMajor === 1 && req.httpVersionMinor < 1)) {
+    return { status: 400, reason: `a WebSocket handshake needs HTTP/1.1 or later, not HTTP/${req.httpVersion}` };
+  }
   const upgrade = req.headers.upgrade;
   if (upgrade === undefined || upgrade.toLowerCase() !== 'websocket') {
     return { status: 400, reason: `Upgrade header must be websocket, not ${JSON.stringify(upgrade ?? '')}` };

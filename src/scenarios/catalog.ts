@@ -99,7 +99,7 @@ export const catalog: readonly Scenario[] = [
   upgradePasses('nginx', FORWARDED),
   ...keepalive('nginx'),
   misconfigured('nginx-no-http11', 400, 'app',
-    'no proxy_http_version 1.1: nginx speaks HTTP/1.0 upstream and the handshake fails'),
+    'no proxy_http_version 1.1: nginx sends the upgrade upstream as HTTP/1.0, which the app (like Kestrel, per RFC 6455) refuses with 400'),
   misconfigured('nginx-no-upgrade-headers', 400, 'app',
     'no Upgrade/Connection headers: the app gets a plain GET on /ws and answers 400'),
   frontWebsocket('nginx', 'app'),

@@ -65,6 +65,8 @@ describe('echo server handshake gate', () => {
     ['a bad Sec-WebSocket-Key', upgradeRequest('/ws', { 'Sec-WebSocket-Key': 'short' }), 400],
     ['Sec-WebSocket-Version: 12', upgradeRequest('/ws', { 'Sec-WebSocket-Version': '12' }), 400],
     ['method POST', upgradeRequest('/ws', { 'Content-Length': '0' }, 'POST'), 405],
+    // What nginx sends upstream without proxy_http_version 1.1 (RFC 6455 §4.1 asks for 1.1+).
+    ['HTTP/1.0', upgradeRequest('/ws').replace(' HTTP/1.1\r\n', ' HTTP/1.0\r\n'), 400],
     ['a malformed Sec-WebSocket-Protocol', upgradeRequest('/ws', { 'Sec-WebSocket-Protocol': 'a b,,' }), 400],
   ])('refuses a handshake with %s (%s) and keeps serving', async (_name, request, status) => {
     const res = await rawExchange(server.port, request);
