@@ -25,6 +25,8 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           testTimeout: 15_000,
+          // The fast tests first; the container suites after them, with their own worker bound.
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -38,6 +40,7 @@ export default defineConfig({
           // 2 cores: two suites at a time keeps timing measurements honest.
           maxWorkers: 2,
           fileParallelism: true,
+          sequence: { groupOrder: 1 },
         },
       },
     ],
