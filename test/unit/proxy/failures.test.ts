@@ -2,23 +2,11 @@
  * When the app is down or fails: the front answers 502 itself (X-Front) before a handshake,
  * drops the client (1006) after one, refuses malformed requests with 400, and keeps serving.
  */
-import { connect as connectTcp } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpFrontHandle } from '../../../proxy/front.js';
 import { FRONT_IDENTITY } from '../../../proxy/identity.js';
 import { closed, connect, discard, nextMessage, open } from '../../../src/scenarios/checks/client.js';
-import { closedPort, startQuietFront, startSilentApp, startUpstream, type TestUpstream } from './upstream.js';
-
-function rawExchange(port: number, request: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connectTcp(port, '127.0.0.1', () => socket.write(request));
-    let text = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => { text += chunk; });
-    socket.on('close', () => resolve(text));
-    socket.on('error', reject);
-  });
-}
+import { closedPort, rawExchange, startQuietFront, startSilentApp, startUpstream, type TestUpstream } from './upstream.js';
 
 async function expectEchoes(url: string): Promise<void> {
   const ws = await open(url);

@@ -1,24 +1,11 @@
 /** Front WebSocket handling on: the front answers the upgrade and echoes; the app never sees it. */
 import { randomBytes } from 'node:crypto';
-import { connect as connectTcp } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpFrontHandle } from '../../../proxy/front.js';
 import { FRONT_IDENTITY } from '../../../proxy/identity.js';
 import { closed, connect, discard, nextMessage, open } from '../../../src/scenarios/checks/client.js';
 import { VERSION } from '../../../src/version.js';
-import { startQuietFront, startUpstream, type TestUpstream } from './upstream.js';
-
-/** Sends raw bytes and returns everything the front writes back until it closes. */
-function rawExchange(port: number, request: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connectTcp(port, '127.0.0.1', () => socket.write(request));
-    let text = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (chunk: string) => { text += chunk; });
-    socket.on('close', () => resolve(text));
-    socket.on('error', reject);
-  });
-}
+import { rawExchange, startQuietFront, startUpstream, type TestUpstream } from './upstream.js';
 
 describe('front WebSocket handling on (the front answers upgrades itself)', () => {
   let upstream: TestUpstream;

@@ -4,7 +4,7 @@
  * its connections on demand) and a quiet front on a free port.
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
-import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import { connect as connectTcp, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { startHttpFront, type HttpFrontHandle, type HttpFrontOptions } from '../../../proxy/front.js';
 import { silentLog } from '../../../proxy/log.js';
@@ -102,4 +102,16 @@ export async function closedPort(): Promise<number> {
 
 export function startQuietFront(options: Partial<HttpFrontOptions>): Promise<HttpFrontHandle> {
   return startHttpFront({ host: '127.0.0.1', port: 0, log: silentLog, ...options });
+}
+
+/** Sends raw bytes and returns everything the front writes back until it closes. */
+export function rawExchange(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connectTcp(port, '127.0.0.1', () => socket.write(request));
+    let text = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => { text += chunk; });
+    socket.on('close', () => resolve(text));
+    socket.on('error', reject);
+  });
 }
