@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, discard, nextMessage, open } from '../../../src/scenarios/checks/client.js';
 import { projectRoot } from '../../../src/paths.js';
+import { containersSkipped } from '../skip.js';
 
 const run = promisify(execFile);
 
@@ -61,7 +62,7 @@ async function until<T>(what: string, timeoutMs: number, attempt: () => Promise<
   throw new Error(`${what}: not ready after ${timeoutMs} ms: ${last instanceof Error ? last.message : String(last)}`);
 }
 
-describe('docker-compose.yml', () => {
+describe.skipIf(containersSkipped)('docker-compose.yml', () => {
   const project = `wspb-compose-${process.pid}`;
   const runId = process.env.WS_PROXY_BENCH_RUN_ID ?? `compose-test-${process.pid}`;
   const ports = new Map<string, number>();

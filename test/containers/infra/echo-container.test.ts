@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { docker } from '../../../src/containers/docker.js';
 import { createNetwork, startEchoApp, type BenchNetwork, type EchoAppHandle } from '../../../src/containers/harness.js';
 import { currentRunId } from '../../../src/containers/labels.js';
-import { containersSkipped } from './skip.js';
+import { containersSkipped } from '../skip.js';
 
 const ALIAS = 'echo-infra';
 

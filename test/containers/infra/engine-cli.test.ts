@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { projectPath } from '../../../src/paths.js';
-import { containersSkipped } from './skip.js';
+import { containersSkipped } from '../skip.js';
 
 describe('ws-proxy-bench engine check', () => {
   it('fails with a message naming DOCKER_HOST and the fix when no engine answers there', () => {

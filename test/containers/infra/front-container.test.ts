@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNetwork, startEchoApp, startFront, type BenchNetwork, type EchoAppHandle, type FrontHandle } from '../../../src/containers/harness.js';
 import { renderTemplateFile } from '../../../src/templates.js';
-import { containersSkipped } from './skip.js';
+import { containersSkipped } from '../skip.js';
 
 function echoOnce(url: string, text: string): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listLabelled, removeRun } from '../../../src/containers/cleanup.js';
 import { newRunId, RUN_ID_ENV, RUNNER_PID_ENV } from '../../../src/containers/labels.js';
 import { projectPath } from '../../../src/paths.js';
-import { containersSkipped } from './skip.js';
+import { containersSkipped } from '../skip.js';
 
 const FIXTURE = projectPath('dist/test-labelled-run.mjs');
 const children: ChildProcess[] = [];

@@ -7,8 +7,13 @@ import { catalog } from '../../../src/scenarios/catalog.js';
 import { runCheck } from '../../../src/scenarios/run.js';
 import { startTopology, type Topology } from '../../../src/scenarios/topology.js';
 import type { Scenario } from '../../../src/scenarios/types.js';
+import { containersSkipped } from '../skip.js';
 
 export function describeScenarios(select: (scenario: Scenario) => boolean): void {
+  if (containersSkipped) {
+    it.skip('container suites skipped on purpose (WS_PROXY_BENCH_SKIP_CONTAINERS=1)', () => {});
+    return;
+  }
   const scenarios = catalog.filter(select);
   it('selects scenarios from the catalog', () => {
     expect(scenarios.length).toBeGreaterThan(0);
