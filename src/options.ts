@@ -27,6 +27,8 @@ export interface OptionSpec<T> {
   allowed: string;
   /** A flag given without a value means this (boolean switches). */
   bare?: T;
+  /** The flag may be given more than once; its values are joined with commas (for list()). */
+  repeatable?: boolean;
   /** The string form of a value given in code, re-parsed for validation (default String()). */
   fromCode?(value: T): string;
   /** How a value reads in --help and the README (default String()). */
@@ -171,8 +173,12 @@ export function parseFlags(specs: OptionSpecs, argv: readonly string[], command:
       const known = [...byFlag.keys()].join(', ');
       throw new OptionError(`${command}: unknown ${arg.startsWith('-') ? 'option' : 'argument'} '${arg}'. Options: ${known}, --help`);
     }
+    const set = (value: string): void => {
+      const before = values[entry.key];
+      values[entry.key] = entry.spec.repeatable && typeof before === 'string' ? `${before},${value}` : value;
+    };
     if (eq > 0) {
-      values[entry.key] = arg.slice(eq + 1);
+      set(arg.slice(eq + 1));
       continue;
     }
     const next = argv[i + 1];
@@ -181,7 +187,7 @@ export function parseFlags(specs: OptionSpecs, argv: readonly string[], command:
       values[entry.key] = true;
       continue;
     }
-    values[entry.key] = next;
+    set(next);
     i++;
   }
   return { values, help };
@@ -237,7 +243,8 @@ function showDefault(s: OptionSpec<unknown>): string {
 export function optionsHelp(specs: OptionSpecs): string {
   const rows = Object.values(specs).map((s) => {
     const def = showDefault(s);
-    return [`  ${s.flag}${s.bare === undefined ? ' <value>' : ''}`, `${s.help} (${s.allowed}; default ${def}${s.env ? `; env ${s.env}` : ''})`] as const;
+    const repeat = s.repeatable ? '; repeatable' : '';
+    return [`  ${s.flag}${s.bare === undefined ? ' <value>' : ''}`, `${s.help} (${s.allowed}; default ${def}${repeat}${s.env ? `; env ${s.env}` : ''})`] as const;
   });
   const width = Math.max(...rows.map(([f]) => f.length));
   return rows.map(([f, d]) => `${f.padEnd(width)}  ${d}`).join('\n');

@@ -1,6 +1,21 @@
 /** Runs checks and scenarios into outcomes: shared by the container suites and the report. */
-import { startTopology } from './topology.js';
+import { startTopology, type StartTopology, type TopologyOptions } from './topology.js';
 import type { Check, CheckContext, CheckOutcome, Scenario, ScenarioOutcome } from './types.js';
+import { TopologyUnavailable } from './unavailable.js';
+
+/** What a runner wants to hear while a scenario runs (the report's progress lines). */
+export interface RunHooks {
+  /** A line a check printed about what it waits for (ctx.progress). */
+  progress?(line: string, check: Check): void;
+  checkStarted?(check: Check): void;
+  checkFinished?(outcome: CheckOutcome, check: Check): void;
+}
+
+export interface RunScenarioOptions extends TopologyOptions {
+  /** Where the topology runs (default: containers). */
+  start?: StartTopology;
+  hooks?: RunHooks;
+}
 
 /** Runs one check; a thrown error is a failed outcome that says what happened, never a pass. */
 export async function runCheck(check: Check, ctx: CheckContext): Promise<CheckOutcome> {
@@ -18,29 +33,42 @@ export async function runCheck(check: Check, ctx: CheckContext): Promise<CheckOu
  * Runs a scenario's checks: the ones that read shared app state one at a time first, then the
  * independent ones (each on its own connections) side by side, so a scenario's waits overlap.
  */
-export async function runChecks(checks: readonly Check[], ctx: CheckContext): Promise<CheckOutcome[]> {
+export async function runChecks(checks: readonly Check[], ctx: CheckContext, hooks: RunHooks = {}): Promise<CheckOutcome[]> {
   const outcomes = new Map<Check, CheckOutcome>();
+  const run = async (check: Check): Promise<CheckOutcome> => {
+    hooks.checkStarted?.(check);
+    const progress = hooks.progress ? (line: string): void => hooks.progress?.(line, check) : ctx.progress;
+    const outcome = await runCheck(check, { ...ctx, progress });
+    hooks.checkFinished?.(outcome, check);
+    return outcome;
+  };
   for (const check of checks.filter((c) => !c.independent)) {
-    outcomes.set(check, await runCheck(check, ctx));
+    outcomes.set(check, await run(check));
   }
   const independent = checks.filter((c) => c.independent);
-  const results = await Promise.all(independent.map((c) => runCheck(c, ctx)));
+  const results = await Promise.all(independent.map(run));
   independent.forEach((c, i) => outcomes.set(c, results[i] as CheckOutcome));
   return checks.map((c) => outcomes.get(c) as CheckOutcome);
 }
 
-export async function runScenario(scenario: Scenario, progress: (line: string) => void = () => {}): Promise<ScenarioOutcome> {
+export async function runScenario(
+  scenario: Scenario,
+  progress: (line: string) => void = () => {},
+  options: RunScenarioOptions = {},
+): Promise<ScenarioOutcome> {
   const started = performance.now();
   const base = { scenario: scenario.id, front: scenario.front, family: scenario.family };
+  const { start = startTopology, hooks, ...topologyOptions } = options;
   let topology;
   try {
-    topology = await startTopology(scenario);
+    topology = await start(scenario, topologyOptions);
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
+    if (err instanceof TopologyUnavailable) return { ...base, ok: false, checks: [], durationMs: performance.now() - started, skipped: error };
     return { ...base, ok: false, checks: [], durationMs: performance.now() - started, error };
   }
   try {
-    const checks = await runChecks(scenario.checks, topology.context((line) => progress(`${scenario.id}: ${line}`)));
+    const checks = await runChecks(scenario.checks, topology.context((line) => progress(`${scenario.id}: ${line}`)), hooks);
     return { ...base, ok: checks.every((c) => c.ok), checks, durationMs: performance.now() - started };
   } finally {
     await topology.stop();

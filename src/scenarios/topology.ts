@@ -10,7 +10,7 @@ import {
   type EchoAppHandle,
   type FrontHandle,
 } from '../containers/harness.js';
-import { renderTemplateFile } from '../templates.js';
+import { renderFrontConfig } from './front-config.js';
 import { APP_ALIAS, frontSetup, frontVars, WS_PATH, type FrontSetup, type FrontVars } from './fronts.js';
 import type { CheckContext, Scenario } from './types.js';
 
@@ -22,18 +22,38 @@ export interface Topology {
   stop(): Promise<void>;
 }
 
+export interface TopologyOptions {
+  /** Looks up a front setup by name (default: the fronts table); `run --config` swaps in the user's file. */
+  setup?: (name: string) => FrontSetup;
+}
+
+/** Brings up a scenario's topology: in containers (startTopology) or on this host (startLocalTopology). */
+export type StartTopology = (scenario: Scenario, options?: TopologyOptions) => Promise<Topology>;
+
+/** The context a scenario's checks run in: through the front, with the app's counters beside. */
+export function checkContext(scenario: Scenario, app: EchoAppHandle, front: FrontHandle, progress: (line: string) => void = () => {}): CheckContext {
+  return {
+    wsUrl: front.wsUrl(WS_PATH),
+    appStats: () => app.stats(),
+    idleTimeoutMs: scenario.idleTimeoutSeconds * 1000,
+    progress,
+  };
+}
+
 async function startSetup(network: BenchNetwork, setup: FrontSetup, alias: string, vars: FrontVars): Promise<FrontHandle> {
+  const config = renderFrontConfig(setup, vars);
   return startFront({
     network,
     kind: setup.kind,
     alias,
-    ...(setup.template ? { config: { content: renderTemplateFile(setup.template, { ...vars }) } } : {}),
+    ...(config !== undefined ? { config: { content: config } } : {}),
     ...(setup.command ? { command: setup.command(vars) } : {}),
   });
 }
 
-export async function startTopology(scenario: Scenario): Promise<Topology> {
-  const setup = frontSetup(scenario.front);
+export async function startTopology(scenario: Scenario, options: TopologyOptions = {}): Promise<Topology> {
+  const lookup = options.setup ?? frontSetup;
+  const setup = lookup(scenario.front);
   const network = await createNetwork();
   const started: { stop(): Promise<void> }[] = [];
   const stop = async (): Promise<void> => {
@@ -49,19 +69,14 @@ export async function startTopology(scenario: Scenario): Promise<Topology> {
     const app = await startEchoApp({ network, alias: APP_ALIAS, env: { ...scenario.app, ECHO_PATH: WS_PATH } });
     started.push(app);
     for (const [alias, name] of Object.entries(setup.companions ?? {})) {
-      started.push(await startSetup(network, frontSetup(name), alias, frontVars(scenario)));
+      started.push(await startSetup(network, lookup(name), alias, frontVars(scenario)));
     }
     const front = await startSetup(network, setup, 'front', frontVars(scenario));
     started.push(front);
     return {
       app,
       front,
-      context: (progress = () => {}) => ({
-        wsUrl: front.wsUrl(WS_PATH),
-        appStats: () => app.stats(),
-        idleTimeoutMs: scenario.idleTimeoutSeconds * 1000,
-        progress,
-      }),
+      context: (progress) => checkContext(scenario, app, front, progress),
       stop,
     };
   } catch (err) {

@@ -63,4 +63,6 @@ export interface ScenarioOutcome {
   checks: CheckOutcome[];
   durationMs: number;
   error?: string;
+  /** Why the scenario could not run here (its checks were not run; never counted as passed). */
+  skipped?: string;
 }

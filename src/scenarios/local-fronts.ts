@@ -1,0 +1,112 @@
+/**
+ * Fronts on this host, for local mode (no Docker): the http-proxy front in this process, the
+ * others from their binaries when installed (nginx, HAProxy, Apache httpd, Caddy), each with
+ * its setup's config rendered with local values. A front whose binary is missing is
+ * unavailable (the report skips it with the reason), never faked.
+ */
+import { accessSync, constants, writeFileSync } from 'node:fs';
+import { basename, delimiter, join } from 'node:path';
+import { startHttpFront, type HttpFrontHandle } from '../../proxy/front.js';
+import { resolveFrontOptions } from '../../proxy/options.js';
+import type { FrontHandle, FrontKind } from '../containers/harness.js';
+import { renderFrontConfig } from './front-config.js';
+import type { FrontSetup, FrontVars } from './fronts.js';
+import { startLocalProcess, type LocalProcess } from './local-process.js';
+import { TopologyUnavailable } from './unavailable.js';
+
+interface LocalBinary {
+  /** Names to look for, in order. */
+  names: string[];
+  /** The Debian package that installs it, for the skip reason. */
+  debianPackage: string;
+  /** Foreground flags to run it on a config file; `dir` is a private temp dir. */
+  args(config: string, dir: string): string[];
+}
+
+export const LOCAL_BINARIES: Readonly<Record<Exclude<FrontKind, 'http-front'>, LocalBinary>> = {
+  nginx: { names: ['nginx'], debianPackage: 'nginx-light', args: (c, d) => ['-e', 'stderr', '-p', `${d}/`, '-c', c, '-g', 'daemon off;'] },
+  haproxy: { names: ['haproxy'], debianPackage: 'haproxy', args: (c) => ['-db', '-f', c] },
+  httpd: { names: ['apache2', 'httpd'], debianPackage: 'apache2', args: (c) => ['-DFOREGROUND', '-f', c] },
+  caddy: { names: ['caddy'], debianPackage: 'caddy', args: (c) => ['run', '--config', c, ...(c.endsWith('.json') ? [] : ['--adapter', 'caddyfile'])] },
+};
+
+/** Where binaries are looked for: PATH, plus the sbin folders a non-root PATH often lacks. */
+export function findBinary(names: readonly string[], path = process.env.PATH ?? ''): string | undefined {
+  const dirs = [...path.split(delimiter).filter(Boolean), '/usr/sbin', '/usr/local/sbin', '/sbin'];
+  for (const name of names) {
+    for (const dir of dirs) {
+      const candidate = join(dir, name);
+      try {
+        accessSync(candidate, constants.X_OK);
+        return candidate;
+      } catch {
+        // not here
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Why a front setup cannot run on this host, or undefined when it can. */
+export function localUnavailability(setup: FrontSetup): string | undefined {
+  if (setup.kind === 'http-front') return undefined;
+  const binary = LOCAL_BINARIES[setup.kind];
+  if (!findBinary(binary.names)) {
+    return `${binary.names.join('/')} is not installed on this host (install it, e.g. \`apt-get install ${binary.debianPackage}\`, or run with Docker)`;
+  }
+  if (!setup.template) return `front setup '${setup.name}' is configured by a container command, which local mode cannot run`;
+  return undefined;
+}
+
+function frontHandle(kind: FrontKind, alias: string, port: number, parts: Pick<FrontHandle, 'logs' | 'stop' | 'restart' | 'pause' | 'unpause'>): FrontHandle {
+  const httpUrl = `http://127.0.0.1:${port}`;
+  return { kind, alias, httpUrl, wsUrl: (path = '/ws') => `ws://127.0.0.1:${port}${path.startsWith('/') ? path : `/${path}`}`, ...parts };
+}
+
+/** The http-proxy front in this process, with the flags its setup gives the container. */
+async function startInProcessFront(setup: FrontSetup, alias: string, vars: FrontVars): Promise<FrontHandle> {
+  if (!setup.command) throw new Error(`front setup '${setup.name}' has no command to take the http-proxy front's flags from`);
+  const command = setup.command(vars);
+  const flags = command.slice(command.findIndex((a) => a.startsWith('--')));
+  const options = resolveFrontOptions({ argv: flags, env: {}, command: setup.name, overrides: { host: '127.0.0.1' } });
+  let lines = '';
+  const log = (line: string): void => { lines += `${line}\n`; };
+  let front: HttpFrontHandle = await startHttpFront({ ...options, log });
+  return frontHandle(setup.kind, alias, front.port, {
+    logs: async () => lines,
+    stop: () => front.close(),
+    restart: async () => {
+      await front.close();
+      front = await startHttpFront({ ...options, port: front.port, log });
+    },
+    pause: () => Promise.reject(new Error('an in-process http-proxy front cannot be paused (local mode); run with Docker')),
+    unpause: () => Promise.reject(new Error('an in-process http-proxy front cannot be paused (local mode); run with Docker')),
+  });
+}
+
+async function startBinaryFront(setup: FrontSetup, alias: string, vars: FrontVars, dir: string): Promise<FrontHandle> {
+  const why = localUnavailability(setup);
+  if (why) throw new TopologyUnavailable(why);
+  const binary = LOCAL_BINARIES[setup.kind as Exclude<FrontKind, 'http-front'>];
+  const path = findBinary(binary.names) as string;
+  const file = join(dir, `${alias}-${basename(setup.template as string).replace(/\.template$/, '')}`);
+  writeFileSync(file, renderFrontConfig(setup, vars) as string);
+  const args = binary.args(file, dir);
+  const start = (): Promise<LocalProcess> => startLocalProcess(`the ${setup.kind} front '${setup.name}'`, path, args, vars.LISTEN_PORT);
+  let proc = await start();
+  return frontHandle(setup.kind, alias, vars.LISTEN_PORT, {
+    logs: async () => proc.logs(),
+    stop: () => proc.stop(),
+    restart: async () => {
+      await proc.stop();
+      proc = await start();
+    },
+    pause: async () => proc.pause(),
+    unpause: async () => proc.unpause(),
+  });
+}
+
+/** Starts a front setup on 127.0.0.1:vars.LISTEN_PORT (the http-proxy front in-process). */
+export function startLocalFront(setup: FrontSetup, alias: string, vars: FrontVars, dir: string): Promise<FrontHandle> {
+  return setup.kind === 'http-front' ? startInProcessFront(setup, alias, vars) : startBinaryFront(setup, alias, vars, dir);
+}
