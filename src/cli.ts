@@ -18,6 +18,10 @@ const commands: Record<string, Command> = {
     summary: 'run the http-proxy front (WebSocket handling on or off)',
     run: async (argv) => (await import('../proxy/cli.js')).runFrontCommand(argv),
   },
+  probe: {
+    summary: 'diagnose a ws:// or wss:// endpoint: handshake, echo latency, idle timeout, pings',
+    run: async (argv) => (await import('./probe/cli.js')).runProbeCommand(argv, { env: process.env }),
+  },
   engine: {
     summary: 'check for a Docker engine, or install and start one (Debian, root)',
     run: async (argv) => (await import('./containers/cli.js')).runEngineCommand(argv),

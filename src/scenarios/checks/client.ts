@@ -3,6 +3,7 @@
  * (status, headers, who answered), send and receive messages, wait for a close.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Duplex } from 'node:stream';
 import WebSocket from 'ws';
 
 export type Answerer = 'app' | 'front' | 'proxy';
@@ -17,6 +18,8 @@ export interface HandshakeOutcome {
   error?: string;
   /** Start of the response body, for a refused handshake. */
   body?: string;
+  /** The TCP (or TLS) stream under an open socket: how a connection ended (reset or not). */
+  transport?: Duplex;
 }
 
 export interface ConnectOptions {
@@ -25,6 +28,12 @@ export interface ConnectOptions {
   protocols?: string[];
   /** Let the client answer server pings (the default, as browsers do). */
   autoPong?: boolean;
+  /** Offer permessage-deflate (default: no). */
+  perMessageDeflate?: boolean;
+  /** wss://: accept certificates that do not verify (self-signed); default: verify. */
+  rejectUnauthorized?: boolean;
+  /** wss://: trust these CA certificates (PEM) besides the system's. */
+  ca?: string | Buffer;
 }
 
 /** Who answered a handshake, from the identity headers the project's app and front set. */
@@ -38,6 +47,7 @@ export function connect(url: string, options: ConnectOptions = {}): Promise<Hand
   const timeoutMs = options.timeoutMs ?? 5_000;
   return new Promise((resolve) => {
     let headers: IncomingHttpHeaders = {};
+    let transport: Duplex | undefined;
     let settled = false;
     const done = (outcome: HandshakeOutcome): void => {
       if (settled) return;
@@ -48,11 +58,13 @@ export function connect(url: string, options: ConnectOptions = {}): Promise<Hand
       handshakeTimeout: timeoutMs,
       headers: options.headers,
       autoPong: options.autoPong ?? true,
-      perMessageDeflate: false,
+      perMessageDeflate: options.perMessageDeflate ?? false,
       maxPayload: 64 * 1024 * 1024,
+      ...(options.rejectUnauthorized !== undefined ? { rejectUnauthorized: options.rejectUnauthorized } : {}),
+      ...(options.ca !== undefined ? { ca: options.ca } : {}),
     });
-    ws.on('upgrade', (res) => { headers = res.headers; });
-    ws.on('open', () => done({ status: 101, headers, socket: ws }));
+    ws.on('upgrade', (res) => { headers = res.headers; transport = res.socket; });
+    ws.on('open', () => done({ status: 101, headers, socket: ws, ...(transport ? { transport } : {}) }));
     ws.on('unexpected-response', (req, res) => {
       let body = '';
       res.setEncoding('utf8');

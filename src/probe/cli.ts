@@ -1,0 +1,93 @@
+/**
+ * `ws-proxy-bench probe <ws:// or wss:// URL>`: diagnoses a deployment: handshake, agreed
+ * subprotocol and extensions, echo round trip, idle timeout, and whether pings keep a connection
+ * open. Exit code 0 when the handshake succeeded, 1 when it failed, 2 for bad usage.
+ */
+import { OptionError, optionsHelp } from '../options.js';
+import { connect, discard, type ConnectOptions } from '../scenarios/checks/client.js';
+import { PRODUCT } from '../version.js';
+import { probeEcho } from './echo.js';
+import { probeHandshake } from './handshake.js';
+import { defaultPingInterval, findIdleCut, holdWithPings, pingHoldDuration } from './idle.js';
+import { probeOptionSpecs, resolveProbeOptions, type ProbeOptions } from './options.js';
+import { formatReport, type ProbeReport } from './report.js';
+
+export interface ProbeIo {
+  env?: Record<string, string | undefined>;
+  out?: (line: string) => void;
+  /** Errors and progress lines (kept off stdout, so --json output stays one document). */
+  err?: (line: string) => void;
+}
+
+const HELP = `Usage: ws-proxy-bench probe <ws:// or wss:// URL> [options]   (${PRODUCT})
+
+Diagnoses a WebSocket endpoint: handshake status and headers (who answered), the subprotocol and
+extensions agreed, the echo round trip (if the far end echoes), the idle timeout (how long an
+idle connection lives, and how it is cut), and whether client pings keep it open.
+Exit code: 0 handshake succeeded, 1 handshake failed, 2 bad usage.
+
+Options:
+${optionsHelp(probeOptionSpecs)}`;
+
+export async function probe(options: ProbeOptions, progress: (line: string) => void = () => {}): Promise<ProbeReport> {
+  const connectOptions: ConnectOptions = {
+    timeoutMs: options.timeout,
+    protocols: options.protocols,
+    perMessageDeflate: options.deflate,
+    ...(options.insecure ? { rejectUnauthorized: false } : {}),
+    ...(options.ca !== undefined ? { ca: options.ca } : {}),
+  };
+  const { report: handshake, outcome } = await probeHandshake(options.url, connectOptions);
+  const report: ProbeReport = { url: options.url, offered: { protocols: options.protocols, deflate: options.deflate }, handshake, notes: [] };
+  try {
+    if (outcome.socket && options.echoCount > 0) {
+      progress(`echo: sending ${options.echoCount} small messages, one at a time`);
+      report.echo = await probeEcho(outcome.socket, options.echoCount, options.echoTimeout);
+    }
+  } finally {
+    outcome.socket?.close(1000);
+    discard(outcome.socket);
+  }
+  if (!report.handshake.ok) return report;
+  if (options.maxIdle === 0) {
+    report.notes.push('idle-timeout finder skipped (--max-idle 0)');
+    return report;
+  }
+  const openSocket = () => connect(options.url, connectOptions);
+  report.idle = await findIdleCut(openSocket, options.maxIdle, progress);
+  const cut = report.idle.cut;
+  if (!cut) {
+    report.notes.push(report.idle.serverPings > 0
+      ? `nothing cut an idle connection within ${options.maxIdle / 1000} s, with the far end's own pings flowing; pings test not needed`
+      : `nothing cut an idle connection within ${options.maxIdle / 1000} s; raise --max-idle to look further`);
+    return report;
+  }
+  const interval = options.pingInterval > 0 ? options.pingInterval : defaultPingInterval(cut.afterMs);
+  report.pings = await holdWithPings(openSocket, interval, pingHoldDuration(cut.afterMs), progress);
+  if (report.pings.held && report.idle.serverPings > 0) {
+    report.notes.push('the far end pings too: the idle cut above happened despite its pings');
+  }
+  return report;
+}
+
+export async function runProbeCommand(argv: string[], io: ProbeIo = {}): Promise<number> {
+  const out = io.out ?? ((line: string) => console.log(line));
+  const err = io.err ?? ((line: string) => console.error(line));
+  if (argv.includes('--help') || argv.includes('-h')) {
+    out(HELP);
+    return 0;
+  }
+  let options: ProbeOptions;
+  try {
+    options = resolveProbeOptions(argv, io.env ?? {});
+  } catch (e) {
+    if (e instanceof OptionError) {
+      err(e.message.startsWith('probe:') ? e.message : `probe: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+  const report = await probe(options, (line) => err(`[probe] ${line}`));
+  out(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
+  return report.handshake.ok ? 0 : 1;
+}

@@ -1,0 +1,69 @@
+/** The probe's findings as one object (--json prints it as is) and as text for a person. */
+import type { EchoReport } from './echo.js';
+import type { HandshakeReport } from './handshake.js';
+import type { Cut, IdleReport, PingHoldReport } from './idle.js';
+
+export interface ProbeReport {
+  url: string;
+  offered: { protocols: string[]; deflate: boolean };
+  handshake: HandshakeReport;
+  /** Absent when the handshake failed or --echo-count is 0. */
+  echo?: EchoReport;
+  /** Absent when the handshake failed or --max-idle is 0. */
+  idle?: IdleReport;
+  /** The second idle run, with client pings; absent when the first one was not cut. */
+  pings?: PingHoldReport;
+  /** Why a step did not run, or what a figure means. */
+  notes: string[];
+}
+
+const ms = (v: number): string => (v < 10 ? `${v.toFixed(2)} ms` : `${v.toFixed(0)} ms`);
+const s = (v: number): string => `${(v / 1000).toFixed(2)} s`;
+
+export function describeCut(cut: Cut): string {
+  const how = cut.how === 'close-frame'
+    ? `close frame from the far end, code ${cut.code}${cut.reason ? ` "${cut.reason}"` : ''}`
+    : cut.how === 'tcp-reset'
+      ? `TCP reset, no close frame (client sees ${cut.code})`
+      : `TCP connection closed without a close frame (client sees ${cut.code})`;
+  return `cut after ${s(cut.afterMs)}: ${how}`;
+}
+
+function handshakeLines(h: HandshakeReport, offered: ProbeReport['offered']): string[] {
+  const who = h.answeredBy === 'app' ? 'the ws-proxy-bench app' : h.answeredBy === 'front' ? 'the ws-proxy-bench http-proxy front' : 'something else (no ws-proxy-bench identity header)';
+  const lines = [h.status === 0
+    ? `handshake    FAILED: no response (${h.error ?? 'unknown error'}) after ${ms(h.durationMs)}`
+    : h.ok
+      ? `handshake    101 Switching Protocols in ${ms(h.durationMs)}, answered by ${who}`
+      : `handshake    FAILED: ${h.status}${h.error ? ` (${h.error})` : ''} in ${ms(h.durationMs)}, answered by ${who}`];
+  for (const [name, value] of Object.entries(h.headers)) lines.push(`             ${name}: ${value}`);
+  if (h.body) lines.push(`             body: ${JSON.stringify(h.body.slice(0, 200))}`);
+  if (h.ok) {
+    lines.push(`subprotocol  ${h.subprotocol || 'none'}${offered.protocols.length > 0 ? ` (offered: ${offered.protocols.join(', ')})` : ' (none offered)'}`);
+    lines.push(`extensions   ${h.extensions || 'none'}${offered.deflate ? ' (offered: permessage-deflate)' : ' (none offered; --deflate offers permessage-deflate)'}`);
+  }
+  return lines;
+}
+
+export function formatReport(r: ProbeReport): string {
+  const lines = [`probe ${r.url}`, ...handshakeLines(r.handshake, r.offered)];
+  if (r.echo) {
+    const e = r.echo;
+    const rtt = e.roundTripMs ? `round trip min ${ms(e.roundTripMs.min)}, median ${ms(e.roundTripMs.median)}, max ${ms(e.roundTripMs.max)}` : '';
+    lines.push(e.echoes ? `echo         echoes ${e.echoed}/${e.sent} messages; ${rtt}` : `echo         ${e.note ?? 'does not echo'}${rtt ? ` (${rtt} over ${e.echoed})` : ''}`);
+  }
+  if (r.idle) {
+    const i = r.idle;
+    const pings = i.serverPings > 0 ? ` (the far end sent ${i.serverPings} pings meanwhile, answered by the probe)` : '';
+    lines.push(i.cut ? `idle         ${describeCut(i.cut)}${pings}` : `idle         not cut within ${s(i.maxIdleMs)}${pings}`);
+  }
+  if (r.pings) {
+    const p = r.pings;
+    const counts = `${p.pingsSent} pings sent, ${p.pongsReceived} pongs back`;
+    lines.push(p.held
+      ? `with pings   a ping every ${s(p.intervalMs)}: still open after ${s(p.heldMs)} (${counts}): pings keep it open`
+      : `with pings   a ping every ${s(p.intervalMs)}: ${p.cut ? describeCut(p.cut) : 'cut'} (${counts}): pings do NOT keep it open`);
+  }
+  for (const note of r.notes) lines.push(`note         ${note}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,200 @@
+/**
+ * `ws-proxy-bench probe`, in-process against the echo server, the http-proxy front with a 1 s
+ * idle timeout, and a WebSocket server that never answers: what it finds, how it says so, its
+ * exit codes and its refusals of bad flags.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+import { startHttpFront, type HttpFrontHandle } from '../../../proxy/front.js';
+import { silentLog } from '../../../proxy/log.js';
+import { startEchoServer, type EchoServerHandle } from '../../../src/echo/server.js';
+import { runProbeCommand } from '../../../src/probe/cli.js';
+import type { ProbeReport } from '../../../src/probe/report.js';
+
+const IDLE_MS = 1_000;
+const quiet = { logSink: () => {} };
+
+async function runProbe(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runProbeCommand(argv, { env: {}, out: (l) => out.push(l), err: (l) => err.push(l) });
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+async function probeJson(argv: string[]): Promise<{ code: number; report: ProbeReport; err: string }> {
+  const r = await runProbe([...argv, '--json']);
+  return { code: r.code, report: JSON.parse(r.out) as ProbeReport, err: r.err };
+}
+
+describe('probe', () => {
+  let app: EchoServerHandle;
+  let negotiating: EchoServerHandle;
+  let front: HttpFrontHandle;
+  let silent: { server: Server; wss: WebSocketServer; url: string };
+
+  beforeAll(async () => {
+    app = await startEchoServer({ port: 0, keepAliveInterval: 0 }, quiet);
+    negotiating = await startEchoServer({ port: 0, keepAliveInterval: 0, subprotocols: ['chat.v2', 'chat.v1'], perMessageDeflate: true }, quiet);
+    front = await startHttpFront({ port: 0, idleTimeout: IDLE_MS, log: silentLog, target: app.url, websocket: 'off' });
+    const server = createServer();
+    const wss = new WebSocketServer({ server });
+    wss.on('connection', (ws) => ws.on('message', () => { /* never answers */ }));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    silent = { server, wss, url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/` };
+  });
+
+  afterAll(async () => {
+    await front?.close();
+    await Promise.all([app?.close(), negotiating?.close()]);
+    for (const c of silent?.wss.clients ?? []) c.terminate();
+    await new Promise((r) => silent?.wss.close(r));
+    await new Promise((r) => silent?.server.close(r));
+  });
+
+  it('reports the handshake, who answered and the echo round trip (JSON shape)', async () => {
+    const { code, report } = await probeJson([app.wsUrl, '--max-idle', '0', '--echo-count', '5']);
+    expect(code).toBe(0);
+    expect(report.url).toBe(app.wsUrl);
+    expect(report.handshake).toMatchObject({ ok: true, status: 101, answeredBy: 'app', subprotocol: '', extensions: '' });
+    expect(report.handshake.identity.echoServer).toMatch(/^ws-proxy-bench\//);
+    expect(report.handshake.headers.upgrade?.toLowerCase()).toBe('websocket');
+    expect(report.echo).toMatchObject({ echoes: true, sent: 5, echoed: 5 });
+    const rtt = report.echo?.roundTripMs;
+    expect(rtt && rtt.min <= rtt.median && rtt.median <= rtt.max && rtt.max < 1_000).toBe(true);
+    expect(report.idle).toBeUndefined();
+    expect(report.notes.join(' ')).toMatch(/--max-idle 0/);
+  });
+
+  it('shows the subprotocol and extensions the far end agreed to', async () => {
+    const { report } = await probeJson([negotiating.wsUrl, '--max-idle', '0', '--protocol', 'chat.v1', '--protocol=chat.v2', '--deflate']);
+    expect(report.offered).toEqual({ protocols: ['chat.v1', 'chat.v2'], deflate: true });
+    expect(report.handshake.subprotocol).toBe('chat.v2');
+    expect(report.handshake.extensions).toMatch(/^permessage-deflate/);
+    const none = await runProbe([negotiating.wsUrl, '--max-idle', '0', '--echo-count', '1']);
+    expect(none.out).toMatch(/subprotocol\s+none \(none offered\)/);
+    expect(none.out).toMatch(/extensions\s+none \(none offered/);
+    // Offered, but the far end picks none: the client (like a browser) refuses the 101.
+    const plain = await runProbe([app.wsUrl, '--max-idle', '0', '--protocol', 'chat.v1']);
+    expect(plain.code).toBe(1);
+    expect(plain.out).toMatch(/handshake\s+FAILED: 101 \(the client refused the 101: Server sent no subprotocol\)/);
+  });
+
+  it('finds the front\'s 1 s idle cut, then shows that pings every third of it keep a connection open', async () => {
+    const started = performance.now();
+    const { code, report, err } = await probeJson([front.wsUrl('/ws'), '--max-idle', '5s', '--echo-count', '3']);
+    const tookMs = performance.now() - started;
+    expect(code).toBe(0);
+    expect(report.echo?.echoes).toBe(true);
+    const cut = report.idle?.cut;
+    console.log(`  idle cut after ${cut?.afterMs.toFixed(0)} ms (${cut?.how}, ${cut?.code}); pings: ${JSON.stringify(report.pings)}`);
+    expect(cut?.afterMs).toBeGreaterThanOrEqual(IDLE_MS - 50);
+    expect(cut?.afterMs).toBeLessThanOrEqual(IDLE_MS + 700);
+    expect(cut?.code).toBe(1006);
+    expect(['tcp-close', 'tcp-reset']).toContain(cut?.how);
+    expect(report.pings?.held).toBe(true);
+    expect(report.pings?.intervalMs).toBeCloseTo((cut?.afterMs ?? 0) / 3, -1);
+    expect(report.pings?.heldMs).toBeGreaterThanOrEqual((cut?.afterMs ?? 0) + 1_000 - 50);
+    expect(report.pings?.pongsReceived).toBeGreaterThanOrEqual(3);
+    expect(err).toMatch(/idle, no pings: .* \/ 5\.0 s/);
+    expect(tookMs).toBeLessThan(6_000);
+  });
+
+  it('says so in words: cut, how, and that pings keep it open', async () => {
+    const r = await runProbe([front.wsUrl('/ws'), '--max-idle', '3s', '--echo-count', '0', '--ping-interval', '400ms']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/idle\s+cut after 1\.\d\d s: TCP/);
+    expect(r.out).toMatch(/with pings\s+a ping every 0\.40 s: still open after 2\.\d\d s .*pings keep it open/);
+  });
+
+  it('a far end that closes idle connections itself: a close frame with its code and reason', async () => {
+    const server = createServer();
+    const wss = new WebSocketServer({ server });
+    wss.on('connection', (ws) => {
+      ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
+      const timer = setTimeout(() => ws.close(4408, 'idle too long'), 600);
+      ws.on('message', () => timer.refresh());
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const { report } = await probeJson([url, '--max-idle', '3s', '--echo-count', '2', '--ping-interval', '150ms']);
+      expect(report.echo, JSON.stringify(report.echo)).toMatchObject({ echoes: true });
+      expect(report.idle?.cut).toMatchObject({ code: 4408, reason: 'idle too long', how: 'close-frame', closedBy: 'far end' });
+      expect(report.idle?.cut?.afterMs).toBeGreaterThanOrEqual(550);
+      // Pings are not messages: this far end's timer ignores them, so they do not keep it open.
+      expect(report.pings).toMatchObject({ held: false, intervalMs: 150, cut: { code: 4408, how: 'close-frame' } });
+      const text = await runProbe([url, '--max-idle', '3s', '--echo-count', '0']);
+      expect(text.out).toMatch(/idle\s+cut after 0\.\d\d s: close frame from the far end, code 4408 "idle too long"/);
+      expect(text.out).toMatch(/pings do NOT keep it open/);
+    } finally {
+      for (const c of wss.clients) c.terminate();
+      await new Promise((r) => wss.close(r));
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('reports no cut when nothing cuts within --max-idle, and skips the pings run', async () => {
+    const r = await probeJson([app.wsUrl, '--max-idle', '1200ms', '--echo-count', '0']);
+    expect(r.report.idle).toMatchObject({ maxIdleMs: 1_200, serverPings: 0 });
+    expect(r.report.idle?.cut).toBeUndefined();
+    expect(r.report.pings).toBeUndefined();
+    expect(r.report.notes.join(' ')).toMatch(/nothing cut an idle connection within 1\.2 s/);
+  });
+
+  it('a refused handshake (404) is reported with its status and exit code 1', async () => {
+    const r = await runProbe([app.wsUrl.replace(/\/ws$/, '/nowhere'), '--max-idle', '0']);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/handshake\s+FAILED: 404 .*answered by the ws-proxy-bench app/);
+    const j = await probeJson([app.wsUrl.replace(/\/ws$/, '/nowhere')]);
+    expect(j.code).toBe(1);
+    expect(j.report.handshake).toMatchObject({ ok: false, status: 404, answeredBy: 'app' });
+    expect(j.report.echo).toBeUndefined();
+    expect(j.report.idle).toBeUndefined();
+  });
+
+  it('nothing listening: status 0 with the reason, exit code 1', async () => {
+    const dead = createServer();
+    await new Promise<void>((r) => dead.listen(0, '127.0.0.1', r));
+    const port = (dead.address() as AddressInfo).port;
+    await new Promise((r) => dead.close(r));
+    const j = await probeJson([`ws://127.0.0.1:${port}/ws`]);
+    expect(j.code).toBe(1);
+    expect(j.report.handshake.status).toBe(0);
+    expect(j.report.handshake.error).toMatch(/ECONNREFUSED/);
+  });
+
+  it('a server that never answers "does not echo"', async () => {
+    const r = await runProbe([silent.url, '--max-idle', '0', '--echo-timeout', '300ms']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/echo\s+does not echo: no message within 300 ms/);
+    const j = await probeJson([silent.url, '--max-idle', '0', '--echo-timeout', '300ms']);
+    expect(j.report.echo).toMatchObject({ echoes: false, sent: 10, echoed: 0 });
+    expect(j.report.echo?.roundTripMs).toBeUndefined();
+  });
+
+  it.each([
+    [[], /which endpoint\? give a ws:\/\/ or wss:\/\/ URL/],
+    [['http://127.0.0.1:1/ws'], /give a ws:\/\/ or wss:\/\/ URL \(try ws:\/\/127\.0\.0\.1:1\/ws\)/],
+    [['ws://a/ws', 'ws://b/ws'], /one URL at a time/],
+    [['ws://127.0.0.1:1/ws', '--max-idle', 'forever'], /invalid --max-idle from flag --max-idle: "forever"; expected a duration/],
+    [['ws://127.0.0.1:1/ws', '--echo-count', '-3'], /invalid --echo-count .*"-3"; expected an integer from 0 to 1000/],
+    [['ws://127.0.0.1:1/ws', '--protocol', 'bad name'], /invalid --protocol .*"bad name"/],
+    [['ws://127.0.0.1:1/ws', '--protocol'], /--protocol needs a value/],
+    [['ws://127.0.0.1:1/ws', '--insecure'], /--insecure applies to wss:\/\/ URLs only/],
+    [['wss://127.0.0.1:1/ws', '--ca', '/nonexistent/ca.pem'], /cannot read --ca file '\/nonexistent\/ca\.pem'/],
+    [['ws://127.0.0.1:1/ws', '--frobnicate'], /unknown option '--frobnicate'/],
+  ])('refuses %j with exit code 2 and a clear message', async (argv, message) => {
+    const r = await runProbe(argv);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(message);
+    expect(r.out).toBe('');
+  });
+
+  it('--help lists every option', async () => {
+    const r = await runProbe(['--help']);
+    expect(r.code).toBe(0);
+    for (const flag of ['--protocol', '--deflate', '--max-idle', '--ping-interval', '--insecure', '--ca', '--json']) expect(r.out).toContain(flag);
+  });
+});
