@@ -6,7 +6,7 @@ export type LogSink = (line: string) => void;
 
 export type EchoEvent =
   | { event: 'listening'; url: string; wsUrl: string }
-  | { event: 'open'; id: number; remote: string; path: string; forwardedFor?: string; protocol?: string }
+  | { event: 'open'; id: number; remote: string; client: string; path: string; forwardedFor?: string; protocol?: string }
   | { event: 'close'; id: number; code: number; reason: string }
   | { event: 'ping timeout'; id: number; intervalMs: number }
   | { event: 'error'; id: number; message: string }
@@ -26,7 +26,7 @@ function plain(entry: EchoEvent): string {
     case 'listening':
       return `listening on ${entry.url} (WebSocket at ${entry.wsUrl})`;
     case 'open':
-      return `open #${entry.id} from ${entry.remote} ${entry.path}${entry.forwardedFor ? ` (x-forwarded-for ${entry.forwardedFor})` : ''}${entry.protocol ? ` protocol ${entry.protocol}` : ''}`;
+      return `open #${entry.id} from ${entry.client}${entry.client !== entry.remote ? ` via ${entry.remote}` : ''} ${entry.path}${entry.forwardedFor ? ` (x-forwarded-for ${entry.forwardedFor})` : ''}${entry.protocol ? ` protocol ${entry.protocol}` : ''}`;
     case 'close':
       return `close #${entry.id} code ${entry.code}${entry.reason ? ` reason ${JSON.stringify(entry.reason)}` : ''}`;
     case 'ping timeout':

@@ -2,6 +2,7 @@
  * The echo server's options: one spec, resolved from code, flags and the environment by the
  * shared resolver (src/options.ts). The README's options table is generated from this spec.
  */
+import { isAddressOrRange } from './client-address.js';
 import { boolean, duration, integer, list, oneOf, option, resolveOptions, text, type OptionValues, type ResolveSources } from '../options.js';
 
 /** RFC 7230 token characters: what a subprotocol name may consist of. */
@@ -75,6 +76,13 @@ export const echoOptionSpecs = {
     default: [] as string[],
     ...list('subprotocol names (tokens)', (item) => TOKEN.test(item)),
     help: "subprotocols the server selects, in its order of preference, when a client offers one (otherwise none)",
+  }),
+  trustedProxies: option({
+    flag: '--trusted-proxies',
+    env: 'ECHO_TRUSTED_PROXIES',
+    default: [] as string[],
+    ...list('IP addresses or CIDR ranges such as 10.0.0.0/8', isAddressOrRange),
+    help: "proxies whose X-Forwarded-For is believed for the client's address in the log and /stats (empty = none: the TCP peer is the client)",
   }),
   logFormat: option({
     flag: '--log-format',

@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { addressTrust, clientAddress } from './client-address.js';
 import { attachEcho } from './echo-connection.js';
 import { checkUpgrade, requestPath, selectSubprotocol } from './handshake-gate.js';
 import { createHttpApp } from './http-app.js';
@@ -76,6 +77,7 @@ export async function startEchoServer(options: Partial<EchoOptions> = {}, runtim
   const resolved = resolveEchoOptions({ overrides: options });
   const log: EchoLogger = createLogger(resolved.logFormat, runtime.logSink);
   const stats = emptyStats();
+  const trust = addressTrust(resolved.trustedProxies);
   const clients = new Set<WebSocket>();
   let nextId = 1;
   let closing = false;
@@ -108,10 +110,13 @@ export async function startEchoServer(options: Partial<EchoOptions> = {}, runtim
     ws.once('close', () => clients.delete(ws));
     attachEcho(ws, id, stats, log);
     const forwardedFor = req.headers['x-forwarded-for'];
+    const client = clientAddress(req.socket.remoteAddress, forwardedFor, trust);
+    stats.lastClientAddress = client;
     log({
       event: 'open',
       id,
       remote: remoteOf(req),
+      client,
       path: requestPath(req),
       ...(forwardedFor ? { forwardedFor: String(forwardedFor) } : {}),
       ...(ws.protocol ? { protocol: ws.protocol } : {}),

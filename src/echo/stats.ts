@@ -11,6 +11,10 @@ export interface EchoStats {
   pongsReceived: number;
   pingTimeouts: number;
   lastUpgradeHeaders: Record<string, string | string[] | undefined> | null;
+  /** The client address of the last accepted WebSocket (X-Forwarded-For only from trusted proxies). */
+  lastClientAddress: string | null;
+  /** The process's memory when the stats were read, in bytes. */
+  memory: { rss: number; heapUsed: number };
 }
 
 export function emptyStats(): EchoStats {
@@ -24,10 +28,13 @@ export function emptyStats(): EchoStats {
     pongsReceived: 0,
     pingTimeouts: 0,
     lastUpgradeHeaders: null,
+    lastClientAddress: null,
+    memory: { rss: 0, heapUsed: 0 },
   };
 }
 
 /** A copy, so callers cannot change the live counters. */
 export function snapshotStats(stats: EchoStats): EchoStats {
-  return { ...stats, lastUpgradeHeaders: stats.lastUpgradeHeaders ? { ...(stats.lastUpgradeHeaders as IncomingHttpHeaders) } : null };
+  const { rss, heapUsed } = process.memoryUsage();
+  return { ...stats, memory: { rss, heapUsed }, lastUpgradeHeaders: stats.lastUpgradeHeaders ? { ...(stats.lastUpgradeHeaders as IncomingHttpHeaders) } : null };
 }

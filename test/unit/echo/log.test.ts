@@ -24,7 +24,7 @@ describe('echo server log', () => {
     const lines: string[] = [];
     const log = createLogger('json', (l) => lines.push(l));
     log({ event: 'ping timeout', id: 7, intervalMs: 500 });
-    log({ event: 'open', id: 8, remote: '1.2.3.4', path: '/ws' });
+    log({ event: 'open', id: 8, remote: '1.2.3.4', client: '1.2.3.4', path: '/ws' });
     const parsed = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(parsed[0]).toMatchObject({ event: 'ping timeout', id: 7, intervalMs: 500 });
     expect(parsed[1]).toMatchObject({ event: 'open', id: 8, remote: '1.2.3.4', path: '/ws' });

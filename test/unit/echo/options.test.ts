@@ -27,6 +27,7 @@ describe('echo server options', () => {
       perMessageDeflate: false,
       allowedOrigins: [],
       subprotocols: [],
+      trustedProxies: [],
       logFormat: 'plain',
     });
   });
