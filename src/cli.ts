@@ -18,6 +18,10 @@ const commands: Record<string, Command> = {
     summary: 'run the http-proxy front (WebSocket handling on or off)',
     run: async (argv) => (await import('../proxy/cli.js')).runFrontCommand(argv),
   },
+  run: {
+    summary: 'run the scenario matrix and print the compatibility report (npm run bench)',
+    run: async (argv) => (await import('./report/cli.js')).runRunCommand(argv),
+  },
   probe: {
     summary: 'diagnose a ws:// or wss:// endpoint: handshake, echo latency, idle timeout, pings',
     run: async (argv) => (await import('./probe/cli.js')).runProbeCommand(argv, { env: process.env }),

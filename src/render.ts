@@ -15,6 +15,8 @@ export const COMPOSE_VARS: TemplateVars = {
   IDLE_TIMEOUT_SECONDS: 60,
   WS_PATH: '/ws',
   WS_HANDLER: 'front-ws:8080',
+  WORKER_CONNECTIONS: 1024,
+  WORKER_RLIMIT_NOFILE: 1088,
 };
 
 /** The templates docker-compose.yml mounts, rendered into dist/compose/nginx/<name>.conf. */

@@ -45,6 +45,8 @@ export interface BenchNetwork {
 
 export interface EchoAppHandle {
   alias: string;
+  /** The container's address on the bench network: reachable from the host without docker-proxy. */
+  networkIp: string;
   /** How other containers on the network reach the app: http://<alias>:8080. */
   internalUrl: string;
   httpUrl: string;
@@ -57,6 +59,8 @@ export interface EchoAppHandle {
 export interface FrontHandle {
   kind: FrontKind;
   alias: string;
+  /** The container's address on the bench network: reachable from the host without docker-proxy. */
+  networkIp: string;
   httpUrl: string;
   wsUrl(path?: string): string;
   logs(): Promise<string>;
@@ -155,10 +159,13 @@ interface StartSpec {
   files?: { source: string; target: string }[];
   contents?: { content: string; target: string }[];
   wait: WaitStrategy;
+  /** The container's open-files limit (soft and hard), for runs that hold many connections. */
+  nofile?: number;
 }
 
 interface Started {
   container: StartedTestContainer;
+  networkIp: string;
   logs: LogCapture;
   url(scheme: 'http' | 'ws', path?: string): string;
   stop(): Promise<void>;
@@ -179,6 +186,7 @@ async function startContainer(spec: StartSpec): Promise<Started> {
     .withStartupTimeout(STARTUP_TIMEOUT_MS);
   if (spec.files?.length) container.withCopyFilesToContainer(spec.files);
   if (spec.contents?.length) container.withCopyContentToContainer(spec.contents);
+  if (spec.nofile !== undefined) container.withUlimits({ nofile: { soft: spec.nofile, hard: spec.nofile } });
   let started: StartedTestContainer;
   try {
     started = await container.start();
@@ -195,6 +203,7 @@ async function startContainer(spec: StartSpec): Promise<Started> {
   let stopped = false;
   return {
     container: started,
+    networkIp: started.getIpAddress(spec.network.name),
     logs,
     url: (scheme, path = '/') => `${scheme}://127.0.0.1:${started.getMappedPort(CONTAINER_PORT)}${path.startsWith('/') ? path : `/${path}`}`,
     stop: async () => {
@@ -205,20 +214,30 @@ async function startContainer(spec: StartSpec): Promise<Started> {
   };
 }
 
-export async function startEchoApp(opts: { network: BenchNetwork; alias?: string; env?: Record<string, string> }): Promise<EchoAppHandle> {
+export async function startEchoApp(opts: {
+  network: BenchNetwork;
+  alias?: string;
+  env?: Record<string, string>;
+  /** Another bundle in dist/ that serves the same way (ECHO_HOST/ECHO_PORT, GET /healthz), e.g. the bench's bare-echo.mjs. */
+  bundle?: string;
+  nofile?: number;
+}): Promise<EchoAppHandle> {
   const alias = opts.alias ?? 'echo';
+  const name = opts.bundle ?? 'echo-server.mjs';
   const started = await startContainer({
-    what: 'the echo app',
+    what: name === 'echo-server.mjs' ? 'the echo app' : `the echo app (${name})`,
     image: imageFor('node'),
     network: opts.network,
     alias,
-    command: ['node', '/app/echo-server.mjs'],
+    command: ['node', `/app/${name}`],
     env: { ECHO_HOST: '0.0.0.0', ECHO_PORT: String(CONTAINER_PORT), ...opts.env },
-    files: bundle('echo-server.mjs'),
+    files: bundle(name),
     wait: Wait.forHttp('/healthz', CONTAINER_PORT).forStatusCode(200),
+    ...(opts.nofile !== undefined ? { nofile: opts.nofile } : {}),
   });
   return {
     alias,
+    networkIp: started.networkIp,
     internalUrl: `http://${alias}:${CONTAINER_PORT}`,
     get httpUrl() { return started.url('http', '/').replace(/\/$/, ''); },
     wsUrl: (path = '/ws') => started.url('ws', path),
@@ -241,6 +260,7 @@ export async function startFront(opts: {
   command?: string[];
   env?: Record<string, string>;
   files?: { content: string; target: string }[];
+  nofile?: number;
 }): Promise<FrontHandle> {
   const alias = opts.alias ?? 'front';
   const role = FRONT_ROLE[opts.kind];
@@ -264,12 +284,14 @@ export async function startFront(opts: {
     ...(opts.kind === 'http-front' ? { files: bundle('http-front.mjs') } : {}),
     contents,
     wait: Wait.forListeningPorts(),
+    ...(opts.nofile !== undefined ? { nofile: opts.nofile } : {}),
   });
   const client = await runtimeClient();
   const docker = client.container.getById(started.container.getId());
   return {
     kind: opts.kind,
     alias,
+    networkIp: started.networkIp,
     get httpUrl() { return started.url('http', '/').replace(/\/$/, ''); },
     wsUrl: (path = '/ws') => started.url('ws', path),
     logs: async () => started.logs.all(),

@@ -23,6 +23,18 @@ export interface FrontVars {
   WS_PATH: string;
   /** host:port of the front tier's own WebSocket handler (front-handles-WebSocket setups). */
   WS_HANDLER: string;
+  /** nginx's worker_connections (each proxied WebSocket takes two). */
+  WORKER_CONNECTIONS: number;
+  /** nginx's worker_rlimit_nofile: the worker's file descriptor limit. */
+  WORKER_RLIMIT_NOFILE: number;
+}
+
+/** nginx's worker_connections unless a run needs more (the scale bench does); nginx's own default is 512. */
+export const DEFAULT_WORKER_CONNECTIONS = 1024;
+
+/** worker_connections and the file descriptor limit that goes with them. */
+export function workerLimits(connections: number): Pick<FrontVars, 'WORKER_CONNECTIONS' | 'WORKER_RLIMIT_NOFILE'> {
+  return { WORKER_CONNECTIONS: connections, WORKER_RLIMIT_NOFILE: connections + 64 };
 }
 
 export interface FrontSetup {
@@ -45,6 +57,7 @@ export function frontVars(scenario: Pick<Scenario, 'idleTimeoutSeconds'>): Front
     IDLE_TIMEOUT_SECONDS: scenario.idleTimeoutSeconds,
     WS_PATH,
     WS_HANDLER: `${WS_HANDLER_ALIAS}:${FRONT_PORT}`,
+    ...workerLimits(DEFAULT_WORKER_CONNECTIONS),
   };
 }
 

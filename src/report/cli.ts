@@ -1,0 +1,103 @@
+/**
+ * `ws-proxy-bench run` (`npm run bench`): runs the scenario catalog, each scenario on its own
+ * topology (containers when a Docker engine answers, else this host), and prints the
+ * compatibility table. Exit code: 0 when every expectation held (skipped rows aside), 1 when
+ * one failed, 2 for a usage error.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { checkEngine } from '../containers/engine.js';
+import { OptionError, optionsHelp } from '../options.js';
+import { startLocalTopology } from '../scenarios/local-topology.js';
+import { startTopology, type StartTopology } from '../scenarios/topology.js';
+import { renderJunit } from './junit.js';
+import { exitCode, type Report } from './model.js';
+import { planRun, runOptionSpecs, type RunPlan } from './options.js';
+import { ProgressBoard } from './progress.js';
+import { runMatrix } from './runner.js';
+import { renderMarkdown, renderTextTable } from './table.js';
+
+export const RUN_HELP = `Usage: ws-proxy-bench run [options]   (npm run bench -- [options])
+
+Runs every scenario of the catalog, each on its own topology (the echo app behind a front), and
+prints a table: front setups as rows, checks as columns, each cell pass/fail with its measured
+figure. Progress goes to standard error, the table to standard output. With a Docker engine the
+fronts run in containers; without one (or with --local) the app and the http-proxy front run in
+this process and nginx/HAProxy/Apache/Caddy from their binaries when installed; rows that cannot
+run are skipped with the reason, never passed.
+
+Options:
+${optionsHelp(runOptionSpecs)}
+
+Exit code: 0 when every expectation held, 1 when one failed, 2 for a usage error.
+Examples:
+  ws-proxy-bench run --front nginx --scenario '*/upgrade' --json report.json
+  ws-proxy-bench run --config nginx=./my-nginx.conf.template --front nginx`;
+
+const say = (line: string): void => { process.stderr.write(`${line}\n`); };
+
+/** Containers when an engine answers (and --local was not asked for), else this host. */
+async function chooseTopology(plan: RunPlan, board: ProgressBoard): Promise<{ mode: Report['mode']; start: StartTopology; finish(): Promise<void> }> {
+  const local = { mode: 'local' as const, start: startLocalTopology, finish: async () => {} };
+  if (plan.options.local) {
+    board.line('local mode (--local): the app and the http-proxy front in this process, other fronts from installed binaries');
+    return local;
+  }
+  const engine = await checkEngine();
+  if (!engine.ok) {
+    board.line(`no Docker engine answers (${engine.reason}): local mode, fronts from installed binaries; \`ws-proxy-bench engine ensure\` sets up Docker`);
+    return local;
+  }
+  board.line(`Docker engine ${engine.version}: every scenario in its own containers`);
+  const { prepareContainerRun } = await import('../containers/prepare.js');
+  const run = await prepareContainerRun({ progress: (l) => board.line(l), bundles: 'check' });
+  return {
+    mode: 'containers',
+    start: startTopology,
+    finish: async () => {
+      const { left } = await run.finish();
+      if (left.length > 0) board.line(`left behind: ${left.map((r) => `${r.kind} ${r.name}`).join(', ')}; \`ws-proxy-bench sweep\` removes them`);
+    },
+  };
+}
+
+function writeOutput(file: string, text: string, what: string): void {
+  const path = resolve(file);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+  say(`run: wrote ${what} to ${path}`);
+}
+
+export async function runRunCommand(argv: string[]): Promise<number> {
+  let plan: RunPlan | 'help';
+  try {
+    plan = planRun(argv);
+  } catch (err) {
+    if (!(err instanceof OptionError)) throw err;
+    say(`${err.message}\nTry: ws-proxy-bench run --help`);
+    return 2;
+  }
+  if (plan === 'help') {
+    console.log(RUN_HELP);
+    return 0;
+  }
+  const board = new ProgressBoard(say);
+  board.line(`${plan.scenarios.length} scenarios, concurrency ${plan.options.concurrency}`);
+  const topology = await chooseTopology(plan, board);
+  // Ctrl-C in local mode: exiting kills the fronts started from binaries (local-process.ts).
+  // (In containers mode the run's signal cleanup removes its containers, then exits.)
+  const interrupted = (): void => { process.exit(130); };
+  if (topology.mode === 'local') process.once('SIGINT', interrupted);
+  let report: Report;
+  try {
+    report = await runMatrix({ scenarios: plan.scenarios, concurrency: plan.options.concurrency, start: topology.start, mode: topology.mode, configs: plan.configs, board });
+  } finally {
+    await topology.finish();
+    process.off('SIGINT', interrupted);
+  }
+  console.log(`\n${renderTextTable(report)}`);
+  if (plan.options.json) writeOutput(plan.options.json, `${JSON.stringify(report, null, 2)}\n`, 'the JSON report');
+  if (plan.options.markdown) writeOutput(plan.options.markdown, renderMarkdown(report), 'the Markdown report');
+  if (plan.options.junit) writeOutput(plan.options.junit, renderJunit(report), 'the JUnit report');
+  return exitCode(report);
+}

@@ -1,0 +1,109 @@
+/**
+ * The compatibility table: front setups as rows, checks as columns (by check id, in catalog
+ * order), each cell pass/fail with its measured figure; below it, what failed and why, and
+ * why rows were skipped.
+ */
+import type { Report, ReportScenario, Status } from './model.js';
+
+export interface Cell { status: Status; text: string }
+
+export interface Matrix {
+  columns: string[];
+  rows: { front: string; cells: Map<string, Cell> }[];
+  /** Lines under the table: failures with detail, skip reasons, user configs. */
+  notes: string[];
+}
+
+const MARK: Record<Status, string> = { pass: '✓', fail: '✗', skip: '–' };
+
+export function buildMatrix(scenarios: readonly ReportScenario[]): Matrix {
+  const columns: string[] = [];
+  const rows = new Map<string, Map<string, { status: Status; figures: string[] }>>();
+  const notes: string[] = [];
+  const skipNotes = new Map<string, number>();
+  for (const s of scenarios) {
+    const row = rows.get(s.front) ?? new Map<string, { status: Status; figures: string[] }>();
+    rows.set(s.front, row);
+    let skipRef = '';
+    if (s.skipped !== undefined) {
+      const key = `${s.front}: ${s.skipped}`;
+      if (!skipNotes.has(key)) skipNotes.set(key, skipNotes.size + 1);
+      skipRef = ` [${skipNotes.get(key)}]`;
+    }
+    for (const c of s.checks) {
+      if (!columns.includes(c.check)) columns.push(c.check);
+      const figure = c.status === 'skip' ? `skipped${skipRef}` : c.figure;
+      const cell = row.get(c.check);
+      if (!cell) {
+        row.set(c.check, { status: c.status, figures: [figure] });
+      } else {
+        cell.figures.push(figure);
+        if (c.status === 'fail' || (c.status === 'skip' && cell.status === 'pass')) cell.status = c.status;
+      }
+      if (c.status === 'fail') notes.push(`✗ ${s.scenario} ${c.check}: ${c.detail}`);
+    }
+  }
+  for (const [key, n] of skipNotes) notes.push(`[${n}] skipped ${key}`);
+  for (const [front, file] of new Map(scenarios.filter((s) => s.config).map((s) => [s.front, s.config as string]))) {
+    notes.push(`${front} ran with your config ${file}`);
+  }
+  return {
+    columns,
+    rows: [...rows].map(([front, cells]) => ({
+      front,
+      cells: new Map([...cells].map(([id, c]) => [id, { status: c.status, text: `${MARK[c.status]} ${[...new Set(c.figures)].join(' / ')}` }])),
+    })),
+    notes,
+  };
+}
+
+function grid(matrix: Matrix): string[][] {
+  return [['front', ...matrix.columns], ...matrix.rows.map((r) => [r.front, ...matrix.columns.map((c) => r.cells.get(c)?.text ?? '')])];
+}
+
+export function summaryLine(report: Report): string {
+  const s = report.counts.scenarios;
+  const c = report.counts.checks;
+  const where = report.mode === 'local' ? 'local mode (no Docker)' : 'containers';
+  return `${s.pass + s.fail + s.skip} scenarios: ${s.pass} passed, ${s.fail} failed, ${s.skip} skipped; ` +
+    `${c.pass + c.fail + c.skip} checks: ${c.pass} passed, ${c.fail} failed, ${c.skip} skipped; ` +
+    `${(report.durationMs / 1000).toFixed(1)} s, ${where}, concurrency ${report.concurrency}`;
+}
+
+/** The table for a terminal: padded columns, a rule under the header, notes and the summary. */
+export function renderTextTable(report: Report): string {
+  const matrix = buildMatrix(report.scenarios);
+  const cells = grid(matrix);
+  const widths = (cells[0] ?? []).map((_, i) => Math.max(...cells.map((row) => (row[i] ?? '').length)));
+  const line = (row: string[]): string => row.map((v, i) => v.padEnd(widths[i] ?? 0)).join(' | ').trimEnd();
+  const [header = [], ...body] = cells;
+  return [
+    line(header),
+    widths.map((w) => '-'.repeat(w)).join('-+-'),
+    ...body.map(line),
+    ...(matrix.notes.length > 0 ? ['', ...matrix.notes] : []),
+    '',
+    summaryLine(report),
+  ].join('\n');
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+}
+
+export function renderMarkdown(report: Report): string {
+  const matrix = buildMatrix(report.scenarios);
+  const [header = [], ...body] = grid(matrix);
+  const row = (cells: string[]): string => `| ${cells.map(escapeMarkdown).join(' | ')} |`;
+  return [
+    `# ws-proxy-bench compatibility report`,
+    '',
+    `${report.startedAt}, ws-proxy-bench ${report.version}. ${summaryLine(report)}.`,
+    '',
+    row(header),
+    row(header.map(() => '---')),
+    ...body.map(row),
+    ...(matrix.notes.length > 0 ? ['', ...matrix.notes.map((n) => `- ${escapeMarkdown(n)}`)] : []),
+    '',
+  ].join('\n');
+}
