@@ -45,8 +45,8 @@ export interface BenchNetwork {
 
 export interface EchoAppHandle {
   alias: string;
-  /** The container's address on the bench network: reachable from the host without docker-proxy. */
-  networkIp: string;
+  /** The container's address on the bench network: reachable from the host without docker-proxy (absent for local processes). */
+  networkIp?: string;
   /** How other containers on the network reach the app: http://<alias>:8080. */
   internalUrl: string;
   httpUrl: string;
@@ -59,8 +59,8 @@ export interface EchoAppHandle {
 export interface FrontHandle {
   kind: FrontKind;
   alias: string;
-  /** The container's address on the bench network: reachable from the host without docker-proxy. */
-  networkIp: string;
+  /** The container's address on the bench network: reachable from the host without docker-proxy (absent for local processes). */
+  networkIp?: string;
   httpUrl: string;
   wsUrl(path?: string): string;
   logs(): Promise<string>;

@@ -105,6 +105,40 @@ export const catalog: readonly Scenario[] = [
   frontWebsocket('nginx', 'app'),
   frontWebsocket('nginx-front-handles-websocket', 'front'),
 
+  upgradePasses('haproxy', FORWARDED),
+  ...keepalive('haproxy'),
+  {
+    id: 'haproxy-no-timeout-tunnel/cut-at-timeout-client',
+    family: 'misconfiguration',
+    front: 'haproxy-no-timeout-tunnel',
+    summary: 'no timeout tunnel: the upgrade passes, but the upgraded connection keeps timeout client/server, ' +
+      'so a quiet WebSocket is cut at that HTTP timeout (here 2 s; typically 30–50 s in production) with no close frame: the client sees 1006',
+    idleTimeoutSeconds: KEEPALIVE_IDLE_TIMEOUT_SECONDS,
+    app: APP_NO_PINGS,
+    checks: [upgradeAnsweredBy('app'), idleConnectionCut()],
+  },
+  frontWebsocket('haproxy-tcp', 'app'),
+  frontWebsocket('haproxy-front-handles-websocket', 'front'),
+
+  upgradePasses('httpd', FORWARDED),
+  ...keepalive('httpd'),
+  misconfigured('httpd-no-upgrade', 400, 'app',
+    'no upgrade=websocket (nor a mod_proxy_wstunnel rule): httpd drops the hop-by-hop Upgrade header, the app gets a plain GET on /ws and answers 400'),
+  frontWebsocket('httpd', 'app'),
+  frontWebsocket('httpd-front-handles-websocket', 'front'),
+
+  upgradePasses('caddy', FORWARDED),
+  {
+    id: 'caddy/keepalive-no-idle-timeout',
+    family: 'keepalive',
+    front: 'caddy',
+    summary: 'Caddy has no idle timeout for upgraded connections: with no pings either way an idle connection is still open at 3 × 2 s',
+    idleTimeoutSeconds: KEEPALIVE_IDLE_TIMEOUT_SECONDS,
+    app: APP_NO_PINGS,
+    checks: [staysOpenPastTimeout({ pingsFrom: 'none' })],
+  },
+  frontWebsocket('caddy', 'app'),
+
   upgradePasses('http-front', FORWARDED),
   ...keepalive('http-front'),
   frontWebsocket('http-front', 'app'),

@@ -3,11 +3,20 @@ import { discard, open } from './client.js';
 import { verdict } from './result.js';
 import type { Check } from '../types.js';
 
-export function appSawForwardedHeaders(names: string[]): Check {
+/**
+ * `expected`: header names that must be present, or names with the value each must have
+ * (`{ 'X-Forwarded-Proto': 'https' }`; undefined = any value).
+ */
+export function appSawForwardedHeaders(expected: string[] | Record<string, string | undefined>): Check {
+  const values: Record<string, string | undefined> = Array.isArray(expected)
+    ? Object.fromEntries(expected.map((n) => [n, undefined]))
+    : expected;
+  const names = Object.keys(values);
   const wanted = names.map((n) => n.toLowerCase());
+  const want = (n: string): string => (values[n] === undefined ? n : `${n}: ${values[n] as string}`);
   return {
     id: 'forwarded-headers',
-    title: `the app sees ${names.join(', ')} on the upgrade`,
+    title: `the app sees ${names.map(want).join(', ')} on the upgrade`,
     independent: false, // reads "the last upgrade the app saw": nothing else may upgrade meanwhile
     async run(ctx) {
       const ws = await open(ctx.wsUrl);
@@ -15,8 +24,15 @@ export function appSawForwardedHeaders(names: string[]): Check {
       const stats = await ctx.appStats();
       const headers = stats.lastUpgradeHeaders ?? {};
       const missing = wanted.filter((n) => headers[n] === undefined);
+      const wrong = names.filter((n) => {
+        const value = values[n];
+        const got = headers[n.toLowerCase()];
+        return value !== undefined && got !== undefined && String(got) !== value;
+      });
       const seen = wanted.map((n) => `${n}: ${String(headers[n] ?? '(none)')}`).join('; ');
-      return verdict(missing.length === 0, missing.length === 0 ? 'all present' : `missing ${missing.join(', ')}`, `${names.join(', ')} present`, seen);
+      const ok = missing.length === 0 && wrong.length === 0;
+      const figure = ok ? 'all present' : [missing.length ? `missing ${missing.join(', ')}` : '', wrong.length ? `wrong ${wrong.join(', ')}` : ''].filter(Boolean).join('; ');
+      return verdict(ok, figure, `${names.map(want).join(', ')} on the upgrade`, seen);
     },
   };
 }

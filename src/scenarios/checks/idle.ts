@@ -41,9 +41,10 @@ export interface StaysOpenOptions {
   /**
    * Whose pings keep the connection open. "server": the app pings (its keepalive interval is
    * set by the scenario) and the client only answers. "client": the app does not ping and the
-   * client pings every `clientPingEvery(T)` ms. The check proves which pings were seen.
+   * client pings every `clientPingEvery(T)` ms. "none": nobody pings (a front with no idle
+   * timeout keeps the connection anyway). The check proves which pings were seen.
    */
-  pingsFrom: 'server' | 'client';
+  pingsFrom: 'server' | 'client' | 'none';
   clientPingEvery?: (idleTimeoutMs: number) => number;
   /** How many idle timeouts to hold the connection for. */
   holdFactor?: number;
@@ -54,7 +55,9 @@ export function staysOpenPastTimeout(options: StaysOpenOptions): Check {
   const factor = options.holdFactor ?? 3;
   return {
     id: `${options.pingsFrom}-pings-hold`,
-    title: `with ${options.pingsFrom} pings an idle connection is open at ${factor}× the timeout and still echoes`,
+    title: options.pingsFrom === 'none'
+      ? `with no pings at all an idle connection is open at ${factor}× T and still echoes`
+      : `with ${options.pingsFrom} pings an idle connection is open at ${factor}× the timeout and still echoes`,
     independent: true,
     async run(ctx) {
       const t = ctx.idleTimeoutMs;
@@ -80,9 +83,13 @@ export function staysOpenPastTimeout(options: StaysOpenOptions): Check {
         const echoed = (await reply.catch(() => undefined))?.data.toString() === 'still here';
         const pings = `server pings ${serverPings}, client pings ${clientPings}`;
         // The pings that were meant to keep it open must be the ones that flowed.
-        const rightPings = options.pingsFrom === 'server' ? serverPings > 0 : serverPings === 0 && clientPings > 0;
+        const rightPings = {
+          server: serverPings > 0,
+          client: serverPings === 0 && clientPings > 0,
+          none: serverPings === 0 && clientPings === 0,
+        }[options.pingsFrom];
         return verdict(echoed && rightPings, `open at ${seconds(measured.heldMs)}, echo ${echoed ? 'ok' : 'failed'}`,
-          `open at ${seconds(holdMs)} and echoing, kept by ${options.pingsFrom} pings only`, `open at ${seconds(measured.heldMs)}, echo ${echoed ? 'ok' : 'failed'} (${pings})`, measured);
+          `open at ${seconds(holdMs)} and echoing, ${options.pingsFrom === 'none' ? 'with no pings either way' : `kept by ${options.pingsFrom} pings only`}`, `open at ${seconds(measured.heldMs)}, echo ${echoed ? 'ok' : 'failed'} (${pings})`, measured);
       } finally {
         if (pinger) clearInterval(pinger);
         discard(ws);

@@ -22,8 +22,8 @@ describe('the scenario catalog', () => {
     }
   });
 
-  it('covers all three families for nginx and the http-proxy front', () => {
-    for (const kind of ['nginx', 'http-front'] as const) {
+  it('covers all three families for every kind of front', () => {
+    for (const kind of ['nginx', 'http-front', 'haproxy', 'httpd', 'caddy'] as const) {
       const families = new Set(catalog.filter((s) => frontSetup(s.front).kind === kind).map((s) => s.family));
       expect([...families].sort(), kind).toEqual(expect.arrayContaining(['front-websocket', 'keepalive', 'upgrade']));
     }
