@@ -40,8 +40,9 @@ export function buildMatrix(scenarios: readonly ReportScenario[]): Matrix {
         cell.figures.push(figure);
         if (c.status === 'fail' || (c.status === 'skip' && cell.status === 'pass')) cell.status = c.status;
       }
-      if (c.status === 'fail') notes.push(`✗ ${s.scenario} ${c.check}: ${c.detail}`);
+      if (c.status === 'fail' && s.error === undefined) notes.push(`✗ ${s.scenario} ${c.check}: ${c.detail}`);
     }
+    if (s.error !== undefined) notes.push(`✗ ${s.scenario}: ${s.error}`);
   }
   for (const [key, n] of skipNotes) notes.push(`[${n}] skipped ${key}`);
   for (const [front, file] of new Map(scenarios.filter((s) => s.config).map((s) => [s.front, s.config as string]))) {

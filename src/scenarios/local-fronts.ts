@@ -92,7 +92,7 @@ async function startBinaryFront(setup: FrontSetup, alias: string, vars: FrontVar
   const file = join(dir, `${alias}-${basename(setup.template as string).replace(/\.template$/, '')}`);
   writeFileSync(file, renderFrontConfig(setup, vars) as string);
   const args = binary.args(file, dir);
-  const start = (): Promise<LocalProcess> => startLocalProcess(`the ${setup.kind} front '${setup.name}'`, path, args, vars.LISTEN_PORT);
+  const start = (): Promise<LocalProcess> => startLocalProcess(`the ${setup.kind} front '${setup.name}'`, path, args, vars.LISTEN_PORT, `${file}.log`);
   let proc = await start();
   return frontHandle(setup.kind, alias, vars.LISTEN_PORT, {
     logs: async () => proc.logs(),

@@ -4,6 +4,7 @@
  * Every group still running when this process exits is killed, so nothing is left behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { lastLines } from '../containers/exec.js';
 
@@ -43,17 +44,27 @@ function portAccepts(port: number): Promise<boolean> {
   });
 }
 
-/** Starts `binary args…` and resolves once 127.0.0.1:`port` accepts connections. */
-export async function startLocalProcess(what: string, binary: string, args: string[], port: number): Promise<LocalProcess> {
+/**
+ * Starts `binary args…` and resolves once 127.0.0.1:`port` accepts connections. Its output goes
+ * to `logFile`, a real file: configs that log to /dev/stdout (nginx's) cannot open it when
+ * stdout is the socket pair Node's pipes are.
+ */
+export async function startLocalProcess(what: string, binary: string, args: string[], port: number, logFile: string): Promise<LocalProcess> {
   installExitHook();
-  let output = '';
-  const child: ChildProcess = spawn(binary, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  const keep = (chunk: Buffer): void => {
-    output += chunk.toString();
-    if (output.length > 1_000_000) output = output.slice(-1_000_000);
+  const fd = openSync(logFile, 'a');
+  let child: ChildProcess;
+  try {
+    child = spawn(binary, args, { detached: true, stdio: ['ignore', fd, fd] });
+  } finally {
+    closeSync(fd);
+  }
+  const output = (): string => {
+    try {
+      return readFileSync(logFile, 'utf8').slice(-1_000_000);
+    } catch {
+      return '';
+    }
   };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
   const exited = new Promise<string>((resolve) => {
     child.once('error', (err) => resolve(`could not start: ${err.message}`));
     child.once('exit', (code, signal) => resolve(`exited ${signal ?? code}`));
@@ -68,7 +79,7 @@ export async function startLocalProcess(what: string, binary: string, args: stri
     if (gone !== undefined || Date.now() > deadline) {
       if (child.pid) killGroup(child.pid, 'SIGKILL');
       const why = gone ?? `did not listen on 127.0.0.1:${port} within ${READY_TIMEOUT_MS / 1000} s`;
-      const tail = lastLines(output, 20);
+      const tail = lastLines(output(), 20);
       throw new Error(`${describe} ${why}${tail ? `\nits last output lines:\n${tail}` : ' (it wrote nothing)'}`);
     }
     await new Promise((r) => setTimeout(r, 50));
@@ -76,7 +87,7 @@ export async function startLocalProcess(what: string, binary: string, args: stri
   const pid = child.pid as number;
   return {
     pid,
-    logs: () => output,
+    logs: output,
     async stop() {
       if (gone !== undefined) return;
       killGroup(pid, 'SIGCONT');
