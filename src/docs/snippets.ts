@@ -8,7 +8,8 @@
  *     ```
  *
  * or one named region of it (`<!-- include: nginx/ws-proxy.conf.template#upgrade -->`), marked
- * inside the file by comment lines `# region: upgrade` … `# endregion` (`//` comments work too).
+ * inside the file by comment lines `# region: upgrade` … `# endregion` (`//` comments work too;
+ * text after the region's name is a free comment).
  * Region marker lines never appear in a snippet, and a region's common indentation is removed.
  * Paths are relative to the project root. This module finds the includes, extracts what each
  * should show, and rewrites the blocks that drifted; test/unit/docs/snippets.test.ts uses it.
@@ -21,7 +22,7 @@ export const CONFIG_LANGUAGES: ReadonlySet<string> = new Set([
 
 const INCLUDE = /^\s*<!--\s*include:\s*([^\s#]+)(?:#([\w-]+))?\s*-->\s*$/;
 const FENCE_OPEN = /^ {0,3}(`{3,}|~{3,})\s*([^`\s]*)[^`]*$/;
-const REGION_START = /^\s*(?:#|\/\/)\s*region:\s*([\w-]+)\s*$/;
+const REGION_START = /^\s*(?:#|\/\/)\s*region:\s*([\w-]+)(?:\s.*)?$/;
 const REGION_END = /^\s*(?:#|\/\/)\s*endregion\b.*$/;
 
 export interface FencedBlock {

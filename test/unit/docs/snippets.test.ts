@@ -18,7 +18,7 @@ function readProjectFile(path: string): string | undefined {
 }
 
 describe('docs snippets: the module', () => {
-  const conf = '# top\nhttp {\n    # region: upgrade\n    proxy_http_version 1.1;\n    # endregion\n}\n';
+  const conf = '# top\nhttp {\n    # region: upgrade (shown in the docs)\n    proxy_http_version 1.1;\n    # endregion\n}\n';
 
   it('extracts a whole file without region markers, and a region dedented', () => {
     expect(extractSnippet(conf, 'a.conf')).toBe('# top\nhttp {\n    proxy_http_version 1.1;\n}\n');
