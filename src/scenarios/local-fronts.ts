@@ -47,11 +47,14 @@ export function findBinary(names: readonly string[], path = process.env.PATH ?? 
   return undefined;
 }
 
+/** Finds a front's binary on this host (tests pass one that finds nothing). */
+export type BinaryFinder = (names: readonly string[]) => string | undefined;
+
 /** Why a front setup cannot run on this host, or undefined when it can. */
-export function localUnavailability(setup: FrontSetup): string | undefined {
+export function localUnavailability(setup: FrontSetup, find: BinaryFinder = findBinary): string | undefined {
   if (setup.kind === 'http-front') return undefined;
   const binary = LOCAL_BINARIES[setup.kind];
-  if (!findBinary(binary.names)) {
+  if (!find(binary.names)) {
     return `${binary.names.join('/')} is not installed on this host (install it, e.g. \`apt-get install ${binary.debianPackage}\`, or run with Docker)`;
   }
   if (!setup.template) return `front setup '${setup.name}' is configured by a container command, which local mode cannot run`;
@@ -84,11 +87,11 @@ async function startInProcessFront(setup: FrontSetup, alias: string, vars: Front
   });
 }
 
-async function startBinaryFront(setup: FrontSetup, alias: string, vars: FrontVars, dir: string): Promise<FrontHandle> {
-  const why = localUnavailability(setup);
+async function startBinaryFront(setup: FrontSetup, alias: string, vars: FrontVars, dir: string, find: BinaryFinder): Promise<FrontHandle> {
+  const why = localUnavailability(setup, find);
   if (why) throw new TopologyUnavailable(why);
   const binary = LOCAL_BINARIES[setup.kind as Exclude<FrontKind, 'http-front'>];
-  const path = findBinary(binary.names) as string;
+  const path = find(binary.names) as string;
   const file = join(dir, `${alias}-${basename(setup.template as string).replace(/\.template$/, '')}`);
   writeFileSync(file, renderFrontConfig(setup, vars) as string);
   const args = binary.args(file, dir);
@@ -107,6 +110,6 @@ async function startBinaryFront(setup: FrontSetup, alias: string, vars: FrontVar
 }
 
 /** Starts a front setup on 127.0.0.1:vars.LISTEN_PORT (the http-proxy front in-process). */
-export function startLocalFront(setup: FrontSetup, alias: string, vars: FrontVars, dir: string): Promise<FrontHandle> {
-  return setup.kind === 'http-front' ? startInProcessFront(setup, alias, vars) : startBinaryFront(setup, alias, vars, dir);
+export function startLocalFront(setup: FrontSetup, alias: string, vars: FrontVars, dir: string, find: BinaryFinder = findBinary): Promise<FrontHandle> {
+  return setup.kind === 'http-front' ? startInProcessFront(setup, alias, vars) : startBinaryFront(setup, alias, vars, dir, find);
 }

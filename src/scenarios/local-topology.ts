@@ -11,7 +11,7 @@ import type { EchoAppHandle, FrontHandle } from '../containers/harness.js';
 import { resolveEchoOptions } from '../echo/options.js';
 import { startEchoServer } from '../echo/server.js';
 import { APP_ALIAS, frontSetup, frontVars, WS_HANDLER_ALIAS, WS_PATH, type FrontVars } from './fronts.js';
-import { localUnavailability, startLocalFront } from './local-fronts.js';
+import { findBinary, localUnavailability, startLocalFront, type BinaryFinder } from './local-fronts.js';
 import { checkContext, type Topology, type TopologyOptions } from './topology.js';
 import type { Scenario } from './types.js';
 import { TopologyUnavailable } from './unavailable.js';
@@ -31,7 +31,8 @@ export function freePort(): Promise<number> {
 async function startLocalApp(scenario: Scenario): Promise<EchoAppHandle> {
   let lines = '';
   const options = resolveEchoOptions({ env: { ...scenario.app, ECHO_PATH: WS_PATH, ECHO_HOST: '127.0.0.1', ECHO_PORT: '0' } });
-  const server = await startEchoServer(options, { logSink: (line) => { lines += `${line}\n`; } });
+  const runtime = { logSink: (line: string) => { lines += `${line}\n`; } };
+  let server = await startEchoServer(options, runtime);
   return {
     alias: APP_ALIAS,
     internalUrl: server.url,
@@ -40,15 +41,24 @@ async function startLocalApp(scenario: Scenario): Promise<EchoAppHandle> {
     stats: async () => server.stats(),
     logs: async () => lines,
     stop: () => server.close(),
+    restart: async () => {
+      await server.close();
+      server = await startEchoServer({ ...options, port: server.port }, runtime);
+    },
   };
 }
 
-export async function startLocalTopology(scenario: Scenario, options: TopologyOptions = {}): Promise<Topology> {
+export interface LocalTopologyOptions extends TopologyOptions {
+  findBinary?: BinaryFinder;
+}
+
+export async function startLocalTopology(scenario: Scenario, options: LocalTopologyOptions = {}): Promise<Topology> {
   const lookup = options.setup ?? frontSetup;
+  const find = options.findBinary ?? findBinary;
   const setup = lookup(scenario.front);
   const companions = Object.entries(setup.companions ?? {}).map(([alias, name]) => ({ alias, setup: lookup(name) }));
   for (const s of [setup, ...companions.map((c) => c.setup)]) {
-    const why = localUnavailability(s);
+    const why = localUnavailability(s, find);
     if (why) throw new TopologyUnavailable(why);
   }
   const dir = mkdtempSync(join(tmpdir(), 'wspb-local-'));
@@ -65,10 +75,10 @@ export async function startLocalTopology(scenario: Scenario, options: TopologyOp
     const vars: FrontVars = { ...frontVars(scenario), UPSTREAM: new URL(app.internalUrl).host };
     for (const companion of companions) {
       const port = await freePort();
-      started.push(await startLocalFront(companion.setup, companion.alias, { ...vars, LISTEN_PORT: port }, dir));
+      started.push(await startLocalFront(companion.setup, companion.alias, { ...vars, LISTEN_PORT: port }, dir, find));
       if (companion.alias === WS_HANDLER_ALIAS) vars.WS_HANDLER = `127.0.0.1:${port}`;
     }
-    const front: FrontHandle = await startLocalFront(setup, 'front', { ...vars, LISTEN_PORT: await freePort() }, dir);
+    const front: FrontHandle = await startLocalFront(setup, 'front', { ...vars, LISTEN_PORT: await freePort() }, dir, find);
     started.push(front);
     return {
       app,
