@@ -60,7 +60,13 @@ export async function startHttpFront(input: Partial<HttpFrontOptions> = {}): Pro
     ? createOwnWebsocket(options.idleTimeout, log)
     : createPassThrough(proxy, options, log);
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  // A request (or handshake) whose headers have not all arrived within headerTimeout gets 408 and
+  // is disconnected; Node checks its connections at this interval.
+  const server = createServer({
+    headersTimeout: options.headerTimeout,
+    requestTimeout: options.headerTimeout === 0 ? 0 : Math.max(options.headerTimeout, 300_000),
+    connectionsCheckingInterval: Math.min(1_000, Math.max(100, options.headerTimeout / 4 || 1_000)),
+  }, (req: IncomingMessage, res: ServerResponse) => {
     proxy.web(req, res, {}, (err) => {
       log(`${req.method ?? '?'} ${req.url ?? '/'}: 502, ${options.target} unreachable (${errorText(err)})`);
       answerBadGateway(res, options.target, err);
@@ -70,6 +76,11 @@ export async function startHttpFront(input: Partial<HttpFrontOptions> = {}): Pro
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     if (err.code === 'ECONNRESET' || !socket.writable) {
       socket.destroy();
+      return;
+    }
+    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+      log(`cut a request whose headers did not arrive within ${options.headerTimeout} ms`);
+      answerRawSocket(socket, 408, '408 Request Timeout');
       return;
     }
     log(`refused a malformed request: ${errorText(err)}`);

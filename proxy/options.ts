@@ -47,6 +47,13 @@ export const frontOptionSpecs = {
     ...duration('s'),
     help: 'cut a WebSocket after this long with no bytes either way, pings included (0 = never)',
   }),
+  headerTimeout: option({
+    flag: '--header-timeout',
+    env: 'FRONT_HEADER_TIMEOUT',
+    default: 10_000,
+    ...duration('s'),
+    help: 'a client must send its request headers within this long, or gets 408 and is disconnected (slowloris guard; 0 = never)',
+  }),
   forwardedHeaders: option({
     flag: '--forwarded-headers',
     env: 'FRONT_FORWARDED_HEADERS',

@@ -20,15 +20,16 @@ describe('front options', () => {
       host: '127.0.0.1',
       port: 8081,
       idleTimeout: 60_000,
+      headerTimeout: 10_000,
       forwardedHeaders: true,
       websocket: 'off',
     });
   });
 
   it('reads the container command line exactly as fronts.ts writes it', () => {
-    const argv = ['--host', '0.0.0.0', '--port', '8080', '--target', 'http://echo:8080', '--idle-timeout', '2s', '--websocket', 'on'];
+    const argv = ['--host', '0.0.0.0', '--port', '8080', '--target', 'http://echo:8080', '--idle-timeout', '2s', '--header-timeout', '3s', '--websocket', 'on'];
     expect(resolveFrontOptions({ argv })).toEqual({
-      target: 'http://echo:8080', host: '0.0.0.0', port: 8080, idleTimeout: 2_000, forwardedHeaders: true, websocket: 'on',
+      target: 'http://echo:8080', host: '0.0.0.0', port: 8080, idleTimeout: 2_000, headerTimeout: 3_000, forwardedHeaders: true, websocket: 'on',
     });
   });
 
