@@ -1,0 +1,59 @@
+/**
+ * `ws-proxy-bench run` end to end in containers: the correct nginx config passes the upgrade
+ * scenario and the JSON report says so with figures; a deliberately broken config given with
+ * --config turns the row red and the exit code 1.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { RUN_ID_ENV, RUNNER_PID_ENV } from '../../../src/containers/labels.js';
+import { projectPath } from '../../../src/paths.js';
+import type { Report } from '../../../src/report/model.js';
+import { containersSkipped } from '../skip.js';
+
+const run = promisify(execFile);
+
+/** The command as a user runs it, with its own run id (its cleanup must not touch the suites' containers). */
+async function wsProxyBenchRun(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const env = { ...process.env };
+  delete env[RUN_ID_ENV];
+  delete env[RUNNER_PID_ENV];
+  try {
+    const r = await run(process.execPath, [projectPath('dist/cli.mjs'), 'run', ...args], { env, cwd: projectPath('.'), timeout: 90_000, maxBuffer: 16 * 1024 * 1024 });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    if (typeof e.code !== 'number') throw err;
+    return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
+  }
+}
+
+describe.skipIf(containersSkipped)('ws-proxy-bench run (containers)', () => {
+  it('nginx/upgrade passes through nginx: exit 0, every check green with its figure in the JSON', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'wspb-run-')), 'report.json');
+    const r = await wsProxyBenchRun(['--front', 'nginx', '--scenario', 'nginx/upgrade', '--json', file]);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(file, 'utf8')) as Report;
+    expect(report.mode).toBe('containers');
+    expect(report.scenarios.map((s) => [s.scenario, s.status])).toEqual([['nginx/upgrade', 'pass']]);
+    const figures = Object.fromEntries(report.scenarios[0]?.checks.map((c) => [c.check, c.figure]) ?? []);
+    expect(figures).toMatchObject({ handshake: '101 from app', 'echo-large': '1 MiB ok', 'close-code': '4000 "bye"' });
+    expect(r.stdout).toMatch(/^nginx +\| ✓ all present +\| ✓ 101 from app/m);
+    expect(r.stderr).toMatch(/Docker engine .*every scenario in its own containers/);
+  });
+
+  it('a broken config given with --config turns the row red and exits 1', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'wspb-run-')), 'report.json');
+    const r = await wsProxyBenchRun(['--config', 'nginx=nginx/mistake-no-upgrade-headers.conf.template', '--scenario', 'nginx/upgrade', '--json', file]);
+    expect(r.code, r.stderr).toBe(1);
+    const report = JSON.parse(readFileSync(file, 'utf8')) as Report;
+    const row = report.scenarios[0];
+    expect(row).toMatchObject({ scenario: 'nginx/upgrade', status: 'fail', config: projectPath('nginx/mistake-no-upgrade-headers.conf.template') });
+    expect(row?.checks.find((c) => c.check === 'handshake')).toMatchObject({ status: 'fail', figure: '400 from app' });
+    expect(r.stdout).toMatch(/^nginx +\| ✗ .*\| ✗ 400 from app/m);
+    expect(r.stdout).toContain('nginx ran with your config');
+  });
+});
