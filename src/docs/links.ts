@@ -2,7 +2,7 @@
  * The relative links of a Markdown page, so a test can prove each one points to a file that
  * exists (test/unit/docs/links.test.ts). Links inside code blocks and inline code are not links.
  */
-import { fencedBlocks } from './snippets.js';
+import { fencedLines } from './snippets.js';
 
 export interface RelativeLink {
   /** The target as written, e.g. "../README.md#more". */
@@ -20,8 +20,7 @@ const ABSOLUTE = /^(?:[a-z][a-z0-9+.-]*:|\/\/|#)/i;
 /** Every link of the page whose target is a relative path (not a URL, not an anchor on the same page). */
 export function relativeLinks(markdown: string): RelativeLink[] {
   const lines = markdown.split('\n');
-  const inBlock = new Set<number>();
-  for (const b of fencedBlocks(markdown)) for (let i = b.openLine; i <= b.closeLine; i++) inBlock.add(i);
+  const inBlock = fencedLines(markdown);
   const links: RelativeLink[] = [];
   lines.forEach((raw, n) => {
     if (inBlock.has(n)) return;

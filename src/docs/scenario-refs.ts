@@ -3,7 +3,7 @@
  * each one is in the catalog: a page never tells a reader to run a scenario that does not exist.
  * Patterns (`<front>/upgrade`, `http-front/keepalive-*`) are left alone.
  */
-import { fencedBlocks } from './snippets.js';
+import { fencedLines } from './snippets.js';
 
 export interface ScenarioRef {
   id: string;
@@ -16,8 +16,7 @@ const SCENARIO_ID = /^([a-z0-9]+(?:-[a-z0-9]+)*)\/([a-z0-9]+(?:-[a-z0-9]+)*)$/;
 
 /** Inline-code spans outside fenced blocks that look like `<front setup>/<name>` with a known front setup. */
 export function scenarioRefs(markdown: string, frontSetupNames: ReadonlySet<string>): ScenarioRef[] {
-  const inBlock = new Set<number>();
-  for (const b of fencedBlocks(markdown)) for (let i = b.openLine; i <= b.closeLine; i++) inBlock.add(i);
+  const inBlock = fencedLines(markdown);
   const refs: ScenarioRef[] = [];
   markdown.split('\n').forEach((text, n) => {
     if (inBlock.has(n)) return;

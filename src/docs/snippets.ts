@@ -69,15 +69,22 @@ export function fencedBlocks(markdown: string): FencedBlock[] {
   return blocks;
 }
 
+/** The 0-based lines that belong to fenced code blocks, fences included. */
+export function fencedLines(markdown: string): Set<number> {
+  const lines = new Set<number>();
+  for (const b of fencedBlocks(markdown)) for (let i = b.openLine; i <= b.closeLine; i++) lines.add(i);
+  return lines;
+}
+
 /** Every include marker outside code blocks, with the block that follows it (blank lines allowed between). */
 export function findIncludes(markdown: string): Include[] {
   const lines = markdown.split('\n');
   const blocks = fencedBlocks(markdown);
-  const insideBlock = (line: number) => blocks.some((b) => line > b.openLine && line <= b.closeLine);
+  const fenced = fencedLines(markdown);
   const includes: Include[] = [];
   lines.forEach((line, n) => {
     const m = INCLUDE.exec(line);
-    if (!m || insideBlock(n)) return;
+    if (!m || fenced.has(n)) return;
     let next = n + 1;
     while (next < lines.length && (lines[next] as string).trim() === '') next++;
     const include: Include = { markerLine: n, file: m[1] as string };
