@@ -63,6 +63,8 @@ export interface FrontHandle {
   networkIp?: string;
   httpUrl: string;
   wsUrl(path?: string): string;
+  /** The CA (PEM) to trust when the front terminates TLS (its URLs are then https/wss). */
+  ca?: string;
   logs(): Promise<string>;
   stop(): Promise<void>;
   restart(): Promise<void>;
@@ -167,7 +169,7 @@ interface Started {
   container: StartedTestContainer;
   networkIp: string;
   logs: LogCapture;
-  url(scheme: 'http' | 'ws', path?: string): string;
+  url(scheme: 'http' | 'ws' | 'https' | 'wss', path?: string): string;
   stop(): Promise<void>;
 }
 
@@ -261,6 +263,8 @@ export async function startFront(opts: {
   env?: Record<string, string>;
   files?: { content: string; target: string }[];
   nofile?: number;
+  /** The front terminates TLS with a certificate this CA (PEM) issued: its URLs are https/wss. */
+  tls?: { ca: string };
 }): Promise<FrontHandle> {
   const alias = opts.alias ?? 'front';
   const role = FRONT_ROLE[opts.kind];
@@ -292,8 +296,9 @@ export async function startFront(opts: {
     kind: opts.kind,
     alias,
     networkIp: started.networkIp,
-    get httpUrl() { return started.url('http', '/').replace(/\/$/, ''); },
-    wsUrl: (path = '/ws') => started.url('ws', path),
+    get httpUrl() { return started.url(opts.tls ? 'https' : 'http', '/').replace(/\/$/, ''); },
+    wsUrl: (path = '/ws') => started.url(opts.tls ? 'wss' : 'ws', path),
+    ...(opts.tls ? { ca: opts.tls.ca } : {}),
     logs: async () => started.logs.all(),
     stop: started.stop,
     restart: async () => { await started.container.restart({ timeout: STOP_TIMEOUT_MS }); },

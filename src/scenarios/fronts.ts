@@ -47,6 +47,11 @@ export interface FrontSetup {
   command?(vars: FrontVars): string[];
   /** Other front setups this one needs on the same network, by the alias it reaches them at. */
   companions?: Record<string, string>;
+  /**
+   * The front terminates TLS: the bench makes a throwaway certificate and copies it and its key
+   * to these paths in the container; clients then use https:// and wss:// and trust it.
+   */
+  tls?: { certPath: string; keyPath: string };
 }
 
 /** The values a scenario's front config is rendered with. */
@@ -90,6 +95,13 @@ const setups: FrontSetup[] = [
     kind: 'nginx',
     summary: 'nginx without the Upgrade/Connection headers (a classic mistake)',
     template: 'nginx/mistake-no-upgrade-headers.conf.template',
+  },
+  {
+    name: 'nginx-tls',
+    kind: 'nginx',
+    summary: 'nginx terminating TLS (wss:// outside, ws:// to the app) with the correct WebSocket proxy config',
+    template: 'nginx/tls.conf.template',
+    tls: { certPath: '/etc/nginx/tls/cert.pem', keyPath: '/etc/nginx/tls/key.pem' },
   },
   {
     name: 'nginx-front-handles-websocket',

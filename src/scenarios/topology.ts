@@ -10,6 +10,7 @@ import {
   type EchoAppHandle,
   type FrontHandle,
 } from '../containers/harness.js';
+import { selfSignedCertificate, type TlsMaterial } from '../containers/tls.js';
 import { renderFrontConfig } from './front-config.js';
 import { APP_ALIAS, frontSetup, frontVars, WS_PATH, type FrontSetup, type FrontVars } from './fronts.js';
 import type { CheckContext, Scenario } from './types.js';
@@ -34,6 +35,7 @@ export type StartTopology = (scenario: Scenario, options?: TopologyOptions) => P
 export function checkContext(scenario: Scenario, app: EchoAppHandle, front: FrontHandle, progress: (line: string) => void = () => {}): CheckContext {
   return {
     wsUrl: front.wsUrl(WS_PATH),
+    ...(front.ca !== undefined ? { ca: front.ca } : {}),
     appStats: () => app.stats(),
     idleTimeoutMs: scenario.idleTimeoutSeconds * 1000,
     progress,
@@ -42,12 +44,20 @@ export function checkContext(scenario: Scenario, app: EchoAppHandle, front: Fron
 
 async function startSetup(network: BenchNetwork, setup: FrontSetup, alias: string, vars: FrontVars): Promise<FrontHandle> {
   const config = renderFrontConfig(setup, vars);
+  // A TLS-terminating front gets a throwaway certificate, which its clients then trust.
+  const tls: TlsMaterial | undefined = setup.tls ? await selfSignedCertificate() : undefined;
   return startFront({
     network,
     kind: setup.kind,
     alias,
     ...(config !== undefined ? { config: { content: config } } : {}),
     ...(setup.command ? { command: setup.command(vars) } : {}),
+    ...(setup.tls && tls
+      ? {
+          files: [{ content: tls.cert, target: setup.tls.certPath }, { content: tls.key, target: setup.tls.keyPath }],
+          tls: { ca: tls.cert },
+        }
+      : {}),
   });
 }
 

@@ -5,8 +5,10 @@ export type Family = 'upgrade' | 'misconfiguration' | 'keepalive' | 'front-webso
 
 /** What a check gets: the way in (through the front) and a view of the app behind it. */
 export interface CheckContext {
-  /** The WebSocket URL a client uses, through the front (ws://127.0.0.1:<port>/ws). */
+  /** The WebSocket URL a client uses, through the front (ws://127.0.0.1:<port>/ws, or wss://). */
   wsUrl: string;
+  /** For a wss:// front: the CA (PEM) that issued its certificate, for clients to trust. */
+  ca?: string;
   /** The app's counters (read from the app directly, not through the front). */
   appStats(): Promise<EchoStats>;
   /** The idle timeout the front was configured with. */

@@ -36,6 +36,11 @@ export interface ConnectOptions {
   ca?: string | Buffer;
 }
 
+/** How a check's client connects in its context: trusting the front's CA on wss://. */
+export function contextOptions(ctx: { ca?: string }, options: ConnectOptions = {}): ConnectOptions {
+  return ctx.ca === undefined ? options : { ca: ctx.ca, ...options };
+}
+
 /** Who answered a handshake, from the identity headers the project's app and front set. */
 export function answeredBy(headers: IncomingHttpHeaders): Answerer {
   if (headers['x-echo-server']) return 'app';

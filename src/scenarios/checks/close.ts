@@ -1,5 +1,5 @@
 /** Close codes carried end to end: the client closes, the app mirrors the code and reason back. */
-import { closed, discard, open } from './client.js';
+import { closed, discard, open, contextOptions } from './client.js';
 import { verdict } from './result.js';
 import type { Check } from '../types.js';
 
@@ -9,7 +9,7 @@ export function closeCodeCarried(code: number, reason: string): Check {
     title: `close ${code} "${reason}" comes back unchanged`,
     independent: true,
     async run(ctx) {
-      const ws = await open(ctx.wsUrl);
+      const ws = await open(ctx.wsUrl, contextOptions(ctx));
       try {
         const done = closed(ws, 5_000);
         ws.close(code, reason);

@@ -1,7 +1,7 @@
 /** Checks that messages cross the front and come back byte for byte, boundaries and type kept. */
 import { randomBytes } from 'node:crypto';
 import type WebSocket from 'ws';
-import { discard, nextMessage, open } from './client.js';
+import { discard, nextMessage, open, contextOptions } from './client.js';
 import { bytes, verdict } from './result.js';
 import type { Check } from '../types.js';
 
@@ -39,7 +39,7 @@ export function echoes(payload: Payload): Check {
     independent: true,
     async run(ctx) {
       const expected = Buffer.concat(payload.fragments);
-      const ws = await open(ctx.wsUrl);
+      const ws = await open(ctx.wsUrl, contextOptions(ctx));
       try {
         const started = performance.now();
         const reply = nextMessage(ws, 10_000);

@@ -1,5 +1,5 @@
 /** The app saw the forwarding headers a front is expected to add to the upgrade request. */
-import { discard, open } from './client.js';
+import { discard, open, contextOptions } from './client.js';
 import { verdict } from './result.js';
 import type { Check } from '../types.js';
 
@@ -19,7 +19,7 @@ export function appSawForwardedHeaders(expected: string[] | Record<string, strin
     title: `the app sees ${names.map(want).join(', ')} on the upgrade`,
     independent: false, // reads "the last upgrade the app saw": nothing else may upgrade meanwhile
     async run(ctx) {
-      const ws = await open(ctx.wsUrl);
+      const ws = await open(ctx.wsUrl, contextOptions(ctx));
       discard(ws);
       const stats = await ctx.appStats();
       const headers = stats.lastUpgradeHeaders ?? {};

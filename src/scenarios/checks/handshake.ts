@@ -1,5 +1,5 @@
 /** Checks on the handshake: who answered it, and with what status. */
-import { answeredBy, connect, describeOutcome, discard, type Answerer } from './client.js';
+import { answeredBy, connect, describeOutcome, discard, type Answerer, contextOptions } from './client.js';
 import { verdict } from './result.js';
 import type { Check } from '../types.js';
 
@@ -10,7 +10,7 @@ export function upgradeAnsweredBy(by: Answerer): Check {
     title: `handshake gets 101 from the ${by}`,
     independent: true,
     async run(ctx) {
-      const outcome = await connect(ctx.wsUrl);
+      const outcome = await connect(ctx.wsUrl, contextOptions(ctx));
       discard(outcome.socket);
       const seen = describeOutcome(outcome);
       return verdict(outcome.status === 101 && answeredBy(outcome.headers) === by, seen, `101 from ${by}`, seen);
@@ -25,7 +25,7 @@ export function handshakeRefused(status: number, by: Answerer): Check {
     title: `handshake fails: ${status} from the ${by}`,
     independent: true,
     async run(ctx) {
-      const outcome = await connect(ctx.wsUrl);
+      const outcome = await connect(ctx.wsUrl, contextOptions(ctx));
       discard(outcome.socket);
       const seen = describeOutcome(outcome);
       return verdict(outcome.status === status && answeredBy(outcome.headers) === by, seen, `${status} from ${by}`, seen);

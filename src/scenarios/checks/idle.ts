@@ -2,7 +2,7 @@
  * Idle-timeout checks, measured in seconds: without pings the front cuts an idle WebSocket at
  * its timeout; with pings (from the server, or from the client) it stays open past it.
  */
-import { closed, discard, nextMessage, open } from './client.js';
+import { closed, discard, nextMessage, open, contextOptions } from './client.js';
 import { seconds, verdict } from './result.js';
 import type { Check } from '../types.js';
 
@@ -17,7 +17,7 @@ export function idleConnectionCut(toleranceMs = CUT_TOLERANCE_MS): Check {
     independent: true,
     async run(ctx) {
       const t = ctx.idleTimeoutMs;
-      const ws = await open(ctx.wsUrl);
+      const ws = await open(ctx.wsUrl, contextOptions(ctx));
       const started = performance.now();
       try {
         ctx.progress(`idle, no pings: expecting a cut after ${seconds(t)} (at most ${seconds(t + toleranceMs)})`);
@@ -62,7 +62,7 @@ export function staysOpenPastTimeout(options: StaysOpenOptions): Check {
     async run(ctx) {
       const t = ctx.idleTimeoutMs;
       const holdMs = factor * t;
-      const ws = await open(ctx.wsUrl);
+      const ws = await open(ctx.wsUrl, contextOptions(ctx));
       const started = performance.now();
       let serverPings = 0;
       let clientPings = 0;

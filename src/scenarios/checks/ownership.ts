@@ -2,7 +2,7 @@
  * Who handles the WebSocket: the front (it consumes the upgrade; the app's upgrade counter does
  * not move) or the app (the upgrade reaches it; its counter goes up and it answers and echoes).
  */
-import { answeredBy, connect, describeOutcome, discard, nextMessage, type Answerer } from './client.js';
+import { answeredBy, connect, describeOutcome, discard, nextMessage, type Answerer, contextOptions } from './client.js';
 import { verdict } from './result.js';
 import type { Check } from '../types.js';
 
@@ -13,7 +13,7 @@ export function websocketHandledBy(by: Exclude<Answerer, 'proxy'>): Check {
     independent: false, // compares the app's upgrade counter before and after
     async run(ctx) {
       const before = (await ctx.appStats()).upgradesReceived;
-      const outcome = await connect(ctx.wsUrl);
+      const outcome = await connect(ctx.wsUrl, contextOptions(ctx));
       let echoed = false;
       if (outcome.socket) {
         const reply = nextMessage(outcome.socket);

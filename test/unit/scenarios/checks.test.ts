@@ -13,6 +13,7 @@ import { appSawForwardedHeaders } from '../../../src/scenarios/checks/forwarded.
 import { handshakeRefused, upgradeAnsweredBy } from '../../../src/scenarios/checks/handshake.js';
 import { CUT_TOLERANCE_MS, idleConnectionCut, staysOpenPastTimeout } from '../../../src/scenarios/checks/idle.js';
 import { websocketHandledBy } from '../../../src/scenarios/checks/ownership.js';
+import { pageServed, pageUrl } from '../../../src/scenarios/checks/page.js';
 import { runCheck, runChecks } from '../../../src/scenarios/run.js';
 import type { Check, CheckContext } from '../../../src/scenarios/types.js';
 
@@ -71,6 +72,20 @@ describe('client checks', () => {
     const check = appSawForwardedHeaders(['X-Forwarded-For', 'X-Forwarded-Proto']);
     expect((await outcome(check, contextFor(passThrough.wsUrl('/ws'), app))).ok).toBe(true);
     expect((await outcome(check, contextFor(app.wsUrl, app))).ok).toBe(false);
+    // With expected values: the http-proxy front over plain HTTP says "http", never "https".
+    const through = contextFor(passThrough.wsUrl('/ws'), app);
+    expect((await outcome(appSawForwardedHeaders({ 'X-Forwarded-Proto': 'http', 'X-Forwarded-For': undefined }), through)).ok).toBe(true);
+    const https = await outcome(appSawForwardedHeaders({ 'X-Forwarded-Proto': 'https' }), through);
+    expect(https.ok).toBe(false);
+    expect(https.figure).toBe('wrong X-Forwarded-Proto');
+  });
+
+  it('page: the echo page comes through the front, told its WebSocket path', async () => {
+    expect(pageUrl('wss://127.0.0.1:8443/ws?x=1')).toBe('https://127.0.0.1:8443/');
+    expect(pageUrl('ws://127.0.0.1:80/ws')).toBe('http://127.0.0.1/');
+    const through = contextFor(passThrough.wsUrl('/ws'), app);
+    expect((await outcome(pageServed('/ws'), through)).ok).toBe(true);
+    expect((await outcome(pageServed('/elsewhere'), through)).ok).toBe(false);
   });
 
   it('ownership: the app counter moves only when the front passes the upgrade on', async () => {
@@ -85,12 +100,15 @@ describe('client checks', () => {
   it('idle: a cut is measured at the timeout, client pings hold, and server pings are told apart', async () => {
     const quiet = contextFor(passThrough.wsUrl('/ws'), app);
     const pinging = contextFor(pingingFront.wsUrl('/ws'), pingingApp);
-    const [cut, clientHold, serverHold, wrongPings] = await Promise.all([
+    const [cut, clientHold, serverHold, wrongPings, noPingsDirect, noPingsThroughFront] = await Promise.all([
       outcome(idleConnectionCut(), quiet),
       outcome(staysOpenPastTimeout({ pingsFrom: 'client' }), quiet),
       outcome(staysOpenPastTimeout({ pingsFrom: 'server' }), pinging),
       // The app does not ping here, so "server pings keep it open" must fail (it is cut).
       outcome(staysOpenPastTimeout({ pingsFrom: 'server' }), quiet),
+      // No pings either way: the app alone has no idle timeout (holds); the front cuts (fails).
+      outcome(staysOpenPastTimeout({ pingsFrom: 'none' }), contextFor(app.wsUrl, app)),
+      outcome(staysOpenPastTimeout({ pingsFrom: 'none' }), quiet),
     ]);
     expect(cut.ok, cut.detail).toBe(true);
     const cutAfter = cut.measured?.cutAfterMs as number;
@@ -99,5 +117,7 @@ describe('client checks', () => {
     expect(clientHold.ok, clientHold.detail).toBe(true);
     expect(serverHold.ok, serverHold.detail).toBe(true);
     expect(wrongPings.ok).toBe(false);
+    expect(noPingsDirect.ok, noPingsDirect.detail).toBe(true);
+    expect(noPingsThroughFront.ok).toBe(false);
   });
 });

@@ -1,0 +1,39 @@
+/**
+ * Throwaway TLS material for wss:// scenarios: a self-signed certificate for localhost and
+ * 127.0.0.1, valid for a day, made with the openssl command line in a temporary directory that
+ * is removed afterwards (also when openssl fails). The certificate doubles as the CA a client
+ * trusts.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeFailure, run } from './exec.js';
+
+export interface TlsMaterial {
+  /** PEM certificate (self-signed: also the CA to trust). */
+  cert: string;
+  /** PEM private key, unencrypted. */
+  key: string;
+}
+
+export async function selfSignedCertificate(commonName = 'localhost'): Promise<TlsMaterial> {
+  const dir = mkdtempSync(join(tmpdir(), 'wspb-tls-'));
+  try {
+    const certFile = join(dir, 'cert.pem');
+    const keyFile = join(dir, 'key.pem');
+    const args = [
+      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1',
+      '-subj', `/CN=${commonName}`,
+      '-addext', `subjectAltName=DNS:${commonName},IP:127.0.0.1`,
+      '-keyout', keyFile, '-out', certFile,
+    ];
+    const result = await run('openssl', args, { timeoutMs: 30_000 });
+    if (result.spawnError) {
+      throw new Error(`no openssl command to make a test certificate with: install it (apt-get install -y openssl)`);
+    }
+    if (result.code !== 0) throw new Error(`making a test certificate failed: ${describeFailure('openssl', args, result, 30_000)}`);
+    return { cert: readFileSync(certFile, 'utf8'), key: readFileSync(keyFile, 'utf8') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
