@@ -4,29 +4,17 @@
  * local-fronts.ts), their configs rendered from the same templates with local values.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EchoAppHandle, FrontHandle } from '../containers/harness.js';
+import type { EchoAppHandle } from '../containers/harness.js';
+import { freePort } from '../free-port.js';
 import { resolveEchoOptions } from '../echo/options.js';
 import { startEchoServer } from '../echo/server.js';
 import { APP_ALIAS, frontSetup, frontVars, WS_HANDLER_ALIAS, WS_PATH, type FrontVars } from './fronts.js';
 import { findBinary, localUnavailability, startLocalFront, type BinaryFinder } from './local-fronts.js';
-import { checkContext, type Topology, type TopologyOptions } from './topology.js';
+import { assembleTopology, type Topology, type TopologyOptions } from './topology.js';
 import type { Scenario } from './types.js';
 import { TopologyUnavailable } from './unavailable.js';
-
-/** A free port on 127.0.0.1 (the kernel's pick; released for the front to take). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 async function startLocalApp(scenario: Scenario): Promise<EchoAppHandle> {
   let lines = '';
@@ -62,32 +50,15 @@ export async function startLocalTopology(scenario: Scenario, options: LocalTopol
     if (why) throw new TopologyUnavailable(why);
   }
   const dir = mkdtempSync(join(tmpdir(), 'wspb-local-'));
-  const started: { stop(): Promise<void> }[] = [];
-  const stop = async (): Promise<void> => {
-    const errors: unknown[] = [];
-    for (const part of started.reverse()) await part.stop().catch((e: unknown) => errors.push(e));
-    rmSync(dir, { recursive: true, force: true });
-    if (errors.length > 0) throw new AggregateError(errors, `stopping ${scenario.id} failed`);
-  };
-  try {
-    const app = await startLocalApp(scenario);
-    started.push(app);
+  return assembleTopology(scenario, async (keep) => {
+    const app = keep(await startLocalApp(scenario));
     const vars: FrontVars = { ...frontVars(scenario), UPSTREAM: new URL(app.internalUrl).host };
     for (const companion of companions) {
       const port = await freePort();
-      started.push(await startLocalFront(companion.setup, companion.alias, { ...vars, LISTEN_PORT: port }, dir, find));
+      keep(await startLocalFront(companion.setup, companion.alias, { ...vars, LISTEN_PORT: port }, dir, find));
       if (companion.alias === WS_HANDLER_ALIAS) vars.WS_HANDLER = `127.0.0.1:${port}`;
     }
-    const front: FrontHandle = await startLocalFront(setup, 'front', { ...vars, LISTEN_PORT: await freePort() }, dir, find);
-    started.push(front);
-    return {
-      app,
-      front,
-      context: (progress) => checkContext(scenario, app, front, progress),
-      stop,
-    };
-  } catch (err) {
-    await stop().catch(() => {});
-    throw err;
-  }
+    const front = keep(await startLocalFront(setup, 'front', { ...vars, LISTEN_PORT: await freePort() }, dir, find));
+    return { app, front };
+  }, () => rmSync(dir, { recursive: true, force: true }));
 }

@@ -61,36 +61,44 @@ async function startSetup(network: BenchNetwork, setup: FrontSetup, alias: strin
   });
 }
 
-export async function startTopology(scenario: Scenario, options: TopologyOptions = {}): Promise<Topology> {
-  const lookup = options.setup ?? frontSetup;
-  const setup = lookup(scenario.front);
-  const network = await createNetwork();
-  const started: { stop(): Promise<void> }[] = [];
+interface Stoppable { stop(): Promise<void> }
+
+/**
+ * Starts a topology's parts in order (`keep` records each one as it comes up); if one fails,
+ * what already started is stopped. stop() stops the parts in reverse (fronts first, then the
+ * app), then runs `after`, and keeps going past a failure.
+ */
+export async function assembleTopology(
+  scenario: Scenario,
+  start: (keep: <T extends Stoppable>(part: T) => T) => Promise<{ app: EchoAppHandle; front: FrontHandle }>,
+  after: () => Promise<void> | void,
+): Promise<Topology> {
+  const started: Stoppable[] = [];
   const stop = async (): Promise<void> => {
-    // Fronts first, then the app, then the network; keep going past a failure.
     const errors: unknown[] = [];
-    for (const part of started.reverse()) {
-      await part.stop().catch((e: unknown) => errors.push(e));
-    }
-    await network.stop().catch((e: unknown) => errors.push(e));
+    for (const part of started.reverse()) await part.stop().catch((e: unknown) => errors.push(e));
+    await Promise.resolve().then(after).catch((e: unknown) => errors.push(e));
     if (errors.length > 0) throw new AggregateError(errors, `stopping ${scenario.id} failed`);
   };
   try {
-    const app = await startEchoApp({ network, alias: APP_ALIAS, env: { ...scenario.app, ECHO_PATH: WS_PATH } });
-    started.push(app);
-    for (const [alias, name] of Object.entries(setup.companions ?? {})) {
-      started.push(await startSetup(network, lookup(name), alias, frontVars(scenario)));
-    }
-    const front = await startSetup(network, setup, 'front', frontVars(scenario));
-    started.push(front);
-    return {
-      app,
-      front,
-      context: (progress) => checkContext(scenario, app, front, progress),
-      stop,
-    };
+    const { app, front } = await start((part) => { started.push(part); return part; });
+    return { app, front, context: (progress) => checkContext(scenario, app, front, progress), stop };
   } catch (err) {
     await stop().catch(() => {});
     throw err;
   }
+}
+
+export async function startTopology(scenario: Scenario, options: TopologyOptions = {}): Promise<Topology> {
+  const lookup = options.setup ?? frontSetup;
+  const setup = lookup(scenario.front);
+  const network = await createNetwork();
+  return assembleTopology(scenario, async (keep) => {
+    const app = keep(await startEchoApp({ network, alias: APP_ALIAS, env: { ...scenario.app, ECHO_PATH: WS_PATH } }));
+    for (const [alias, name] of Object.entries(setup.companions ?? {})) {
+      keep(await startSetup(network, lookup(name), alias, frontVars(scenario)));
+    }
+    const front = keep(await startSetup(network, setup, 'front', frontVars(scenario)));
+    return { app, front };
+  }, () => network.stop());
 }

@@ -4,10 +4,10 @@
  * through nginx, then down with nothing left behind.
  */
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, discard, nextMessage, open } from '../../../src/scenarios/checks/client.js';
+import { freePort } from '../../../src/free-port.js';
 import { projectRoot } from '../../../src/paths.js';
 import { containersSkipped } from '../skip.js';
 
@@ -23,17 +23,6 @@ const published = {
   WS_PROXY_BENCH_PORT_NGINX_FRONT_WS: { service: 'nginx-front-handles-websocket', handshake: 101, answeredBy: 'x-front' },
   WS_PROXY_BENCH_PORT_HTTP_FRONT_WS_ON: { service: 'front-ws', handshake: 101, answeredBy: 'x-front' },
 } as const;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 /** `docker compose` (v2 plugin) where there is one, else Debian's `docker-compose` (v1). */
 async function composeCommand(): Promise<string[]> {
