@@ -27,4 +27,6 @@ export const common = {
 export const containerBundles = [
   { entry: 'src/echo/main.ts', out: 'dist/echo-server.mjs' },
   { entry: 'proxy/main.ts', out: 'dist/http-front.mjs' },
+  // The perf bench's baseline: a bare ws echo server, run in the same node image as the app.
+  { entry: 'src/bench/bare-echo.ts', out: 'dist/bare-echo.mjs' },
 ];

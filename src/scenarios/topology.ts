@@ -42,7 +42,8 @@ export function checkContext(scenario: Scenario, app: EchoAppHandle, front: Fron
   };
 }
 
-async function startSetup(network: BenchNetwork, setup: FrontSetup, alias: string, vars: FrontVars): Promise<FrontHandle> {
+/** Starts one front setup on a network, its config rendered from its template with `vars`. */
+export async function startSetup(network: BenchNetwork, setup: FrontSetup, alias: string, vars: FrontVars): Promise<FrontHandle> {
   const config = renderFrontConfig(setup, vars);
   // A TLS-terminating front gets a throwaway certificate, which its clients then trust.
   const tls: TlsMaterial | undefined = setup.tls ? await selfSignedCertificate() : undefined;

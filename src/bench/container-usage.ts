@@ -1,0 +1,45 @@
+/**
+ * CPU time and memory of one of the run's containers, read from its cgroup (v1, as on the
+ * project's machines: /sys/fs/cgroup/<controller>/docker/<id>/), or through `docker exec` when
+ * the host's cgroup tree is not where Docker's cgroupfs driver puts it.
+ */
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface ContainerUsage {
+  id: string;
+  /** CPU time the container has used, in ns. */
+  cpuNs(): Promise<number>;
+  /** Memory the container uses now, in bytes (memory.usage_in_bytes: includes page cache). */
+  memoryBytes(): Promise<number>;
+  /** Resident memory of its processes, in bytes (cgroup memory.stat rss). */
+  rssBytes(): Promise<number>;
+}
+
+/** The container on `network` with this network alias (the harness labels each with its alias). */
+export async function containerOn(network: string, alias: string): Promise<ContainerUsage> {
+  const { stdout } = await run('docker', ['ps', '-q', '--no-trunc', '--filter', `network=${network}`, '--filter', `label=ws-proxy-bench.alias=${alias}`]);
+  const ids = stdout.split('\n').filter(Boolean);
+  if (ids.length !== 1) throw new Error(`expected one container '${alias}' on ${network}, found ${ids.length}`);
+  const id = ids[0] as string;
+  const read = async (controller: string, file: string): Promise<string> => {
+    try {
+      return await readFile(`/sys/fs/cgroup/${controller}/docker/${id}/${file}`, 'utf8');
+    } catch {
+      return (await run('docker', ['exec', id, 'cat', `/sys/fs/cgroup/${controller}/${file}`])).stdout;
+    }
+  };
+  return {
+    id,
+    cpuNs: async () => Number((await read('cpuacct', 'cpuacct.usage')).trim()),
+    memoryBytes: async () => Number((await read('memory', 'memory.usage_in_bytes')).trim()),
+    rssBytes: async () => {
+      const stat = await read('memory', 'memory.stat');
+      const line = stat.split('\n').find((l) => l.startsWith('total_rss ')) ?? stat.split('\n').find((l) => l.startsWith('rss '));
+      return Number(line?.split(' ')[1] ?? NaN);
+    },
+  };
+}

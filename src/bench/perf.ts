@@ -1,0 +1,192 @@
+/**
+ * `npm run bench:perf`: echo throughput and latency for 1 KiB text messages with 64 concurrent
+ * clients, straight to a bare `ws` echo server (the baseline), straight to the app, and through
+ * each front, in one run. Both servers run in the same node image; clients connect to the
+ * containers' addresses on the bench network (no docker-proxy in the path). Prints a table,
+ * writes bench-results/perf.json and its section of docs/perf.md.
+ */
+import { startEchoApp, type EchoAppHandle, type FrontHandle } from '../containers/harness.js';
+import type { ImageRole } from '../containers/images.js';
+import { FRONT_ROLE } from '../containers/harness.js';
+import { integer, list, option, OptionError, optionsHelp, resolveOptions, duration } from '../options.js';
+import { APP_ALIAS, frontSetup, frontSetups, frontVars } from '../scenarios/fronts.js';
+import { startSetup } from '../scenarios/topology.js';
+import { containerOn, type ContainerUsage } from './container-usage.js';
+import { runLoad, type LoadResult } from './load.js';
+import { describeMachine, machineLines } from './machine.js';
+import { markdownTable, textTable, writeResults, writeSection } from './perf-doc.js';
+import { directWsUrl, startBenchRun } from './run-containers.js';
+
+/** The fronts measured by default: the correct config of each kind, when its setup exists. */
+const DEFAULT_FRONTS = ['nginx', 'http-front', 'haproxy', 'httpd', 'caddy'];
+const TARGET_RATIO = 0.9;
+
+const specs = {
+  clients: option({ flag: '--clients', default: 64, ...integer(1, 1024), help: 'concurrent WebSocket clients, each in a closed loop' }),
+  workers: option({ flag: '--workers', default: 1, ...integer(1, 8), help: 'load-generator threads (the check run uses twice as many)' }),
+  messageSize: option({ flag: '--message-size', default: 1024, ...integer(1, 1_048_576), help: 'text message size, in bytes' }),
+  warmup: option({ flag: '--warmup', default: 2_000, ...duration('s', 60_000), help: 'load before measuring, per target' }),
+  duration: option({ flag: '--duration', default: 8_000, ...duration('s', 60_000), help: 'measured time per target (at least 1s)' }),
+  rounds: option({ flag: '--rounds', default: 2, ...integer(1, 5), help: 'times the baseline and the app are measured, alternating (their rows show the mean)' }),
+  fronts: option({
+    flag: '--fronts', default: [] as string[], ...list('front setup names (default: every one of nginx, http-front, haproxy, httpd, caddy that exists)'),
+    help: 'the fronts to measure',
+  }),
+};
+
+interface Target {
+  name: string;
+  via: string;
+  url: string;
+  /** The containers doing the work (their CPU over the window is reported). */
+  containers: ContainerUsage[];
+}
+
+interface TargetResult extends LoadResult {
+  name: string;
+  via: string;
+  /** CPU of the serving containers over the window, in % of one core (front + app). */
+  serverCpuPercent: number;
+  /** Each round, when a target was measured more than once. */
+  rounds?: { messagesPerSecond: number; p50: number; p99: number }[];
+}
+
+const log = (line: string): void => console.log(`[bench:perf] ${line}`);
+const fmt = (n: number, digits = 2): string => (Number.isFinite(n) ? n.toFixed(digits) : '-');
+
+async function measure(target: Target, opts: { clients: number; workers: number; messageSize: number; warmup: number; duration: number }): Promise<TargetResult> {
+  log(`${target.name}: ${opts.clients} clients on ${opts.workers} worker(s), ${opts.warmup / 1000} s warm-up + ${opts.duration / 1000} s measured (${target.url})`);
+  let cpu0 = 0;
+  let cpu = 0;
+  let t0 = 0;
+  let elapsed = 0;
+  const sum = async (): Promise<number> => (await Promise.all(target.containers.map((c) => c.cpuNs()))).reduce((a, b) => a + b, 0);
+  const result = await runLoad({
+    url: target.url,
+    clients: opts.clients,
+    workers: opts.workers,
+    messageBytes: opts.messageSize,
+    warmupMs: opts.warmup,
+    durationMs: opts.duration,
+    onWindow: async (phase) => {
+      if (phase === 'start') { cpu0 = await sum(); t0 = performance.now(); } else { cpu = (await sum()) - cpu0; elapsed = performance.now() - t0; }
+    },
+  });
+  const serverCpuPercent = (cpu / 1e6 / elapsed) * 100;
+  log(`  ${fmt(result.messagesPerSecond, 0)} msg/s, p50 ${fmt(result.latencyMs.p50)} ms, p99 ${fmt(result.latencyMs.p99)} ms; ` +
+    `generator ELU ${result.workerElu.map((e) => fmt(e)).join('/')}, generator CPU ${fmt(result.generatorCpuPercent, 0)}%, servers' CPU ${fmt(serverCpuPercent, 0)}%` +
+    (result.errors.length > 0 ? `; errors: ${result.errors.join('; ')}` : ''));
+  return { ...result, name: target.name, via: target.via, serverCpuPercent };
+}
+
+/** Several rounds of one target as one row: throughput, latencies and CPU averaged. */
+function meanOf(rounds: TargetResult[], name: string): TargetResult {
+  const avg = (f: (r: TargetResult) => number): number => rounds.reduce((a, r) => a + f(r), 0) / rounds.length;
+  const first = rounds[0] as TargetResult;
+  return {
+    ...first,
+    name: rounds.length > 1 ? `${name} (mean of ${rounds.length})` : name,
+    messages: avg((r) => r.messages),
+    messagesPerSecond: avg((r) => r.messagesPerSecond),
+    latencyMs: { p50: avg((r) => r.latencyMs.p50), p99: avg((r) => r.latencyMs.p99), mean: avg((r) => r.latencyMs.mean), max: Math.max(...rounds.map((r) => r.latencyMs.max)) },
+    workerElu: first.workerElu.map((_, i) => avg((r) => r.workerElu[i] ?? NaN)),
+    generatorCpuPercent: avg((r) => r.generatorCpuPercent),
+    serverCpuPercent: avg((r) => r.serverCpuPercent),
+    errors: rounds.flatMap((r) => r.errors),
+    rounds: rounds.map((r) => ({ messagesPerSecond: r.messagesPerSecond, p50: r.latencyMs.p50, p99: r.latencyMs.p99 })),
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.includes('--help')) {
+    console.log(`Usage: npm run bench:perf -- [options]\n\n${optionsHelp(specs)}`);
+    return 0;
+  }
+  const opts = resolveOptions(specs, { argv, command: 'bench:perf' });
+  if (opts.duration < 1_000) throw new OptionError(`bench:perf: --duration ${opts.duration} ms is too short to measure; give 1s or more`);
+  const fronts = opts.fronts.length > 0 ? opts.fronts : DEFAULT_FRONTS.filter((f) => frontSetups.has(f));
+  for (const f of fronts) frontSetup(f); // unknown names fail here, listing the known ones
+  const started = Date.now();
+  const run = await startBenchRun(log, ['dist/echo-server.mjs', 'dist/bare-echo.mjs', 'dist/http-front.mjs']);
+  try {
+    log('starting the bare ws echo server and the app (same node image)');
+    const bare: EchoAppHandle = run.track(await startEchoApp({ network: run.network, alias: 'bare', bundle: 'bare-echo.mjs' }));
+    const app: EchoAppHandle = run.track(await startEchoApp({ network: run.network, alias: APP_ALIAS }));
+    const appUsage = await containerOn(run.network.name, APP_ALIAS);
+    const targets: Target[] = [
+      { name: 'bare ws (baseline)', via: 'direct', url: directWsUrl(bare), containers: [await containerOn(run.network.name, 'bare')] },
+      { name: 'app', via: 'direct', url: directWsUrl(app), containers: [appUsage] },
+    ];
+    for (const name of fronts) {
+      log(`starting front ${name}`);
+      const front: FrontHandle = run.track(await startSetup(run.network, frontSetup(name), name, frontVars({ idleTimeoutSeconds: 60 })));
+      targets.push({ name: `app via ${name}`, via: name, url: directWsUrl(front), containers: [await containerOn(run.network.name, name), appUsage] });
+    }
+    // Order: baseline and app alternate (A B … B A) so drift on a shared machine hits both alike.
+    const [bareTarget, appTarget, ...frontTargets] = targets as [Target, Target, ...Target[]];
+    const doubledWorkers = opts.workers * 2;
+    const bareRounds: TargetResult[] = [await measure(bareTarget, opts)];
+    const appRounds: TargetResult[] = [await measure(appTarget, opts)];
+    log(`generator check: the baseline with ${doubledWorkers} workers`);
+    const doubled = await measure({ ...bareTarget, name: `bare ws, ${doubledWorkers} workers` }, { ...opts, workers: doubledWorkers });
+    const frontResults: TargetResult[] = [];
+    for (const t of frontTargets) frontResults.push(await measure(t, opts));
+    for (let round = 1; round < opts.rounds; round++) {
+      appRounds.push(await measure({ ...appTarget, name: `app, round ${round + 1}` }, opts));
+      bareRounds.push(await measure({ ...bareTarget, name: `bare ws (baseline), round ${round + 1}` }, opts));
+    }
+    const baseline = meanOf(bareRounds, bareTarget.name);
+    const appDirect = meanOf(appRounds, appTarget.name);
+    const results = [baseline, appDirect, ...frontResults];
+
+    const ratio = appDirect.messagesPerSecond / baseline.messagesPerSecond;
+    const gain = doubled.messagesPerSecond / baseline.messagesPerSecond - 1;
+    const maxElu = Math.max(...baseline.workerElu);
+    const generatorOk = gain < 0.1;
+    const machine = await describeMachine(['node', ...new Set(fronts.map((f) => FRONT_ROLE[frontSetup(f).kind]))].filter((r, i, a) => a.indexOf(r) === i) as ImageRole[]);
+
+    const header = ['target', 'msg/s', 'vs baseline', 'p50 ms', 'p99 ms', 'max ms', 'servers CPU %', 'generator CPU %', 'worker ELU'];
+    const rows = [...results, doubled].map((r) => [
+      r.name, fmt(r.messagesPerSecond, 0), `${fmt((r.messagesPerSecond / baseline.messagesPerSecond) * 100, 0)}%`,
+      fmt(r.latencyMs.p50), fmt(r.latencyMs.p99), fmt(r.latencyMs.max), fmt(r.serverCpuPercent, 0), fmt(r.generatorCpuPercent, 0), r.workerElu.map((e) => fmt(e)).join('/'),
+    ]);
+    const verdicts = [
+      `app vs bare ws: ${fmt(ratio * 100, 1)}% of the baseline's throughput (target: within 10%, i.e. ≥ ${TARGET_RATIO * 100}%): ${ratio >= TARGET_RATIO ? 'MET' : 'NOT MET'}; ` +
+        `p50 ${fmt(appDirect.latencyMs.p50)} vs ${fmt(baseline.latencyMs.p50)} ms, p99 ${fmt(appDirect.latencyMs.p99)} vs ${fmt(baseline.latencyMs.p99)} ms`,
+      `load generator: doubling its workers (${opts.workers} → ${doubledWorkers}) changed the baseline's throughput by ${gain >= 0 ? '+' : ''}${fmt(gain * 100, 1)}% ` +
+        `(${generatorOk ? 'under 10%: the generator is not what limits it' : '10% or more: the generator was limiting it'}); ` +
+        `its busiest worker's event loop was busy ${fmt(maxElu * 100, 0)}% of the window; the whole generator process used ${fmt(baseline.generatorCpuPercent, 0)}% of a core ` +
+        `while the bare server's container used ${fmt(baseline.serverCpuPercent, 0)}% of a core`,
+    ];
+    console.log(`\n${textTable(header, rows)}\n\n${verdicts.join('\n')}\n`);
+
+    const file = writeResults('perf', { machine, options: { ...opts, fronts }, results, generatorCheck: doubled, ratio, doublingGain: gain, targetRatio: TARGET_RATIO, durationS: (Date.now() - started) / 1000 });
+    writeSection('perf', [
+      '## Throughput and latency (`npm run bench:perf`)',
+      '',
+      ...machineLines(machine),
+      `- load: ${opts.clients} clients, each sending a ${opts.messageSize}-byte text message and waiting for its echo before the next (closed loop), ` +
+        `${opts.warmup / 1000} s warm-up then ${opts.duration / 1000} s measured per target, one target at a time ` +
+        `(the baseline and the app ${opts.rounds} times each, alternating, averaged); ` +
+        "clients connect to each container's address on the bench network (no docker-proxy in the path); the fronts forward to the app",
+      '',
+      markdownTable(header, rows),
+      '',
+      ...verdicts.map((v) => `- ${v}`),
+      '',
+      "\"servers CPU\" is the CPU time of the serving containers (front + app) over the window, from their cgroups; \"worker ELU\" is each load-generator thread's event-loop utilization (1 = saturated).",
+    ].join('\n'));
+    log(`wrote ${file} and docs/perf.md (perf section) in ${fmt((Date.now() - started) / 1000, 0)} s`);
+    return 0;
+  } finally {
+    await run.finish();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err: unknown) => {
+    console.error(`[bench:perf] ${err instanceof OptionError ? '' : 'failed: '}${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = err instanceof OptionError ? 2 : 1;
+  },
+);
