@@ -18,7 +18,8 @@ import { startLocalTopology } from '../../../src/scenarios/local-topology.js';
 describe('run in local mode (no Docker)', () => {
   it('runs the http-proxy front scenarios for real and measures the idle cut', { timeout: 30_000 }, async () => {
     const lines: string[] = [];
-    const scenarios = catalog.filter((s) => s.front.startsWith('http-front'));
+    const families = new Set(['upgrade', 'keepalive', 'front-websocket']);
+    const scenarios = catalog.filter((s) => s.front.startsWith('http-front') && families.has(s.family));
     const report = await runMatrix({ scenarios, concurrency: 4, start: startLocalTopology, mode: 'local', board: new ProgressBoard((l) => lines.push(l)), heartbeatMs: 1_000 });
     const failed = report.scenarios.flatMap((s) => s.checks.filter((c) => c.status !== 'pass').map((c) => `${s.scenario} ${c.check}: ${c.detail}`));
     expect(failed).toEqual([]);
