@@ -68,6 +68,8 @@ export interface FrontHandle {
   logs(): Promise<string>;
   stop(): Promise<void>;
   restart(): Promise<void>;
+  /** Makes the running front reload its config (its kind's reload command; absent where it has none). */
+  reload?(): Promise<void>;
   pause(): Promise<void>;
   unpause(): Promise<void>;
 }
@@ -114,6 +116,14 @@ function useLoopbackHost(env: NodeJS.ProcessEnv = process.env): void {
 async function runtimeClient(): ReturnType<typeof getContainerRuntimeClient> {
   useLoopbackHost();
   return getContainerRuntimeClient();
+}
+
+/** Runs a command in a container; throws with its output unless it exits 0. */
+async function execOrThrow(container: StartedTestContainer, command: string[], what: string): Promise<void> {
+  const result = await container.exec(command);
+  if (result.exitCode !== 0) {
+    throw new Error(`${what} (${command.join(' ')}) failed with exit ${result.exitCode}: ${lastLines(result.output, 10)}`);
+  }
 }
 
 function shortId(): string {
@@ -302,6 +312,7 @@ export async function startFront(opts: {
     logs: async () => started.logs.all(),
     stop: started.stop,
     restart: async () => { await started.container.restart({ timeout: STOP_TIMEOUT_MS }); },
+    ...(spec.reloadCommand ? { reload: () => execOrThrow(started.container, spec.reloadCommand as string[], `reloading the ${opts.kind} front`) } : {}),
     pause: async () => { await docker.pause(); },
     unpause: async () => { await docker.unpause(); },
   };

@@ -17,6 +17,8 @@ export interface RoleSpec {
   configPath?: string;
   /** The command a front of this role runs (node: given per front). */
   command?: string[];
+  /** The command that makes a running front reload its config (absent: no reload here). */
+  reloadCommand?: string[];
   summary: string;
 }
 
@@ -52,6 +54,8 @@ export const ROLE_SPECS: Readonly<Record<ImageRole, RoleSpec>> = {
     envVar: 'WS_PROXY_BENCH_IMAGE_CADDY',
     configPath: '/etc/caddy/Caddyfile',
     command: ['caddy', 'run', '--config', '/etc/caddy/Caddyfile', '--adapter', 'caddyfile'],
+    // --force: reload even though the file did not change (a deploy that touches nothing else).
+    reloadCommand: ['caddy', 'reload', '--config', '/etc/caddy/Caddyfile', '--adapter', 'caddyfile', '--force'],
     summary: 'Caddy front',
   },
 };

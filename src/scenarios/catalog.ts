@@ -11,6 +11,7 @@ import { handshakeRefused, upgradeAnsweredBy } from './checks/handshake.js';
 import { idleConnectionCut, staysOpenPastTimeout } from './checks/idle.js';
 import { websocketHandledBy } from './checks/ownership.js';
 import { pageServed } from './checks/page.js';
+import { frontReload } from './checks/reload.js';
 import { WS_PATH } from './fronts.js';
 import type { Scenario } from './types.js';
 
@@ -147,6 +148,16 @@ export const catalog: readonly Scenario[] = [
     checks: [staysOpenPastTimeout({ pingsFrom: 'none' })],
   },
   frontWebsocket('caddy', 'app'),
+  {
+    id: 'caddy/reload-drops-websockets',
+    family: 'misconfiguration',
+    front: 'caddy',
+    summary: 'no stream_close_delay (Caddy 2.7+; 2.6 has no such option): every config reload closes all upgraded connections at once, ' +
+      'so each deploy disconnects every client at once (Caddy 2.6.2 sends them close 1001 "going away") and they must all reconnect; new connections work right away',
+    idleTimeoutSeconds: RELAXED_IDLE_TIMEOUT_SECONDS,
+    app: APP_NO_PINGS,
+    checks: [frontReload('drops')],
+  },
 
   upgradePasses('http-front', FORWARDED),
   ...keepalive('http-front'),

@@ -36,6 +36,7 @@ export function checkContext(scenario: Scenario, app: EchoAppHandle, front: Fron
   return {
     wsUrl: front.wsUrl(WS_PATH),
     ...(front.ca !== undefined ? { ca: front.ca } : {}),
+    ...(front.reload ? { reloadFront: front.reload } : {}),
     appStats: () => app.stats(),
     idleTimeoutMs: scenario.idleTimeoutSeconds * 1000,
     progress,

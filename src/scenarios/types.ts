@@ -13,6 +13,8 @@ export interface CheckContext {
   appStats(): Promise<EchoStats>;
   /** The idle timeout the front was configured with. */
   idleTimeoutMs: number;
+  /** Makes the front reload its config, as a deploy does (where the front kind has a reload command). */
+  reloadFront?(): Promise<void>;
   /** Progress for long waits: printed by the test run and the report. */
   progress(line: string): void;
 }

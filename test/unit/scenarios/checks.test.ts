@@ -14,6 +14,7 @@ import { handshakeRefused, upgradeAnsweredBy } from '../../../src/scenarios/chec
 import { CUT_TOLERANCE_MS, idleConnectionCut, staysOpenPastTimeout } from '../../../src/scenarios/checks/idle.js';
 import { websocketHandledBy } from '../../../src/scenarios/checks/ownership.js';
 import { pageServed, pageUrl } from '../../../src/scenarios/checks/page.js';
+import { frontReload } from '../../../src/scenarios/checks/reload.js';
 import { runCheck, runChecks } from '../../../src/scenarios/run.js';
 import type { Check, CheckContext } from '../../../src/scenarios/types.js';
 
@@ -78,6 +79,24 @@ describe('client checks', () => {
     const https = await outcome(appSawForwardedHeaders({ 'X-Forwarded-Proto': 'https' }), through);
     expect(https.ok).toBe(false);
     expect(https.figure).toBe('wrong X-Forwarded-Proto');
+  });
+
+  it('reload: "keeps" holds when a reload leaves connections alone, "drops" then fails, no reload command is an error', async () => {
+    // Straight to the app (no idle timeout), with a reload that changes nothing.
+    const noOpReload = { ...contextFor(app.wsUrl, app), reloadFront: async () => {} };
+    const [keeps, drops, cannot] = await Promise.all([
+      outcome(frontReload('keeps'), noOpReload),
+      outcome(frontReload('drops'), noOpReload),
+      outcome(frontReload('drops'), contextFor(passThrough.wsUrl('/ws'), app)),
+    ]);
+    expect(keeps.ok, keeps.detail).toBe(true);
+    expect(drops.ok).toBe(false);
+    expect(drops.figure).toMatch(/^0\/3 dropped/);
+    expect(cannot.ok).toBe(false);
+    expect(cannot.detail).toMatch(/cannot reload its front/);
+    // The front's 1 s idle timeout cuts the connections during the wait: "keeps" sees the drops.
+    const cutMeanwhile = await outcome(frontReload('keeps'), { ...contextFor(passThrough.wsUrl('/ws'), app), reloadFront: async () => {} });
+    expect(cutMeanwhile.ok).toBe(false);
   });
 
   it('page: the echo page comes through the front, told its WebSocket path', async () => {

@@ -1,0 +1,72 @@
+/**
+ * What a config reload does to open WebSockets (a deploy reloads the front): some fronts drop
+ * every upgraded connection at once, others let them live on in the old workers. Either way a
+ * new connection after the reload must work.
+ */
+import type WebSocket from 'ws';
+import { closed, connect, contextOptions, describeOutcome, discard, nextMessage, open, answeredBy } from './client.js';
+import { seconds, verdict } from './result.js';
+import type { Check } from '../types.js';
+
+/** How soon after the reload command returns the drop must be seen. */
+export const RELOAD_DROP_WITHIN_MS = 3_000;
+const CONNECTIONS = 3;
+
+async function echoes(ws: WebSocket, text: string): Promise<boolean> {
+  const reply = nextMessage(ws, 5_000);
+  ws.send(text);
+  return (await reply.catch(() => undefined))?.data.toString() === text;
+}
+
+export function frontReload(expect: 'drops' | 'keeps'): Check {
+  return {
+    id: 'reload',
+    title: expect === 'drops'
+      ? `a config reload drops every open WebSocket (within ${seconds(RELOAD_DROP_WITHIN_MS)}); a new one connects`
+      : 'a config reload keeps open WebSockets open and echoing; a new one connects',
+    independent: false, // reloads the front under everything else
+    async run(ctx) {
+      if (!ctx.reloadFront) throw new Error('this topology cannot reload its front (no reload command for its kind)');
+      const sockets = await Promise.all(Array.from({ length: CONNECTIONS }, () => open(ctx.wsUrl, contextOptions(ctx))));
+      let fresh: WebSocket | undefined;
+      try {
+        const waits = sockets.map((ws) => closed(ws, RELOAD_DROP_WITHIN_MS + 2_000));
+        const started = performance.now();
+        ctx.progress(`reloading the front's config with ${CONNECTIONS} WebSockets open`);
+        await ctx.reloadFront();
+        const reloadMs = performance.now() - started;
+        let cuts: (number | undefined)[];
+        let codes: number[] = [];
+        if (expect === 'drops') {
+          const results = await Promise.all(waits);
+          cuts = results.map((r) => (r ? r.at - started : undefined));
+          codes = results.flatMap((r) => (r ? [r.code] : []));
+        } else {
+          // Give a drop the same chance to show, then prove the old connections still echo.
+          await new Promise((r) => setTimeout(r, RELOAD_DROP_WITHIN_MS));
+          cuts = await Promise.all(sockets.map(async (ws, i) => (ws.readyState === ws.OPEN && (await echoes(ws, `after reload ${i}`)) ? undefined : 0)));
+        }
+        const dropped = cuts.filter((c) => c !== undefined) as number[];
+        const outcome = await connect(ctx.wsUrl, contextOptions(ctx));
+        fresh = outcome.socket;
+        const freshOk = outcome.status === 101 && answeredBy(outcome.headers) === 'app' && fresh !== undefined && (await echoes(fresh, 'new after reload'));
+        const latest = dropped.length ? Math.max(...dropped) : 0;
+        const measured = { connections: CONNECTIONS, dropped: dropped.length, reloadCommandMs: reloadMs, ...(dropped.length ? { droppedWithinMs: latest } : {}) };
+        const codesText = codes.length ? ` (${[...new Set(codes)].join(', ')})` : '';
+        if (expect === 'drops') {
+          const ok = dropped.length === CONNECTIONS && latest <= RELOAD_DROP_WITHIN_MS + reloadMs && freshOk;
+          return verdict(ok, `${dropped.length}/${CONNECTIONS} dropped within ${seconds(latest)}${codesText}, new ${freshOk ? 'ok' : 'failed'}`,
+            `all ${CONNECTIONS} dropped within ${seconds(RELOAD_DROP_WITHIN_MS)} of the reload, then a new connection 101 from the app and echoing`,
+            `${dropped.length}/${CONNECTIONS} dropped, the last after ${seconds(latest)}${codesText}; new connection: ${describeOutcome(outcome)}, ${freshOk ? 'echoing' : 'not echoing'}`, measured);
+        }
+        const ok = dropped.length === 0 && freshOk;
+        return verdict(ok, `${CONNECTIONS - dropped.length}/${CONNECTIONS} kept, new ${freshOk ? 'ok' : 'failed'}`,
+          `all ${CONNECTIONS} still open and echoing ${seconds(RELOAD_DROP_WITHIN_MS)} after the reload, and a new connection works`,
+          `${dropped.length}/${CONNECTIONS} dropped; new connection: ${describeOutcome(outcome)}, ${freshOk ? 'echoing' : 'not echoing'}`, measured);
+      } finally {
+        sockets.forEach(discard);
+        discard(fresh);
+      }
+    },
+  };
+}
