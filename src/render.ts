@@ -17,6 +17,7 @@ export const COMPOSE_VARS: TemplateVars = {
   WS_HANDLER: 'front-ws:8080',
   WORKER_CONNECTIONS: 1024,
   WORKER_RLIMIT_NOFILE: 1088,
+  HEADER_TIMEOUT_SECONDS: 60,
 };
 
 /** The templates docker-compose.yml mounts, rendered into dist/compose/nginx/<name>.conf. */

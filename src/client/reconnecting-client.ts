@@ -20,7 +20,8 @@ import { backoffDelay, resolveBackoff, type BackoffOptions } from './backoff.js'
 import { Outbox, type OutboxData } from './outbox.js';
 
 export interface ReconnectingClientOptions {
-  url: string;
+  /** Where to connect; a function is asked again before every attempt (an address that moves). */
+  url: string | (() => string);
   backoff?: Partial<BackoffOptions>;
   /** Ping this often; no pong before the next ping ends the connection (0 = no pings). */
   pingIntervalMs?: number;
@@ -32,6 +33,8 @@ export interface ReconnectingClientOptions {
    */
   keepUntilAcked?: boolean;
   headers?: Record<string, string>;
+  /** For wss://: the CA (PEM) to trust. */
+  ca?: string;
   /** [0, 1) random numbers for the jitter (default Math.random; tests pass a seeded one). */
   random?: () => number;
   /** One line per state change. */
@@ -93,7 +96,7 @@ export class ReconnectingClient extends EventEmitter<ClientEvents> {
 
   constructor(private readonly options: ReconnectingClientOptions) {
     super();
-    validateUrl(options.url);
+    validateUrl(this.url());
     this.backoff = resolveBackoff(options.backoff);
     this.pingIntervalMs = options.pingIntervalMs ?? 0;
     validateMs('pingIntervalMs', this.pingIntervalMs, 0);
@@ -150,8 +153,12 @@ export class ReconnectingClient extends EventEmitter<ClientEvents> {
     this.emit('stopped');
   }
 
+  private url(): string {
+    return typeof this.options.url === 'function' ? this.options.url() : this.options.url;
+  }
+
   private log(line: string): void {
-    this.options.log?.(`${new Date().toISOString()} ${this.options.url} ${line}`);
+    this.options.log?.(`${new Date().toISOString()} ${line}`);
   }
 
   private setState(state: ClientState): void {
@@ -162,12 +169,15 @@ export class ReconnectingClient extends EventEmitter<ClientEvents> {
     this.attempt++;
     const attempt = this.attempt;
     this.setState('connecting');
-    this.log(`connecting (attempt ${attempt})`);
+    this.log(`connecting to ${this.url()} (attempt ${attempt})`);
     this.emit('connecting', { attempt });
-    const ws = new WebSocket(this.options.url, {
+    const url = this.url();
+    validateUrl(url);
+    const ws = new WebSocket(url, {
       handshakeTimeout: this.handshakeTimeoutMs,
       perMessageDeflate: false,
       ...(this.options.headers ? { headers: this.options.headers } : {}),
+      ...(this.options.ca ? { ca: this.options.ca } : {}),
     });
     this.ws = ws;
     let wasOpen = false;

@@ -28,6 +28,8 @@ export type FrontKind = 'nginx' | 'http-front' | 'haproxy' | 'httpd' | 'caddy';
 export const CONTAINER_PORT = 8080;
 const STARTUP_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 2_000;
+/** The app and the Node front run as this user (the official node image's `node`), never root. */
+export const NODE_USER = '1000:1000';
 
 /** Which image role runs each kind of front. */
 export const FRONT_ROLE: Readonly<Record<FrontKind, ImageRole>> = {
@@ -54,6 +56,8 @@ export interface EchoAppHandle {
   stats(): Promise<EchoStats>;
   logs(): Promise<string>;
   stop(): Promise<void>;
+  /** Stops the app (SIGTERM) and starts it again; resolves when it answers /healthz. The published port may change; the alias does not. */
+  restart(): Promise<void>;
 }
 
 export interface FrontHandle {
@@ -170,6 +174,8 @@ interface StartSpec {
   env?: Record<string, string>;
   files?: { source: string; target: string }[];
   contents?: { content: string; target: string }[];
+  /** uid:gid to run as (default: the image's user). */
+  user?: string;
   wait: WaitStrategy;
   /** The container's open-files limit (soft and hard), for runs that hold many connections. */
   nofile?: number;
@@ -198,6 +204,7 @@ async function startContainer(spec: StartSpec): Promise<Started> {
     .withStartupTimeout(STARTUP_TIMEOUT_MS);
   if (spec.files?.length) container.withCopyFilesToContainer(spec.files);
   if (spec.contents?.length) container.withCopyContentToContainer(spec.contents);
+  if (spec.user) container.withUser(spec.user);
   if (spec.nofile !== undefined) container.withUlimits({ nofile: { soft: spec.nofile, hard: spec.nofile } });
   let started: StartedTestContainer;
   try {
@@ -244,6 +251,7 @@ export async function startEchoApp(opts: {
     command: ['node', `/app/${name}`],
     env: { ECHO_HOST: '0.0.0.0', ECHO_PORT: String(CONTAINER_PORT), ...opts.env },
     files: bundle(name),
+    user: NODE_USER,
     wait: Wait.forHttp('/healthz', CONTAINER_PORT).forStatusCode(200),
     ...(opts.nofile !== undefined ? { nofile: opts.nofile } : {}),
   });
@@ -261,6 +269,7 @@ export async function startEchoApp(opts: {
     },
     logs: async () => started.logs.all(),
     stop: started.stop,
+    restart: async () => { await started.container.restart({ timeout: STOP_TIMEOUT_MS }); },
   };
 }
 
@@ -295,7 +304,7 @@ export async function startFront(opts: {
     alias,
     command,
     ...(opts.env ? { env: opts.env } : {}),
-    ...(opts.kind === 'http-front' ? { files: bundle('http-front.mjs') } : {}),
+    ...(opts.kind === 'http-front' ? { files: bundle('http-front.mjs'), user: NODE_USER } : {}),
     contents,
     wait: Wait.forListeningPorts(),
     ...(opts.nofile !== undefined ? { nofile: opts.nofile } : {}),

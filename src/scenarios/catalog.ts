@@ -9,10 +9,13 @@ import { echoes, payloads } from './checks/echo.js';
 import { appSawForwardedHeaders } from './checks/forwarded.js';
 import { handshakeRefused, upgradeAnsweredBy } from './checks/handshake.js';
 import { idleConnectionCut, staysOpenPastTimeout } from './checks/idle.js';
+import { appRestartAnswered, FREEZE_PING_INTERVAL_MS, frontRestartLosesNothing, frozenPathDetected, frozenPathHangs } from './checks/faults.js';
+import { handshakeBurst, invalidUtf8Refused, oversizedFrameRefused, slowHeadersCut } from './checks/hostile.js';
 import { websocketHandledBy } from './checks/ownership.js';
+import { clientAddressFromForwardedFor, originAllowList } from './checks/security.js';
 import { pageServed } from './checks/page.js';
 import { frontReload } from './checks/reload.js';
-import { WS_PATH } from './fronts.js';
+import { HEADER_TIMEOUT_SECONDS, WS_PATH } from './fronts.js';
 import type { Scenario } from './types.js';
 
 /** The idle timeout of the keepalive family: a few seconds, so suites stay fast. */
@@ -101,6 +104,65 @@ function frontWebsocket(front: string, handledBy: 'app' | 'front'): Scenario {
   };
 }
 
+/** The app's message size limit in the hostile-input scenarios: small, so an oversized frame is cheap. */
+const HOSTILE_MAX_MESSAGE_BYTES = 65_536;
+const ALLOWED_ORIGIN = 'http://allowed.example';
+
+/**
+ * Faults and hostile input (issue 7): the front restarts, the app restarts, the path freezes with
+ * and without pings, hostile frames and handshakes. `appDownStatus`: what the front answers a
+ * handshake while the app is down.
+ */
+function faults(front: string, appDownStatus: number): Scenario[] {
+  const base = { family: 'faults' as const, front, idleTimeoutSeconds: RELAXED_IDLE_TIMEOUT_SECONDS };
+  return [
+    {
+      ...base,
+      id: `${front}/restarts`,
+      summary: `the front restarts under sending clients (they reconnect, nothing lost or doubled); the app restarts behind the front (${appDownStatus} while down, then 101)`,
+      app: APP_NO_PINGS,
+      checks: [frontRestartLosesNothing(), appRestartAnswered(appDownStatus)],
+    },
+    {
+      ...base,
+      id: `${front}/path-freeze-pings`,
+      summary: `the front is frozen (docker pause): client and app pings (every ${FREEZE_PING_INTERVAL_MS / 1000} s) detect it within about two intervals`,
+      app: { ECHO_KEEPALIVE_INTERVAL_MS: String(FREEZE_PING_INTERVAL_MS) },
+      checks: [frozenPathDetected()],
+    },
+    {
+      ...base,
+      id: `${front}/path-freeze-no-pings`,
+      summary: 'the front is frozen and nobody pings: the connection hangs "open" on both ends (why pings exist)',
+      app: APP_NO_PINGS,
+      checks: [frozenPathHangs()],
+    },
+    {
+      ...base,
+      id: `${front}/hostile-input`,
+      summary: 'hostile input through the front, beside a client that keeps echoing: oversized frame 1009, invalid UTF-8 1007, slow headers cut, a burst of 2,000 handshakes',
+      app: { ...APP_NO_PINGS, ECHO_MAX_MESSAGE_BYTES: String(HOSTILE_MAX_MESSAGE_BYTES) },
+      checks: [oversizedFrameRefused(HOSTILE_MAX_MESSAGE_BYTES), invalidUtf8Refused(), slowHeadersCut(HEADER_TIMEOUT_SECONDS), handshakeBurst()],
+    },
+  ];
+}
+
+/** Security defaults through the front: the origin allow-list, and X-Forwarded-For not believed by default. */
+function securityDefaults(front: string): Scenario {
+  return {
+    id: `${front}/security-defaults`,
+    family: 'security',
+    front,
+    summary: `origin allow-list (${ALLOWED_ORIGIN}) enforced by the app through the front; X-Forwarded-For from an untrusted peer ignored`,
+    idleTimeoutSeconds: RELAXED_IDLE_TIMEOUT_SECONDS,
+    app: { ...APP_NO_PINGS, ECHO_ALLOWED_ORIGINS: ALLOWED_ORIGIN },
+    checks: [originAllowList(ALLOWED_ORIGIN, 'http://evil.example'), clientAddressFromForwardedFor({ trusted: false, origin: ALLOWED_ORIGIN })],
+  };
+}
+
+/** The app trusts the private ranges the bench network lives in, so the front's X-Forwarded-For names the client. */
+const TRUSTED_PRIVATE_RANGES = '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16';
+
 const FORWARDED = ['X-Forwarded-For', 'X-Forwarded-Proto'];
 
 export const catalog: readonly Scenario[] = [
@@ -114,6 +176,17 @@ export const catalog: readonly Scenario[] = [
   upgradePasses('nginx-tls', { 'X-Forwarded-For': undefined, 'X-Forwarded-Proto': 'https' },
     'nginx terminates TLS: wss:// handshake 101 from the app, which sees X-Forwarded-Proto: https; echo, close codes, the page over https'),
   frontWebsocket('nginx-front-handles-websocket', 'front'),
+  ...faults('nginx', 502),
+  securityDefaults('nginx'),
+  {
+    id: 'nginx/forwarded-for-trusted',
+    family: 'security',
+    front: 'nginx',
+    summary: `the app trusts the bench network (ECHO_TRUSTED_PROXIES=${TRUSTED_PRIVATE_RANGES}): its client address is the one nginx put in X-Forwarded-For`,
+    idleTimeoutSeconds: RELAXED_IDLE_TIMEOUT_SECONDS,
+    app: { ...APP_NO_PINGS, ECHO_TRUSTED_PROXIES: TRUSTED_PRIVATE_RANGES },
+    checks: [clientAddressFromForwardedFor({ trusted: true })],
+  },
 
   upgradePasses('haproxy', FORWARDED),
   ...keepalive('haproxy'),
@@ -163,6 +236,8 @@ export const catalog: readonly Scenario[] = [
   ...keepalive('http-front'),
   frontWebsocket('http-front', 'app'),
   frontWebsocket('http-front-websocket-on', 'front'),
+  ...faults('http-front', 502),
+  securityDefaults('http-front'),
 ];
 
 export function scenario(id: string): Scenario {

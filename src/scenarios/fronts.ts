@@ -27,7 +27,12 @@ export interface FrontVars {
   WORKER_CONNECTIONS: number;
   /** nginx's worker_rlimit_nofile: the worker's file descriptor limit. */
   WORKER_RLIMIT_NOFILE: number;
+  /** A client must send its request headers within this long (nginx client_header_timeout, http-front --header-timeout). */
+  HEADER_TIMEOUT_SECONDS: number;
 }
+
+/** Short, so a slow-headers handshake is cut within seconds in the suites (nginx's default is 60). */
+export const HEADER_TIMEOUT_SECONDS = 3;
 
 /** nginx's worker_connections unless a run needs more (the scale bench does); nginx's own default is 512. */
 export const DEFAULT_WORKER_CONNECTIONS = 1024;
@@ -63,6 +68,7 @@ export function frontVars(scenario: Pick<Scenario, 'idleTimeoutSeconds'>): Front
     WS_PATH,
     WS_HANDLER: `${WS_HANDLER_ALIAS}:${FRONT_PORT}`,
     ...workerLimits(DEFAULT_WORKER_CONNECTIONS),
+    HEADER_TIMEOUT_SECONDS,
   };
 }
 
@@ -73,6 +79,7 @@ function httpFrontCommand(websocket: 'on' | 'off') {
     '--port', String(v.LISTEN_PORT),
     '--target', `http://${v.UPSTREAM}`,
     '--idle-timeout', `${v.IDLE_TIMEOUT_SECONDS}s`,
+    '--header-timeout', `${v.HEADER_TIMEOUT_SECONDS}s`,
     '--websocket', websocket,
   ];
 }

@@ -34,12 +34,19 @@ export type StartTopology = (scenario: Scenario, options?: TopologyOptions) => P
 /** The context a scenario's checks run in: through the front, with the app's counters beside. */
 export function checkContext(scenario: Scenario, app: EchoAppHandle, front: FrontHandle, progress: (line: string) => void = () => {}): CheckContext {
   return {
-    wsUrl: front.wsUrl(WS_PATH),
+    // A getter: a restarted front container may be published on another port.
+    get wsUrl() { return front.wsUrl(WS_PATH); },
     ...(front.ca !== undefined ? { ca: front.ca } : {}),
     ...(front.reload ? { reloadFront: front.reload } : {}),
     appStats: () => app.stats(),
     idleTimeoutMs: scenario.idleTimeoutSeconds * 1000,
     progress,
+    controls: {
+      restartFront: () => front.restart(),
+      restartApp: () => app.restart(),
+      pauseFront: () => front.pause(),
+      unpauseFront: () => front.unpause(),
+    },
   };
 }
 

@@ -1,7 +1,18 @@
 /** The vocabulary of the scenario catalog: scenarios are data, checks are reusable functions. */
 import type { EchoStats } from '../echo/stats.js';
 
-export type Family = 'upgrade' | 'misconfiguration' | 'keepalive' | 'front-websocket';
+export type Family = 'upgrade' | 'misconfiguration' | 'keepalive' | 'front-websocket' | 'faults' | 'security';
+
+/** What the faults family does to a running topology (containers: docker restart / pause). */
+export interface TopologyControls {
+  /** Restarts the front; resolves when it listens again. */
+  restartFront(): Promise<void>;
+  /** Restarts the app behind the running front; resolves when it answers /healthz again. */
+  restartApp(): Promise<void>;
+  /** Freezes the front (every process stopped, its sockets left open), then lets it run again. */
+  pauseFront(): Promise<void>;
+  unpauseFront(): Promise<void>;
+}
 
 /** What a check gets: the way in (through the front) and a view of the app behind it. */
 export interface CheckContext {
@@ -17,6 +28,8 @@ export interface CheckContext {
   reloadFront?(): Promise<void>;
   /** Progress for long waits: printed by the test run and the report. */
   progress(line: string): void;
+  /** Fault controls, where the topology has them (the faults family needs them). */
+  controls?: TopologyControls;
 }
 
 export interface CheckResult {

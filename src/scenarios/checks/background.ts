@@ -1,0 +1,49 @@
+/**
+ * A client that keeps echoing while a check does something hostile next to it: one message every
+ * `everyMs`, each expected back. When the check is done, `finish()` says whether every message
+ * came back and the connection stayed open: the front and the app kept serving others.
+ */
+import { discard, open, type ConnectOptions } from './client.js';
+
+export interface BackgroundEcho {
+  finish(): Promise<{ sent: number; received: number; open: boolean }>;
+}
+
+export async function backgroundEcho(url: string, options: ConnectOptions = {}, everyMs = 50): Promise<BackgroundEcho> {
+  const ws = await open(url, options);
+  let sent = 0;
+  let received = 0;
+  let closed = false;
+  ws.on('message', () => { received++; });
+  ws.once('close', () => { closed = true; });
+  const timer = setInterval(() => {
+    if (closed) return;
+    ws.send(`background ${++sent}`);
+  }, everyMs);
+  return {
+    async finish() {
+      // A quick check must still have echoes beside it: at least three round trips.
+      while (!closed && received < 3 && sent < 100) await new Promise((r) => setTimeout(r, everyMs));
+      clearInterval(timer);
+      const deadline = performance.now() + 2_000;
+      while (!closed && received < sent && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      const result = { sent, received, open: !closed };
+      discard(ws);
+      return result;
+    },
+  };
+}
+
+/** Runs `fn` with a background echo client beside it; `others` says how that client fared. */
+export async function besideEchoingClient<T>(url: string, options: ConnectOptions, fn: () => Promise<T>): Promise<{ result: T; others: { sent: number; received: number; open: boolean; ok: boolean } }> {
+  const background = await backgroundEcho(url, options);
+  let result: T;
+  try {
+    result = await fn();
+  } catch (err) {
+    await background.finish();
+    throw err;
+  }
+  const others = await background.finish();
+  return { result, others: { ...others, ok: others.open && others.sent > 0 && others.received === others.sent } };
+}

@@ -1,0 +1,255 @@
+/**
+ * Faults on a running topology, measured from the client's side: the front restarts, the app
+ * restarts behind the front, the path freezes (the front is paused). Each check needs the
+ * topology's controls (CheckContext.controls) and changes shared state, so none is independent.
+ */
+import WebSocket from 'ws';
+import { EchoSession } from '../../client/echo-session.js';
+import { ReconnectingClient } from '../../client/reconnecting-client.js';
+import { closed, connect, discard, open } from './client.js';
+import { seconds, verdict } from './result.js';
+import type { Check, CheckContext, TopologyControls } from '../types.js';
+
+function controlsOf(ctx: CheckContext): TopologyControls {
+  if (!ctx.controls) throw new Error('this check needs topology controls (restart/pause), which this topology does not offer');
+  return ctx.controls;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Polls `probe` every `everyMs` until it is true; the time it took, or undefined after `timeoutMs`. */
+async function within(timeoutMs: number, everyMs: number, probe: () => Promise<boolean> | boolean): Promise<number | undefined> {
+  const started = performance.now();
+  while (performance.now() - started < timeoutMs) {
+    if (await probe()) return performance.now() - started;
+    await sleep(everyMs);
+  }
+  return undefined;
+}
+
+export interface FrontRestartOptions {
+  clients?: number;
+  /** Each client sends one message this often, before, during and after the restart. */
+  sendEveryMs?: number;
+  /** Clients must be open again within this long of the restart command. */
+  recoveryBoundMs?: number;
+}
+
+/**
+ * The front restarts under connected clients: each sees the close, reconnects (backoff) within
+ * the bound, and every message sent before, during and after comes back exactly once, in order
+ * (ack by echo + resend + dedupe, src/client/echo-session.ts).
+ */
+export function frontRestartLosesNothing(options: FrontRestartOptions = {}): Check {
+  const n = options.clients ?? 3;
+  const every = options.sendEveryMs ?? 50;
+  const bound = options.recoveryBoundMs ?? 10_000;
+  return {
+    id: 'front-restart',
+    title: `the front restarts under ${n} clients: they reconnect within ${seconds(bound)} and every message comes back once, in order`,
+    independent: false,
+    async run(ctx) {
+      const controls = controlsOf(ctx);
+      const sessions = Array.from({ length: n }, () => new EchoSession({
+        url: () => ctx.wsUrl,
+        ...(ctx.ca ? { ca: ctx.ca } : {}),
+        backoff: { initialMs: 100, maxMs: 1_000, factor: 2, jitter: 0.5 },
+        pingIntervalMs: 1_000,
+        handshakeTimeoutMs: 2_000,
+      }));
+      const closedAt: number[] = [];
+      const reopenedAt: number[] = [];
+      let attempts = 0;
+      sessions.forEach((s, i) => {
+        s.client.on('closed', () => { closedAt[i] ??= performance.now(); });
+        s.client.on('connecting', () => { attempts++; });
+        s.client.on('open', () => { if (closedAt[i] !== undefined) reopenedAt[i] ??= performance.now(); });
+      });
+      let sending: NodeJS.Timeout | undefined;
+      try {
+        await Promise.all(sessions.map((s) => new Promise<void>((resolve, reject) => {
+          s.client.once('open', () => resolve());
+          s.client.once('closed', (e) => reject(new Error(`a client could not connect: ${e.error ?? e.code}`)));
+          s.start();
+        })));
+        let k = 0;
+        sending = setInterval(() => { k++; for (const s of sessions) s.send(`message ${k}`); }, every);
+        await sleep(1_000);
+        ctx.progress('restarting the front under 3 sending clients');
+        const restartAt = performance.now();
+        await controls.restartFront();
+        const restartedIn = performance.now() - restartAt;
+        const back = await within(bound, 50, () => reopenedAt.filter((t) => t !== undefined).length === n);
+        await sleep(1_000);
+        clearInterval(sending);
+        sending = undefined;
+        const allBack = (await Promise.all(sessions.map((s) => s.allEchoed(5_000)))).every(Boolean);
+        const counts = sessions.map((s) => s.counts());
+        const total = counts.reduce((a, c) => ({ sent: a.sent + c.sent, received: a.received + c.received, duplicates: a.duplicates + c.duplicates, gaps: a.gaps + c.gaps, garbled: a.garbled + c.garbled }),
+          { sent: 0, received: 0, duplicates: 0, gaps: 0, garbled: 0 });
+        const detectMs = Math.max(...closedAt.map((t) => (t ?? Number.NaN) - restartAt));
+        const recoverMs = Math.max(...reopenedAt.map((t) => (t ?? Number.NaN) - restartAt));
+        const exact = total.sent === total.received && total.gaps === 0 && total.garbled === 0;
+        const ok = back !== undefined && allBack && exact && counts.every((c) => c.sent > 0);
+        const figure = `closed ${seconds(detectMs)}, reopened ${seconds(recoverMs)} after the restart; sent ${total.sent}, received ${total.received} (${total.duplicates} resent duplicates dropped)`;
+        return verdict(ok, figure,
+          `all ${n} clients reopened within ${seconds(bound)} and received = sent, no gaps`,
+          `${figure}; gaps ${total.gaps}, garbled ${total.garbled}, docker restart took ${seconds(restartedIn)}`,
+          { detectMs, recoverMs, restartCommandMs: restartedIn, sent: total.sent, received: total.received, duplicates: total.duplicates, gaps: total.gaps, attempts, clients: n });
+      } finally {
+        if (sending) clearInterval(sending);
+        await Promise.all(sessions.map((s) => s.stop()));
+      }
+    },
+  };
+}
+
+/**
+ * The app restarts behind a running front: while it is down, handshakes through the front get
+ * `status` from the front; once it is back, 101 again. Measures the window and the statuses.
+ */
+export function appRestartAnswered(status: number, recoveryBoundMs = 10_000): Check {
+  return {
+    id: 'app-restart',
+    title: `the app restarts behind the front: handshakes get ${status} while it is down, 101 once it is back`,
+    independent: false,
+    async run(ctx) {
+      const controls = controlsOf(ctx);
+      const seen = new Map<number, number>();
+      let firstRefusedAt: number | undefined;
+      let lastRefusedAt: number | undefined;
+      let backAt: number | undefined;
+      let probing = true;
+      const restartAt = performance.now();
+      const prober = (async () => {
+        while (probing) {
+          const outcome = await connect(ctx.wsUrl, { timeoutMs: 2_000 });
+          discard(outcome.socket);
+          const now = performance.now();
+          seen.set(outcome.status, (seen.get(outcome.status) ?? 0) + 1);
+          if (outcome.status !== 101) {
+            firstRefusedAt ??= now;
+            lastRefusedAt = now;
+            backAt = undefined;
+          } else if (firstRefusedAt !== undefined) {
+            backAt ??= now;
+          }
+          await sleep(50);
+        }
+      })();
+      ctx.progress('restarting the app behind the front, probing handshakes every 50 ms');
+      await controls.restartApp();
+      const restartedIn = performance.now() - restartAt;
+      await within(recoveryBoundMs, 50, () => backAt !== undefined);
+      probing = false;
+      await prober;
+      const statuses = [...seen.entries()].map(([s, c]) => `${s}×${c}`).join(', ');
+      const downMs = firstRefusedAt !== undefined && lastRefusedAt !== undefined ? lastRefusedAt - firstRefusedAt : 0;
+      const refusedOnlyWith = [...seen.keys()].filter((s) => s !== 101).every((s) => s === status);
+      const ok = (seen.get(status) ?? 0) > 0 && refusedOnlyWith && backAt !== undefined;
+      const figure = `${status} for ${seconds(downMs)}, 101 again ${backAt !== undefined ? seconds(backAt - restartAt) : 'never'} after the restart`;
+      return verdict(ok, figure, `${status} while the app is down, then 101`, `${figure} (handshakes: ${statuses}; docker restart took ${seconds(restartedIn)})`,
+        { downMs, recoverMs: backAt !== undefined ? backAt - restartAt : Number.NaN, restartCommandMs: restartedIn, refused: seen.get(status) ?? 0 });
+    },
+  };
+}
+
+/** The app's keepalive interval in the path-freeze-with-pings scenario; clients ping at the same rate. */
+export const FREEZE_PING_INTERVAL_MS = 1_000;
+
+/**
+ * The path freezes (the front is paused) longer than the ping timeout: with pings, the client
+ * (its own pings) and the app (its keepalive, `pingTimeouts` in /stats) both notice within about
+ * two ping intervals; the client reconnects once the front runs again.
+ */
+export function frozenPathDetected(intervalMs = FREEZE_PING_INTERVAL_MS): Check {
+  const bound = 2 * intervalMs + 700;
+  return {
+    id: 'freeze-detected',
+    title: `a frozen front is detected by client and app pings within ~2 intervals (${seconds(bound)})`,
+    independent: false,
+    async run(ctx) {
+      const controls = controlsOf(ctx);
+      const client = new ReconnectingClient({ url: () => ctx.wsUrl, pingIntervalMs: intervalMs, handshakeTimeoutMs: 2_000, backoff: { initialMs: 100, maxMs: 500, factor: 2, jitter: 0 } });
+      let clientDetectedAt: number | undefined;
+      let reopenedAt: number | undefined;
+      try {
+        await new Promise<void>((resolve, reject) => {
+          client.once('open', () => resolve());
+          client.once('closed', (e) => reject(new Error(`could not connect: ${e.error ?? e.code}`)));
+          client.start();
+        });
+        client.on('ping-timeout', () => { clientDetectedAt ??= performance.now(); });
+        await sleep(intervalMs * 1.5); // pings flow both ways
+        const before = (await ctx.appStats()).pingTimeouts;
+        ctx.progress(`pausing the front for up to ${seconds(bound + 1_000)}`);
+        await controls.pauseFront();
+        const frozeAt = performance.now();
+        let unpaused = false;
+        try {
+          const appDetected = await within(bound + 1_000, 50, async () => (await ctx.appStats()).pingTimeouts > before);
+          await within(Math.max(0, bound + 1_000 - (performance.now() - frozeAt)), 20, () => clientDetectedAt !== undefined);
+          const clientMs = clientDetectedAt !== undefined ? clientDetectedAt - frozeAt : Number.NaN;
+          await controls.unpauseFront();
+          unpaused = true;
+          const unpausedAt = performance.now();
+          client.on('open', () => { reopenedAt ??= performance.now(); });
+          await within(5_000, 20, () => reopenedAt !== undefined || client.state === 'open');
+          const recoverMs = reopenedAt !== undefined ? reopenedAt - unpausedAt : Number.NaN;
+          const appMs = appDetected ?? Number.NaN;
+          const ok = appMs <= bound && clientMs <= bound && clientMs >= intervalMs - 100 && Number.isFinite(recoverMs);
+          const figure = `client ${seconds(clientMs)}, app ${seconds(appMs)} (pings every ${seconds(intervalMs)}); reopened ${seconds(recoverMs)} after unpause`;
+          return verdict(ok, figure, `both within ${seconds(bound)} of the freeze, then a reconnect`, figure,
+            { clientDetectMs: clientMs, appDetectMs: appMs, recoverMs, intervalMs });
+        } finally {
+          if (!unpaused) await controls.unpauseFront();
+        }
+      } finally {
+        await client.stop();
+      }
+    },
+  };
+}
+
+/**
+ * The same freeze without pings anywhere: nothing notices. The client's socket is still "open"
+ * after `holdMs` with no traffic, and the app still counts the connection: the reason pings exist.
+ */
+export function frozenPathHangs(holdMs = 3_000): Check {
+  return {
+    id: 'freeze-hangs',
+    title: `without pings a frozen front goes unnoticed: the connection is still "open" after ${seconds(holdMs)}`,
+    independent: false,
+    async run(ctx) {
+      const controls = controlsOf(ctx);
+      const ws = await open(ctx.wsUrl);
+      let unpaused = false;
+      try {
+        const before = await ctx.appStats();
+        await controls.pauseFront();
+        const frozeAt = performance.now();
+        ctx.progress(`front paused; holding ${seconds(holdMs)} without pings`);
+        try {
+          const cut = await closed(ws, holdMs);
+          const heldMs = performance.now() - frozeAt;
+          const app = await ctx.appStats();
+          await controls.unpauseFront();
+          unpaused = true;
+          const stillOpen = cut === undefined && ws.readyState === WebSocket.OPEN;
+          const appStillCounts = app.openConnections >= 1 && app.pingTimeouts === before.pingTimeouts;
+          const figure = stillOpen ? `still open after ${seconds(heldMs)} frozen, nothing noticed` : `closed after ${seconds((cut?.at ?? frozeAt) - frozeAt)}`;
+          return verdict(stillOpen && appStillCounts, figure,
+            `client still open and the app still counting the connection after ${seconds(holdMs)}`,
+            `${figure}; app open connections ${app.openConnections}, ping timeouts ${app.pingTimeouts}`,
+            { heldMs, appOpenConnections: app.openConnections });
+        } finally {
+          if (!unpaused) await controls.unpauseFront();
+        }
+      } finally {
+        discard(ws);
+      }
+    },
+  };
+}

@@ -1,0 +1,160 @@
+/**
+ * Hostile input through the front, each beside a client that keeps echoing (./background.ts):
+ * a frame over the app's size limit (1009), invalid UTF-8 in a text frame (1007), a handshake
+ * whose headers trickle in one byte a second (cut by the front's header timeout), and a burst of
+ * handshakes (bounded concurrency) after which the app still serves and its memory settles.
+ */
+import { connect as tcpConnect } from 'node:net';
+import { besideEchoingClient } from './background.js';
+import { connect, contextOptions, discard } from './client.js';
+import { closeCodeIn, frame, rawHandshake, socketTarget, upgradeRequest } from './raw-socket.js';
+import { bytes, seconds, verdict } from './result.js';
+import type { Check, CheckContext, CheckResult } from '../types.js';
+
+function othersText(o: { sent: number; received: number; open: boolean }): string {
+  return `others: ${o.received}/${o.sent} echoed${o.open ? '' : ', their connection closed'}`;
+}
+
+/** A raw frame through the front; the close code the app answers with. */
+async function closeCodeFor(ctx: CheckContext, data: Buffer): Promise<number | null> {
+  const raw = await rawHandshake(ctx.wsUrl);
+  try {
+    raw.socket.write(data);
+    await raw.waitForClose(5_000).catch(() => {});
+    return closeCodeIn(raw.incoming());
+  } finally {
+    raw.socket.destroy();
+  }
+}
+
+function closesWith(id: string, title: string, code: number, data: () => Buffer): Check {
+  return {
+    id,
+    title,
+    independent: false,
+    async run(ctx): Promise<CheckResult> {
+      const { result: seen, others } = await besideEchoingClient(ctx.wsUrl, contextOptions(ctx), () => closeCodeFor(ctx, data()));
+      const figure = `closed with ${seen ?? 'no close frame'}; ${othersText(others)}`;
+      return verdict(seen === code && others.ok, figure, `${code}, others unaffected`, figure, { closeCode: seen ?? 0, othersSent: others.sent, othersReceived: others.received });
+    },
+  };
+}
+
+/** A binary message one byte over the app's limit (ECHO_MAX_MESSAGE_BYTES) is refused with 1009. */
+export function oversizedFrameRefused(maxMessageBytes: number): Check {
+  return closesWith('oversized-1009', `a frame of ${bytes(maxMessageBytes + 1)} (limit ${bytes(maxMessageBytes)}) gets 1009`, 1009,
+    () => frame(0x2, Buffer.alloc(maxMessageBytes + 1, 0x61)));
+}
+
+/** A text frame that is not UTF-8 is refused with 1007. */
+export function invalidUtf8Refused(): Check {
+  return closesWith('invalid-utf8-1007', 'a text frame with invalid UTF-8 gets 1007', 1007,
+    () => frame(0x1, Buffer.from([0x68, 0x69, 0xff, 0xfe])));
+}
+
+/**
+ * A handshake that sends its headers one byte every `byteEveryMs` is cut by the front within
+ * [T - 0.5 s, T + 2 s] of its first byte (T: the front's header timeout), before it is complete.
+ */
+export function slowHeadersCut(headerTimeoutSeconds: number, byteEveryMs = 1_000): Check {
+  const t = headerTimeoutSeconds * 1000;
+  return {
+    id: 'slow-headers-cut',
+    title: `a handshake sending its headers one byte every ${seconds(byteEveryMs)} is cut at the ${seconds(t)} header timeout`,
+    independent: false,
+    async run(ctx) {
+      const { host, port, path } = socketTarget(ctx.wsUrl);
+      const request = upgradeRequest(path);
+      ctx.progress(`trickling a handshake one byte every ${seconds(byteEveryMs)}; expecting a cut near ${seconds(t)}`);
+      const { result, others } = await besideEchoingClient(ctx.wsUrl, contextOptions(ctx), () => new Promise<{ cutMs: number; bytesSent: number; answer: string }>((resolve) => {
+        const socket = tcpConnect(port, host);
+        let sent = 0;
+        let answer = '';
+        let started = 0;
+        let timer: NodeJS.Timeout | undefined;
+        const giveUp = setTimeout(() => socket.destroy(), t + 10_000);
+        socket.on('error', () => {});
+        socket.on('data', (c: Buffer) => { answer += c.toString('latin1'); });
+        socket.once('connect', () => {
+          started = performance.now();
+          const writeOne = (): void => {
+            if (socket.destroyed || sent >= request.length) return;
+            socket.write(request[sent++] as string);
+            timer = setTimeout(writeOne, byteEveryMs);
+          };
+          writeOne();
+        });
+        socket.once('close', () => {
+          clearTimeout(timer);
+          clearTimeout(giveUp);
+          resolve({ cutMs: performance.now() - started, bytesSent: sent, answer: answer.split('\r\n')[0] ?? '' });
+        });
+      }));
+      const cutInTime = result.cutMs >= t - 500 && result.cutMs <= t + 2_000 && result.bytesSent < request.length;
+      const figure = `cut after ${seconds(result.cutMs)} (${result.bytesSent} of ${request.length} bytes${result.answer ? `, answer "${result.answer}"` : ', no answer'}); ${othersText(others)}`;
+      return verdict(cutInTime && others.ok, figure, `a cut within [${seconds(t - 500)}, ${seconds(t + 2_000)}], others unaffected`, figure,
+        { cutMs: result.cutMs, bytesSent: result.bytesSent, headerTimeoutMs: t, othersSent: others.sent, othersReceived: others.received });
+    },
+  };
+}
+
+export interface BurstOptions {
+  total?: number;
+  concurrency?: number;
+  /** The app's heap may end at most this far above where it started. */
+  heapToleranceBytes?: number;
+}
+
+/**
+ * `total` handshakes through the front, `concurrency` at a time, each closed right after it
+ * opens: every one succeeds or is refused cleanly, the app keeps serving, its open connections
+ * return to where they were and its heap settles near where it started.
+ */
+export function handshakeBurst(options: BurstOptions = {}): Check {
+  const total = options.total ?? 2_000;
+  const concurrency = options.concurrency ?? 100;
+  const tolerance = options.heapToleranceBytes ?? 32 * 1024 * 1024;
+  return {
+    id: 'handshake-burst',
+    title: `a burst of ${total} handshakes (${concurrency} at a time) leaves the app serving, its memory back near the start`,
+    independent: false,
+    async run(ctx) {
+      const before = await ctx.appStats();
+      const statuses = new Map<number, number>();
+      const started = performance.now();
+      const { others } = await besideEchoingClient(ctx.wsUrl, contextOptions(ctx), async () => {
+        let next = 0;
+        const worker = async (): Promise<void> => {
+          while (next < total) {
+            next++;
+            const outcome = await connect(ctx.wsUrl, contextOptions(ctx, { timeoutMs: 5_000 }));
+            discard(outcome.socket);
+            statuses.set(outcome.status, (statuses.get(outcome.status) ?? 0) + 1);
+          }
+        };
+        ctx.progress(`${total} handshakes, ${concurrency} at a time`);
+        await Promise.all(Array.from({ length: concurrency }, worker));
+      });
+      const burstMs = performance.now() - started;
+      const peak = await ctx.appStats();
+      // Settled: the burst's connections are gone and the heap is back within the tolerance.
+      let after = peak;
+      const settleStarted = performance.now();
+      while (performance.now() - settleStarted < 10_000) {
+        after = await ctx.appStats();
+        if (after.openConnections <= before.openConnections && after.memory.heapUsed <= before.memory.heapUsed + tolerance) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      const settleMs = performance.now() - settleStarted;
+      const ok101 = statuses.get(101) ?? 0;
+      const heapGrowth = after.memory.heapUsed - before.memory.heapUsed;
+      const ok = ok101 === total && others.ok && after.openConnections <= before.openConnections && heapGrowth <= tolerance;
+      const list = [...statuses.entries()].map(([s, c]) => `${s}×${c}`).join(', ');
+      const figure = `${ok101}/${total} in ${seconds(burstMs)}; heap ${bytes(before.memory.heapUsed)} → ${bytes(after.memory.heapUsed)}, rss ${bytes(before.memory.rss)} → ${bytes(after.memory.rss)}; ${othersText(others)}`;
+      return verdict(ok, figure,
+        `all ${total} answered 101, open connections back to ${before.openConnections}, heap growth ≤ ${bytes(tolerance)}, others unaffected`,
+        `${figure}; statuses ${list}; open connections ${after.openConnections} after ${seconds(settleMs)}`,
+        { handshakes: total, succeeded: ok101, burstMs, heapBefore: before.memory.heapUsed, heapAfter: after.memory.heapUsed, rssBefore: before.memory.rss, rssAfter: after.memory.rss, othersSent: others.sent, othersReceived: others.received });
+    },
+  };
+}

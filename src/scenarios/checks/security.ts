@@ -1,0 +1,58 @@
+/** Security defaults, seen through the front: the origin allow-list and whose X-Forwarded-For the app believes. */
+import { answeredBy, connect, contextOptions, describeOutcome, discard } from './client.js';
+import { verdict } from './result.js';
+import type { Check } from '../types.js';
+
+/** With ECHO_ALLOWED_ORIGINS set, an allowed Origin gets 101 through the front and any other 403 from the app. */
+export function originAllowList(allowed: string, other: string): Check {
+  return {
+    id: 'origin-allow-list',
+    title: `origin ${allowed} gets 101 through the front; ${other} gets 403 from the app`,
+    independent: true,
+    async run(ctx) {
+      const good = await connect(ctx.wsUrl, contextOptions(ctx, { headers: { Origin: allowed } }));
+      discard(good.socket);
+      const bad = await connect(ctx.wsUrl, contextOptions(ctx, { headers: { Origin: other } }));
+      discard(bad.socket);
+      const ok = good.status === 101 && answeredBy(good.headers) === 'app' && bad.status === 403 && answeredBy(bad.headers) === 'app';
+      const figure = `${allowed}: ${describeOutcome(good)}; ${other}: ${describeOutcome(bad)}`;
+      return verdict(ok, figure, `101 from app, then 403 from app`, figure);
+    },
+  };
+}
+
+const CLAIMED = '203.0.113.7';
+
+/**
+ * Whose address the app records (/stats lastClientAddress). `trusted`: the app trusts the
+ * front's network, so the address the front appended to X-Forwarded-For is the client. Not
+ * trusted (the default): a client's own X-Forwarded-For claim, passed along by the front, is
+ * ignored and the app records the front's address.
+ */
+export function clientAddressFromForwardedFor({ trusted, origin }: { trusted: boolean; origin?: string }): Check {
+  return {
+    id: trusted ? 'forwarded-for-trusted' : 'forwarded-for-untrusted',
+    title: trusted
+      ? 'the app trusts the front: its client address is the one the front put in X-Forwarded-For'
+      : `the app trusts no proxy: a client's X-Forwarded-For claim (${CLAIMED}) is not believed`,
+    independent: false,
+    async run(ctx) {
+      const headers = { ...(origin ? { Origin: origin } : {}), ...(trusted ? {} : { 'X-Forwarded-For': CLAIMED }) };
+      const outcome = await connect(ctx.wsUrl, contextOptions(ctx, { headers }));
+      discard(outcome.socket);
+      if (outcome.status !== 101) return verdict(false, describeOutcome(outcome), 'a 101', describeOutcome(outcome));
+      const stats = await ctx.appStats();
+      const header = stats.lastUpgradeHeaders?.['x-forwarded-for'];
+      const hops = String(header ?? '').split(',').map((h) => h.trim()).filter(Boolean);
+      const recorded = stats.lastClientAddress ?? '(none)';
+      const seenByFront = hops.at(-1);
+      const ok = trusted
+        ? hops.length === 1 && recorded === seenByFront
+        : hops[0] === CLAIMED && recorded !== CLAIMED && !hops.includes(recorded);
+      const figure = `X-Forwarded-For "${hops.join(', ')}" → client ${recorded}`;
+      return verdict(ok, figure,
+        trusted ? 'the client address is the one the front appended' : `the client address is the front's own, not ${CLAIMED} or anything in the header`,
+        figure);
+    },
+  };
+}
