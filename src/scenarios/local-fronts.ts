@@ -53,6 +53,7 @@ export type BinaryFinder = (names: readonly string[]) => string | undefined;
 /** Why a front setup cannot run on this host, or undefined when it can. */
 export function localUnavailability(setup: FrontSetup, find: BinaryFinder = findBinary): string | undefined {
   if (setup.kind === 'http-front') return undefined;
+  if (setup.tls) return `front setup '${setup.name}' terminates TLS with a certificate copied into its container; run it with Docker`;
   const binary = LOCAL_BINARIES[setup.kind];
   if (!find(binary.names)) {
     return `${binary.names.join('/')} is not installed on this host (install it, e.g. \`apt-get install ${binary.debianPackage}\`, or run with Docker)`;
