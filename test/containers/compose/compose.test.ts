@@ -121,6 +121,13 @@ describe.skipIf(containersSkipped)('docker-compose.yml', () => {
     expect(html).toContain('id="closeButton"');
   });
 
+  it('runs the Node services (the app and both http-proxy fronts) as uid 1000, not root', async () => {
+    for (const service of ['echo', 'http-front', 'front-ws']) {
+      const { stdout } = await composeRun('exec', '-T', service, 'id', '-u');
+      expect(stdout.trim(), service).toBe('1000');
+    }
+  });
+
   it('labels every container and its network with the run id, and `down` leaves nothing', async () => {
     const labelled = async (kind: 'ps' | 'network') => {
       const args = kind === 'ps'
