@@ -207,6 +207,16 @@ export const catalog: readonly Scenario[] = [
   ...keepalive('httpd'),
   misconfigured('httpd-no-upgrade', 400, 'app',
     'no upgrade=websocket (nor a mod_proxy_wstunnel rule): httpd drops the hop-by-hop Upgrade header, the app gets a plain GET on /ws and answers 400'),
+  {
+    id: 'httpd-proxy-timeout-only/not-cut-at-proxy-timeout',
+    family: 'misconfiguration',
+    front: 'httpd-proxy-timeout-only',
+    summary: 'ProxyTimeout alone does not set the idle cut: an upgraded connection waits for the longer of Timeout and ProxyTimeout, ' +
+      'so with ProxyTimeout 2 s and Timeout left at its default (60 s) a quiet WebSocket with no pings is still open at 6 s (3 × ProxyTimeout)',
+    idleTimeoutSeconds: KEEPALIVE_IDLE_TIMEOUT_SECONDS,
+    app: APP_NO_PINGS,
+    checks: [staysOpenPastTimeout({ pingsFrom: 'none' })],
+  },
   frontWebsocket('httpd', 'app'),
   frontWebsocket('httpd-front-handles-websocket', 'front'),
 

@@ -155,6 +155,12 @@ const setups: FrontSetup[] = [
     template: 'proxy/httpd/mistake-no-upgrade.conf.template',
   },
   {
+    name: 'httpd-proxy-timeout-only',
+    kind: 'httpd',
+    summary: 'Apache httpd with ProxyTimeout but no Timeout: the idle cut stays at Timeout (default 60 s) (a classic mistake)',
+    template: 'proxy/httpd/mistake-proxy-timeout-only.conf.template',
+  },
+  {
     name: 'httpd-front-handles-websocket',
     kind: 'httpd',
     summary: "Apache httpd rewriting upgrades to the front tier's own WebSocket handler (front WebSocket handling on)",
