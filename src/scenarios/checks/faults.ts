@@ -96,7 +96,7 @@ export function frontRestartLosesNothing(options: FrontRestartOptions = {}): Che
         const figure = `closed ${seconds(detectMs)}, reopened ${seconds(recoverMs)} after the restart; sent ${total.sent}, received ${total.received} (${total.duplicates} resent duplicates dropped)`;
         return verdict(ok, figure,
           `all ${n} clients reopened within ${seconds(bound)} and received = sent, no gaps`,
-          `${figure}; gaps ${total.gaps}, garbled ${total.garbled}, docker restart took ${seconds(restartedIn)}`,
+          `${figure}; gaps ${total.gaps}, garbled ${total.garbled}, the restart command took ${seconds(restartedIn)}`,
           { detectMs, recoverMs, restartCommandMs: restartedIn, sent: total.sent, received: total.received, duplicates: total.duplicates, gaps: total.gaps, attempts, clients: n });
       } finally {
         if (sending) clearInterval(sending);
@@ -150,7 +150,7 @@ export function appRestartAnswered(status: number, recoveryBoundMs = 10_000): Ch
       const refusedOnlyWith = [...seen.keys()].filter((s) => s !== 101).every((s) => s === status);
       const ok = (seen.get(status) ?? 0) > 0 && refusedOnlyWith && backAt !== undefined;
       const figure = `${status} for ${seconds(downMs)}, 101 again ${backAt !== undefined ? seconds(backAt - restartAt) : 'never'} after the restart`;
-      return verdict(ok, figure, `${status} while the app is down, then 101`, `${figure} (handshakes: ${statuses}; docker restart took ${seconds(restartedIn)})`,
+      return verdict(ok, figure, `${status} while the app is down, then 101`, `${figure} (handshakes: ${statuses}; the restart command took ${seconds(restartedIn)})`,
         { downMs, recoverMs: backAt !== undefined ? backAt - restartAt : Number.NaN, restartCommandMs: restartedIn, refused: seen.get(status) ?? 0 });
     },
   };

@@ -1,0 +1,123 @@
+/**
+ * The faults, hostile-input and security checks, in-process: the echo app behind the http-proxy
+ * front on this host, with restart controls (close and start again on the same port). The
+ * container suites run the same checks against real fronts (test/containers/scenarios/faults-*).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHttpFront, type HttpFrontHandle } from '../../../proxy/front.js';
+import { silentLog } from '../../../proxy/log.js';
+import { startEchoServer, type EchoServerHandle } from '../../../src/echo/server.js';
+import { appRestartAnswered, frontRestartLosesNothing, frozenPathDetected } from '../../../src/scenarios/checks/faults.js';
+import { handshakeBurst, invalidUtf8Refused, oversizedFrameRefused, slowHeadersCut } from '../../../src/scenarios/checks/hostile.js';
+import { clientAddressFromForwardedFor, originAllowList } from '../../../src/scenarios/checks/security.js';
+import { runCheck } from '../../../src/scenarios/run.js';
+import type { CheckContext } from '../../../src/scenarios/types.js';
+
+const MAX = 4_096;
+const ORIGIN = 'http://allowed.example';
+
+describe('fault, hostile-input and security checks through the in-process http-front', () => {
+  let app: EchoServerHandle;
+  let front: HttpFrontHandle;
+  let ctx: CheckContext;
+
+  const startApp = (port = 0) => startEchoServer({ host: '127.0.0.1', port, maxMessageSize: MAX, allowedOrigins: [ORIGIN], keepAliveInterval: 0 }, { logSink: () => {} });
+  const startFront = (port = 0) => startHttpFront({ target: app.url, host: '127.0.0.1', port, headerTimeout: 1_000, log: silentLog });
+
+  beforeAll(async () => {
+    app = await startApp();
+    front = await startFront();
+    ctx = {
+      get wsUrl() { return front.wsUrl('/ws'); },
+      appStats: async () => app.stats(),
+      idleTimeoutMs: 30_000,
+      progress: () => {},
+      controls: {
+        restartFront: async () => { const port = front.port; await front.close(); await new Promise((r) => setTimeout(r, 300)); front = await startFront(port); },
+        restartApp: async () => {
+          const options = app.options;
+          await app.close();
+          await new Promise((r) => setTimeout(r, 300));
+          app = await startEchoServer(options, { logSink: () => {} });
+        },
+        pauseFront: () => Promise.reject(new Error('an in-process front cannot be paused')),
+        unpauseFront: async () => {},
+      },
+    };
+  });
+  afterAll(async () => {
+    await front.close();
+    await app.close();
+  });
+
+  it('hostile frames: 1009 over the size limit, 1007 for invalid UTF-8', async () => {
+    for (const check of [oversizedFrameRefused(MAX), invalidUtf8Refused()]) {
+      const outcome = await runCheck(check, ctx);
+      // The background client has no Origin, so it is refused: the check must say so and fail.
+      expect(outcome.ok, outcome.detail).toBe(false);
+      expect(outcome.detail).toMatch(/handshake failed: 403 from app/);
+    }
+  });
+
+  it('origin allow-list through the front', async () => {
+    const origin = await runCheck(originAllowList(ORIGIN, 'http://evil.example'), ctx);
+    expect(origin.ok, origin.detail).toBe(true);
+    expect(origin.figure).toBe(`${ORIGIN}: 101 from app; http://evil.example: 403 from app`);
+  });
+
+  it('X-Forwarded-For from an untrusted front: the app records its peer, never the claim', async () => {
+    // On one host the front and the client share 127.0.0.1, so only the claim can be told apart.
+    const forwarded = await runCheck(clientAddressFromForwardedFor({ trusted: false, origin: ORIGIN }), ctx);
+    expect(forwarded.figure).toBe('X-Forwarded-For "203.0.113.7, 127.0.0.1" → client 127.0.0.1');
+  });
+
+  it('a fault check without topology controls fails, saying what it needs', async () => {
+    const { controls: _none, ...bare } = ctx;
+    const outcome = await runCheck(frozenPathDetected(), { ...bare, wsUrl: ctx.wsUrl });
+    expect(outcome.ok).toBe(false);
+    expect(outcome.detail).toMatch(/needs topology controls/);
+  });
+
+  describe('without an origin allow-list', () => {
+    beforeAll(async () => {
+      const port = app.port;
+      await app.close();
+      app = await startEchoServer({ host: '127.0.0.1', port, maxMessageSize: MAX, keepAliveInterval: 0 }, { logSink: () => {} });
+    });
+
+    it('hostile frames get 1009 and 1007 while another client keeps echoing', async () => {
+      for (const [check, code] of [[oversizedFrameRefused(MAX), 1009], [invalidUtf8Refused(), 1007]] as const) {
+        const outcome = await runCheck(check, ctx);
+        expect(outcome.ok, outcome.detail).toBe(true);
+        expect(outcome.measured?.closeCode).toBe(code);
+        expect(outcome.measured?.othersReceived).toBeGreaterThanOrEqual(3);
+      }
+    });
+
+    it('slow headers are cut at the front header timeout', async () => {
+      const outcome = await runCheck(slowHeadersCut(1, 200), ctx);
+      expect(outcome.ok, outcome.detail).toBe(true);
+      expect(outcome.figure).toMatch(/answer "HTTP\/1\.1 408 Request Timeout"/);
+    });
+
+    it('a burst of handshakes leaves the app serving', async () => {
+      const outcome = await runCheck(handshakeBurst({ total: 300, concurrency: 50 }), ctx);
+      expect(outcome.ok, outcome.detail).toBe(true);
+      expect(outcome.measured?.succeeded).toBe(300);
+    });
+
+    it('the front restarts under sending clients: nothing lost or doubled', async () => {
+      const outcome = await runCheck(frontRestartLosesNothing({ clients: 2, recoveryBoundMs: 5_000 }), ctx);
+      console.log(`  in-process front restart: ${outcome.figure}`);
+      expect(outcome.ok, outcome.detail).toBe(true);
+      expect(outcome.measured?.sent).toBe(outcome.measured?.received);
+      expect(outcome.measured?.sent).toBeGreaterThan(0);
+    });
+
+    it('the app restarts behind the front: 502 from the front while it is down, then 101', async () => {
+      const outcome = await runCheck(appRestartAnswered(502), ctx);
+      console.log(`  in-process app restart: ${outcome.figure}`);
+      expect(outcome.ok, outcome.detail).toBe(true);
+    });
+  });
+});
