@@ -5,31 +5,22 @@
  * browser, hence ignoreHTTPSErrors: the point here is the scheme, not the trust chain, which the
  * scenario's own checks verify with the CA).
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scenario } from '../../../src/scenarios/catalog.js';
 import { WS_PATH } from '../../../src/scenarios/fronts.js';
 import { startTopology, type Topology } from '../../../src/scenarios/topology.js';
+import { connectAndEcho, haveChromium, launchChromium, requireChromiumUnlessSkipped } from '../../support/chromium.js';
 import { containersSkipped } from '../skip.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium && !containersSkipped) {
-  const why = `Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\``;
-  if (process.env.CI) throw new Error(`${why} (required under CI)`);
-  console.warn(`\n*** SKIPPING the https page browser test: ${why} ***\n`);
-}
+requireChromiumUnlessSkipped('the https page browser test', containersSkipped);
 
 describe.skipIf(containersSkipped || !haveChromium)('the echo page over https through nginx (nginx-tls)', () => {
   let topology: Topology;
   let browser: Browser;
   beforeAll(async () => {
     topology = await startTopology(scenario('nginx-tls/upgrade'));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -47,14 +38,7 @@ describe.skipIf(containersSkipped || !haveChromium)('the echo page over https th
       expect(await page.inputValue('#connectionUrl')).toBe(front.wsUrl(WS_PATH));
       expect(front.wsUrl(WS_PATH)).toMatch(/^wss:\/\//);
       const before = (await topology.app.stats()).upgradesReceived;
-      await page.click('#connectButton');
-      await page.waitForFunction(() => document.querySelector('#stateLabel')?.textContent === 'OPEN');
-      await page.fill('#sendMessage', 'hello over wss');
-      await page.click('#sendButton');
-      const log = page.locator('#commsLog tr');
-      await expect.poll(() => log.allTextContents()).toEqual(
-        expect.arrayContaining([expect.stringMatching(/^ServerClient.*hello over wss$/)]),
-      );
+      await connectAndEcho(page, 'hello over wss');
       const stats = await topology.app.stats();
       expect(stats.upgradesReceived).toBe(before + 1);
       expect(stats.lastUpgradeHeaders?.['x-forwarded-proto']).toBe('https');

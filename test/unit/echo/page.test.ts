@@ -1,17 +1,11 @@
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EchoServerHandle } from '../../../src/echo/server.js';
 import { renderPage } from '../../../src/echo/http-app.js';
+import { connectAndEcho, haveChromium, launchChromium, requireChromiumUnlessSkipped } from '../../support/chromium.js';
 import { startQuietServer } from './helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) {
-  const why = `Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium\``;
-  if (process.env.CI) throw new Error(`${why} (required under CI)`);
-  console.warn(`\n*** SKIPPING the echo page browser test: ${why} ***\n`);
-}
+requireChromiumUnlessSkipped('the echo page browser test');
 
 describe('the echo page', () => {
   it('is told the configured WebSocket path', () => {
@@ -28,10 +22,7 @@ describe('the echo page', () => {
     let browser: Browser;
     beforeAll(async () => {
       server = await startQuietServer({ path: '/echo' });
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-      });
+      browser = await launchChromium();
     }, 30_000);
     afterAll(async () => {
       await browser?.close();
@@ -43,14 +34,8 @@ describe('the echo page', () => {
       await page.goto(`${server.url}/`);
       expect(await page.inputValue('#connectionUrl')).toBe(`${server.wsUrl}`);
       expect(server.wsUrl.endsWith('/echo')).toBe(true);
-      await page.click('#connectButton');
-      await page.waitForFunction(() => document.querySelector('#stateLabel')?.textContent === 'OPEN');
-      await page.fill('#sendMessage', 'hello from chromium');
-      await page.click('#sendButton');
+      await connectAndEcho(page, 'hello from chromium');
       const log = page.locator('#commsLog tr');
-      await expect.poll(() => log.allTextContents()).toEqual(
-        expect.arrayContaining([expect.stringMatching(/^ServerClient.*hello from chromium$/)]),
-      );
       expect(await log.allTextContents()).toEqual(expect.arrayContaining([expect.stringMatching(/^ClientServerhello from chromium$/)]));
       await page.click('#closeButton');
       await page.waitForFunction(() => document.querySelector('#stateLabel')?.textContent === 'CLOSED');
