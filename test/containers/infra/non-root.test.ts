@@ -3,28 +3,18 @@
  * (uid 1000), never root, and publish on 127.0.0.1 only; the app's restart() brings it back
  * behind a running front, which reaches it by its alias.
  */
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker } from '../../../src/containers/docker.js';
 import { createNetwork, startEchoApp, startFront, type BenchNetwork, type EchoAppHandle, type FrontHandle } from '../../../src/containers/harness.js';
 import { currentRunId } from '../../../src/containers/labels.js';
 import { containersSkipped } from '../skip.js';
+import { echoOnce } from './echo-once.js';
 
 async function containerOf(alias: string): Promise<string> {
   const ps = await docker(['ps', '-q', '--filter', `label=ws-proxy-bench=${currentRunId()}`, '--filter', `label=ws-proxy-bench.alias=${alias}`]);
   const ids = ps.stdout.split('\n').filter(Boolean);
   expect(ids, alias).toHaveLength(1);
   return ids[0] as string;
-}
-
-function echoOnce(url: string, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { handshakeTimeout: 5_000 });
-    const timer = setTimeout(() => { ws.terminate(); reject(new Error(`no echo from ${url} within 5 s`)); }, 5_000);
-    ws.once('open', () => ws.send(text));
-    ws.once('message', (data) => { clearTimeout(timer); ws.close(); resolve(data.toString()); });
-    ws.once('error', (err) => { clearTimeout(timer); reject(err); });
-  });
 }
 
 describe.skipIf(containersSkipped)('harness security defaults', () => {
