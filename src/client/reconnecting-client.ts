@@ -226,6 +226,7 @@ export class ReconnectingClient extends EventEmitter<ClientEvents> {
     let awaitingPong = false;
     ws.on('pong', () => { awaitingPong = false; });
     this.pingTimer = setInterval(() => {
+      if (ws.readyState !== WebSocket.OPEN) return; // closing: the close event ends this timer
       if (awaitingPong) {
         this.log(`ping timeout: no pong within ${this.pingIntervalMs} ms, ending the connection`);
         this.emit('ping-timeout', { intervalMs: this.pingIntervalMs });
