@@ -14,6 +14,7 @@ import { startSetup } from '../scenarios/topology.js';
 import { containerOn, type ContainerUsage } from './container-usage.js';
 import { runLoad, type LoadResult } from './load.js';
 import { describeMachine, machineLines } from './machine.js';
+import { median } from '../probe/echo.js';
 import { markdownTable, textTable, writeResults, writeSection } from './perf-doc.js';
 import { directWsUrl, startBenchRun } from './run-containers.js';
 
@@ -26,8 +27,8 @@ const specs = {
   workers: option({ flag: '--workers', default: 1, ...integer(1, 8), help: 'load-generator threads (the check run uses twice as many)' }),
   messageSize: option({ flag: '--message-size', default: 1024, ...integer(1, 1_048_576), help: 'text message size, in bytes' }),
   warmup: option({ flag: '--warmup', default: 2_000, ...duration('s', 60_000), help: 'load before measuring, per target' }),
-  duration: option({ flag: '--duration', default: 8_000, ...duration('s', 60_000), help: 'measured time per target (at least 1s)' }),
-  rounds: option({ flag: '--rounds', default: 2, ...integer(1, 5), help: 'times the baseline and the app are measured, alternating (their rows show the mean)' }),
+  duration: option({ flag: '--duration', default: 5_000, ...duration('s', 60_000), help: 'measured time per target (at least 1s)' }),
+  rounds: option({ flag: '--rounds', default: 3, ...integer(1, 7), help: 'times the baseline and the app are measured, alternating (their rows show the median)' }),
   fronts: option({
     flag: '--fronts', default: [] as string[], ...list('front setup names (default: every one of nginx, http-front, haproxy, httpd, caddy that exists)'),
     help: 'the fronts to measure',
@@ -79,19 +80,19 @@ async function measure(target: Target, opts: { clients: number; workers: number;
   return { ...result, name: target.name, via: target.via, serverCpuPercent };
 }
 
-/** Several rounds of one target as one row: throughput, latencies and CPU averaged. */
-function meanOf(rounds: TargetResult[], name: string): TargetResult {
-  const avg = (f: (r: TargetResult) => number): number => rounds.reduce((a, r) => a + f(r), 0) / rounds.length;
+/** Several rounds of one target as one row: each figure the median of the rounds (a shared machine is noisy). */
+function medianOf(rounds: TargetResult[], name: string): TargetResult {
+  const mid = (f: (r: TargetResult) => number): number => median(rounds.map(f));
   const first = rounds[0] as TargetResult;
   return {
     ...first,
-    name: rounds.length > 1 ? `${name} (mean of ${rounds.length})` : name,
-    messages: avg((r) => r.messages),
-    messagesPerSecond: avg((r) => r.messagesPerSecond),
-    latencyMs: { p50: avg((r) => r.latencyMs.p50), p99: avg((r) => r.latencyMs.p99), mean: avg((r) => r.latencyMs.mean), max: Math.max(...rounds.map((r) => r.latencyMs.max)) },
-    workerElu: first.workerElu.map((_, i) => avg((r) => r.workerElu[i] ?? NaN)),
-    generatorCpuPercent: avg((r) => r.generatorCpuPercent),
-    serverCpuPercent: avg((r) => r.serverCpuPercent),
+    name: rounds.length > 1 ? `${name} (median of ${rounds.length})` : name,
+    messages: mid((r) => r.messages),
+    messagesPerSecond: mid((r) => r.messagesPerSecond),
+    latencyMs: { p50: mid((r) => r.latencyMs.p50), p99: mid((r) => r.latencyMs.p99), mean: mid((r) => r.latencyMs.mean), max: Math.max(...rounds.map((r) => r.latencyMs.max)) },
+    workerElu: first.workerElu.map((_, i) => mid((r) => r.workerElu[i] ?? NaN)),
+    generatorCpuPercent: mid((r) => r.generatorCpuPercent),
+    serverCpuPercent: mid((r) => r.serverCpuPercent),
     errors: rounds.flatMap((r) => r.errors),
     rounds: rounds.map((r) => ({ messagesPerSecond: r.messagesPerSecond, p50: r.latencyMs.p50, p99: r.latencyMs.p99 })),
   };
@@ -132,11 +133,13 @@ async function main(argv: string[]): Promise<number> {
     const frontResults: TargetResult[] = [];
     for (const t of frontTargets) frontResults.push(await measure(t, opts));
     for (let round = 1; round < opts.rounds; round++) {
-      appRounds.push(await measure({ ...appTarget, name: `app, round ${round + 1}` }, opts));
+      const appFirst = round % 2 === 1;
+      if (appFirst) appRounds.push(await measure({ ...appTarget, name: `app, round ${round + 1}` }, opts));
       bareRounds.push(await measure({ ...bareTarget, name: `bare ws (baseline), round ${round + 1}` }, opts));
+      if (!appFirst) appRounds.push(await measure({ ...appTarget, name: `app, round ${round + 1}` }, opts));
     }
-    const baseline = meanOf(bareRounds, bareTarget.name);
-    const appDirect = meanOf(appRounds, appTarget.name);
+    const baseline = medianOf(bareRounds, bareTarget.name);
+    const appDirect = medianOf(appRounds, appTarget.name);
     const results = [baseline, appDirect, ...frontResults];
 
     const ratio = appDirect.messagesPerSecond / baseline.messagesPerSecond;
@@ -167,12 +170,13 @@ async function main(argv: string[]): Promise<number> {
       ...machineLines(machine),
       `- load: ${opts.clients} clients, each sending a ${opts.messageSize}-byte text message and waiting for its echo before the next (closed loop), ` +
         `${opts.warmup / 1000} s warm-up then ${opts.duration / 1000} s measured per target, one target at a time ` +
-        `(the baseline and the app ${opts.rounds} times each, alternating, averaged); ` +
+        `(the baseline and the app ${opts.rounds} times each, alternating; their rows show the median, every round is in bench-results/perf.json); ` +
         "clients connect to each container's address on the bench network (no docker-proxy in the path); the fronts forward to the app",
       '',
       markdownTable(header, rows),
       '',
       ...verdicts.map((v) => `- ${v}`),
+      `- every round, msg/s: bare ws ${bareRounds.map((r) => fmt(r.messagesPerSecond, 0)).join(', ')}; app ${appRounds.map((r) => fmt(r.messagesPerSecond, 0)).join(', ')}`,
       '',
       "\"servers CPU\" is the CPU time of the serving containers (front + app) over the window, from their cgroups; \"worker ELU\" is each load-generator thread's event-loop utilization (1 = saturated).",
     ].join('\n'));

@@ -18,6 +18,12 @@ import { directWsUrl, startBenchRun } from './run-containers.js';
 
 const MAX_CONNECTIONS = 50_000;
 const FRONT = 'nginx';
+/**
+ * Open files one process in a container may have. Docker hands containers its own limit (20000
+ * on the project's machines) and cannot raise it without CAP_SYS_RESOURCE, so nginx spreads the
+ * connections over enough workers (each proxied WebSocket takes two files) to stay under it.
+ */
+const FILES_PER_PROCESS = 19_000;
 
 const specs = {
   connections: option({ flag: '--connections', default: 10_000, ...integer(1, MAX_CONNECTIONS), help: 'idle WebSockets to hold' }),
@@ -66,6 +72,14 @@ async function appMemory(stats: () => Promise<unknown>): Promise<AppMemory | und
   return s.memory;
 }
 
+/** Docker refuses an open-files limit above its own: say which limit and what to do. */
+function rlimitHint(err: unknown, wanted: number): Error {
+  const message = err instanceof Error ? err.message : String(err);
+  if (!/rlimit/i.test(message)) return err instanceof Error ? err : new Error(message);
+  return new Error(`the app needs ${wanted} open files (one per connection) but Docker cannot give a container more than its own limit ` +
+    `(see "Max open files" in /proc/$(pidof dockerd)/limits): use fewer --connections, or raise dockerd's LimitNOFILE. (${message.split('\n')[0]})`);
+}
+
 async function main(argv: string[]): Promise<number> {
   if (argv.includes('--help')) {
     console.log(`Usage: npm run bench:scale -- [options]\n\n${optionsHelp(specs)}`);
@@ -88,15 +102,18 @@ async function main(argv: string[]): Promise<number> {
   const run = await startBenchRun(log, ['dist/echo-server.mjs']);
   const sockets: WebSocket[] = [];
   try {
-    log(`starting the app (pings every ${opts.pingInterval / 1000} s) and nginx (idle timeout ${idleTimeoutSeconds} s, worker_connections ${2 * n + 256})`);
+    // reuseport spreads connections over the workers by hash: leave 15% headroom per worker.
+    const nginxWorkers = Math.ceil((2 * n * 1.15 + 256) / FILES_PER_PROCESS);
+    const perWorker = Math.ceil((2 * n * 1.15) / nginxWorkers) + 256;
+    log(`starting the app (pings every ${opts.pingInterval / 1000} s) and nginx (idle timeout ${idleTimeoutSeconds} s, ${nginxWorkers} worker(s) × worker_connections ${perWorker})`);
     const app = run.track(await startEchoApp({
       network: run.network, alias: APP_ALIAS, nofile: n + 1_024,
       env: { ECHO_KEEPALIVE_INTERVAL_MS: String(opts.pingInterval), ECHO_LOG_FORMAT: 'json' },
-    }));
+    }).catch((e: unknown) => { throw rlimitHint(e, n + 1_024); }));
     const setup = frontSetup(FRONT);
-    const vars = { ...frontVars({ idleTimeoutSeconds }), ...workerLimits(2 * n + 256) };
+    const vars = { ...frontVars({ idleTimeoutSeconds }), ...workerLimits(perWorker, nginxWorkers) };
     const front = run.track(await startFront({
-      network: run.network, kind: setup.kind, alias: 'front', nofile: 2 * n + 1_024,
+      network: run.network, kind: setup.kind, alias: 'front', nofile: perWorker + 128,
       config: { content: renderTemplateFile(setup.template as string, vars) },
     }));
     const frontUsage = await containerOn(run.network.name, 'front');
@@ -157,7 +174,7 @@ async function main(argv: string[]): Promise<number> {
         cgroupBefore: before.appCgroup, cgroupAfter: after.appCgroup, cgroupPerConnection: perConn(after.appCgroup, before.appCgroup),
       },
       front: {
-        kind: FRONT, cgroupBefore: before.front, cgroupAfter: after.front, cgroupPerConnection: perConn(after.front, before.front),
+        kind: FRONT, workers: nginxWorkers, workerConnections: perWorker, cgroupBefore: before.front, cgroupAfter: after.front, cgroupPerConnection: perConn(after.front, before.front),
         rssBefore: before.frontRss, rssAfter: after.frontRss, rssPerConnection: perConn(after.frontRss, before.frontRss),
       },
       pingIntervalS: opts.pingInterval / 1000,

@@ -23,7 +23,9 @@ export interface FrontVars {
   WS_PATH: string;
   /** host:port of the front tier's own WebSocket handler (front-handles-WebSocket setups). */
   WS_HANDLER: string;
-  /** nginx's worker_connections (each proxied WebSocket takes two). */
+  /** nginx's worker_processes. */
+  WORKER_PROCESSES: number;
+  /** nginx's worker_connections, per worker (each proxied WebSocket takes two). */
   WORKER_CONNECTIONS: number;
   /** nginx's worker_rlimit_nofile: the worker's file descriptor limit. */
   WORKER_RLIMIT_NOFILE: number;
@@ -37,9 +39,9 @@ export const HEADER_TIMEOUT_SECONDS = 3;
 /** nginx's worker_connections unless a run needs more (the scale bench does); nginx's own default is 512. */
 export const DEFAULT_WORKER_CONNECTIONS = 1024;
 
-/** worker_connections and the file descriptor limit that goes with them. */
-export function workerLimits(connections: number): Pick<FrontVars, 'WORKER_CONNECTIONS' | 'WORKER_RLIMIT_NOFILE'> {
-  return { WORKER_CONNECTIONS: connections, WORKER_RLIMIT_NOFILE: connections + 64 };
+/** nginx's workers, their worker_connections and the file descriptor limit that goes with them. */
+export function workerLimits(connections: number, processes = 1): Pick<FrontVars, 'WORKER_PROCESSES' | 'WORKER_CONNECTIONS' | 'WORKER_RLIMIT_NOFILE'> {
+  return { WORKER_PROCESSES: processes, WORKER_CONNECTIONS: connections, WORKER_RLIMIT_NOFILE: connections + 64 };
 }
 
 export interface FrontSetup {

@@ -28,7 +28,7 @@ describe.skipIf(containersSkipped)('nginx front container', () => {
     network = await createNetwork();
     app = await startEchoApp({ network, alias: 'echo' });
     const config = renderTemplateFile('nginx/ws-proxy.conf.template', {
-      UPSTREAM: 'echo:8080', LISTEN_PORT: 8080, IDLE_TIMEOUT_SECONDS: 30, WS_PATH: '/ws', WS_HANDLER: 'unused:8080', WORKER_CONNECTIONS: 1024, WORKER_RLIMIT_NOFILE: 1088, HEADER_TIMEOUT_SECONDS: 60,
+      UPSTREAM: 'echo:8080', LISTEN_PORT: 8080, IDLE_TIMEOUT_SECONDS: 30, WS_PATH: '/ws', WS_HANDLER: 'unused:8080', WORKER_PROCESSES: 1, WORKER_CONNECTIONS: 1024, WORKER_RLIMIT_NOFILE: 1088, HEADER_TIMEOUT_SECONDS: 60,
     });
     front = await startFront({ network, kind: 'nginx', config: { content: config } });
   });

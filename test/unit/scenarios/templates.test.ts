@@ -30,7 +30,7 @@ describe('the nginx templates', () => {
       const rendered = renderTemplate(text, COMPOSE_VARS, template);
       expect(rendered).not.toMatch(/\$\{[A-Z_]+\}/);
       expect(rendered).toContain('proxy_read_timeout 60s;');
-      expect(rendered).toContain('listen 8080;');
+      expect(rendered).toMatch(/listen 8080( reuseport)?;/);
     });
   }
 
