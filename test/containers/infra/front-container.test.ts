@@ -3,21 +3,11 @@
  * WebSocket config in front of the echo app, reached through its loopback port; and the
  * front's pause/unpause and restart controls.
  */
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNetwork, startEchoApp, startFront, type BenchNetwork, type EchoAppHandle, type FrontHandle } from '../../../src/containers/harness.js';
 import { renderTemplateFile } from '../../../src/templates.js';
 import { containersSkipped } from '../skip.js';
-
-function echoOnce(url: string, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { handshakeTimeout: 5_000 });
-    const timer = setTimeout(() => { ws.terminate(); reject(new Error(`no echo from ${url} within 5 s`)); }, 5_000);
-    ws.once('open', () => ws.send(text));
-    ws.once('message', (data) => { clearTimeout(timer); ws.close(); resolve(data.toString()); });
-    ws.once('error', (err) => { clearTimeout(timer); reject(err); });
-  });
-}
+import { echoOnce } from './echo-once.js';
 
 describe.skipIf(containersSkipped)('nginx front container', () => {
   let network: BenchNetwork;
