@@ -231,6 +231,7 @@ export const catalog: readonly Scenario[] = [
     checks: [staysOpenPastTimeout({ pingsFrom: 'none' })],
   },
   frontWebsocket('caddy', 'app'),
+  frontWebsocket('caddy-front-handles-websocket', 'front'),
   {
     id: 'caddy/reload-drops-websockets',
     family: 'misconfiguration',

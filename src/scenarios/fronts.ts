@@ -176,6 +176,13 @@ const setups: FrontSetup[] = [
     template: 'proxy/caddy/Caddyfile.template',
   },
   {
+    name: 'caddy-front-handles-websocket',
+    kind: 'caddy',
+    summary: "Caddy matching upgrades to the front tier's own WebSocket handler (front WebSocket handling on)",
+    template: 'proxy/caddy/front-handles-websocket.Caddyfile.template',
+    companions: { [WS_HANDLER_ALIAS]: 'http-front-websocket-on' },
+  },
+  {
     name: 'http-front',
     kind: 'http-front',
     summary: 'the Node http-proxy front, WebSocket handling off (upgrades pass to the app)',
