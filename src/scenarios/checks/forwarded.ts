@@ -31,7 +31,8 @@ export function appSawForwardedHeaders(expected: string[] | Record<string, strin
       });
       const seen = wanted.map((n) => `${n}: ${String(headers[n] ?? '(none)')}`).join('; ');
       const ok = missing.length === 0 && wrong.length === 0;
-      const figure = ok ? 'all present' : [missing.length ? `missing ${missing.join(', ')}` : '', wrong.length ? `wrong ${wrong.join(', ')}` : ''].filter(Boolean).join('; ');
+      const valued = names.filter((n) => values[n] !== undefined).map(want);
+      const figure = ok ? ['all present', ...valued].join(', ') : [missing.length ? `missing ${missing.join(', ')}` : '', wrong.length ? `wrong ${wrong.join(', ')}` : ''].filter(Boolean).join('; ');
       return verdict(ok, figure, `${names.map(want).join(', ')} on the upgrade`, seen);
     },
   };

@@ -75,7 +75,9 @@ describe('client checks', () => {
     expect((await outcome(check, contextFor(app.wsUrl, app))).ok).toBe(false);
     // With expected values: the http-proxy front over plain HTTP says "http", never "https".
     const through = contextFor(passThrough.wsUrl('/ws'), app);
-    expect((await outcome(appSawForwardedHeaders({ 'X-Forwarded-Proto': 'http', 'X-Forwarded-For': undefined }), through)).ok).toBe(true);
+    const http = await outcome(appSawForwardedHeaders({ 'X-Forwarded-Proto': 'http', 'X-Forwarded-For': undefined }), through);
+    expect(http.ok).toBe(true);
+    expect(http.figure).toBe('all present, X-Forwarded-Proto: http');
     const https = await outcome(appSawForwardedHeaders({ 'X-Forwarded-Proto': 'https' }), through);
     expect(https.ok).toBe(false);
     expect(https.figure).toBe('wrong X-Forwarded-Proto');
