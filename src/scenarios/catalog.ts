@@ -8,7 +8,7 @@ import { closeCodeCarried } from './checks/close.js';
 import { echoes, payloads } from './checks/echo.js';
 import { appSawForwardedHeaders } from './checks/forwarded.js';
 import { handshakeRefused, upgradeAnsweredBy } from './checks/handshake.js';
-import { idleConnectionCut, staysOpenPastTimeout } from './checks/idle.js';
+import { CUT_TOLERANCE_MS, idleConnectionCut, staysOpenPastTimeout } from './checks/idle.js';
 import { appRestartAnswered, FREEZE_PING_INTERVAL_MS, frontRestartLosesNothing, frozenPathDetected, frozenPathHangs } from './checks/faults.js';
 import { handshakeBurst, invalidUtf8Refused, oversizedFrameRefused, slowHeadersCut } from './checks/hostile.js';
 import { websocketHandledBy } from './checks/ownership.js';
@@ -198,7 +198,7 @@ export const catalog: readonly Scenario[] = [
       'so a quiet WebSocket is cut at that HTTP timeout (here 2 s; typically 30–50 s in production) with no close frame: the client sees 1006',
     idleTimeoutSeconds: KEEPALIVE_IDLE_TIMEOUT_SECONDS,
     app: APP_NO_PINGS,
-    checks: [upgradeAnsweredBy('app'), idleConnectionCut()],
+    checks: [upgradeAnsweredBy('app'), idleConnectionCut(CUT_TOLERANCE_MS, 1006)],
   },
   frontWebsocket('haproxy-tcp', 'app'),
   frontWebsocket('haproxy-front-handles-websocket', 'front'),

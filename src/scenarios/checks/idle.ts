@@ -9,11 +9,16 @@ import type { Check } from '../types.js';
 /** How late past the configured timeout a cut may come and still count as "at the timeout". */
 export const CUT_TOLERANCE_MS = 1_500;
 
-/** An idle connection (no pings either way) is cut within [T, T + tolerance]. */
-export function idleConnectionCut(toleranceMs = CUT_TOLERANCE_MS): Check {
+/**
+ * An idle connection (no pings either way) is cut within [T, T + tolerance]; with `closeCode`,
+ * the client must see exactly that code (1006: dropped with no close frame).
+ */
+export function idleConnectionCut(toleranceMs = CUT_TOLERANCE_MS, closeCode?: number): Check {
   return {
     id: 'idle-cut',
-    title: 'an idle connection without pings is cut at the idle timeout',
+    title: closeCode === undefined
+      ? 'an idle connection without pings is cut at the idle timeout'
+      : `an idle connection without pings is cut at the idle timeout, the client seeing ${closeCode}`,
     independent: true,
     async run(ctx) {
       const t = ctx.idleTimeoutMs;
@@ -26,9 +31,9 @@ export function idleConnectionCut(toleranceMs = CUT_TOLERANCE_MS): Check {
           return verdict(false, 'not cut', `a cut within [${seconds(t)}, ${seconds(t + toleranceMs)}]`, `still open after ${seconds(performance.now() - started)}`);
         }
         const after = cut.at - started;
-        const ok = after >= t - 50 && after <= t + toleranceMs;
+        const ok = after >= t - 50 && after <= t + toleranceMs && (closeCode === undefined || cut.code === closeCode);
         return verdict(ok, `cut after ${seconds(after)} (${cut.code})`,
-          `a cut within [${seconds(t)}, ${seconds(t + toleranceMs)}]`, `cut after ${seconds(after)} with ${cut.code}`,
+          `a cut within [${seconds(t)}, ${seconds(t + toleranceMs)}]${closeCode === undefined ? '' : ` with ${closeCode}`}`, `cut after ${seconds(after)} with ${cut.code}`,
           { cutAfterMs: after, closeCode: cut.code, idleTimeoutMs: t });
       } finally {
         discard(ws);

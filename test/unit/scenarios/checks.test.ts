@@ -121,7 +121,7 @@ describe('client checks', () => {
   it('idle: a cut is measured at the timeout, client pings hold, and server pings are told apart', async () => {
     const quiet = contextFor(passThrough.wsUrl('/ws'), app);
     const pinging = contextFor(pingingFront.wsUrl('/ws'), pingingApp);
-    const [cut, clientHold, serverHold, wrongPings, noPingsDirect, noPingsThroughFront] = await Promise.all([
+    const [cut, clientHold, serverHold, wrongPings, noPingsDirect, noPingsThroughFront, cutWith1006, cutWith1000] = await Promise.all([
       outcome(idleConnectionCut(), quiet),
       outcome(staysOpenPastTimeout({ pingsFrom: 'client' }), quiet),
       outcome(staysOpenPastTimeout({ pingsFrom: 'server' }), pinging),
@@ -130,6 +130,9 @@ describe('client checks', () => {
       // No pings either way: the app alone has no idle timeout (holds); the front cuts (fails).
       outcome(staysOpenPastTimeout({ pingsFrom: 'none' }), contextFor(app.wsUrl, app)),
       outcome(staysOpenPastTimeout({ pingsFrom: 'none' }), quiet),
+      // The front drops the connection without a close frame: the client sees 1006, not 1000.
+      outcome(idleConnectionCut(CUT_TOLERANCE_MS, 1006), quiet),
+      outcome(idleConnectionCut(CUT_TOLERANCE_MS, 1000), quiet),
     ]);
     expect(cut.ok, cut.detail).toBe(true);
     const cutAfter = cut.measured?.cutAfterMs as number;
@@ -140,5 +143,7 @@ describe('client checks', () => {
     expect(wrongPings.ok).toBe(false);
     expect(noPingsDirect.ok, noPingsDirect.detail).toBe(true);
     expect(noPingsThroughFront.ok).toBe(false);
+    expect(cutWith1006.ok, cutWith1006.detail).toBe(true);
+    expect(cutWith1000.ok).toBe(false);
   });
 });
