@@ -48,6 +48,8 @@ interface TargetResult extends LoadResult {
   via: string;
   /** CPU of the serving containers over the window, in % of one core (front + app). */
   serverCpuPercent: number;
+  /** Server CPU per echoed message, in µs (front + app): steadier than msg/s on a busy machine. */
+  serverCpuUsPerMessage: number;
   /** Each round, when a target was measured more than once. */
   rounds?: { messagesPerSecond: number; p50: number; p99: number }[];
 }
@@ -77,7 +79,8 @@ async function measure(target: Target, opts: { clients: number; workers: number;
   log(`  ${fmt(result.messagesPerSecond, 0)} msg/s, p50 ${fmt(result.latencyMs.p50)} ms, p99 ${fmt(result.latencyMs.p99)} ms; ` +
     `generator ELU ${result.workerElu.map((e) => fmt(e)).join('/')}, generator CPU ${fmt(result.generatorCpuPercent, 0)}%, servers' CPU ${fmt(serverCpuPercent, 0)}%` +
     (result.errors.length > 0 ? `; errors: ${result.errors.join('; ')}` : ''));
-  return { ...result, name: target.name, via: target.via, serverCpuPercent };
+  const serverCpuUsPerMessage = result.messages > 0 ? cpu / 1e3 / result.messages : NaN;
+  return { ...result, name: target.name, via: target.via, serverCpuPercent, serverCpuUsPerMessage };
 }
 
 /** Several rounds of one target as one row: each figure the median of the rounds (a shared machine is noisy). */
@@ -93,6 +96,7 @@ function medianOf(rounds: TargetResult[], name: string): TargetResult {
     workerElu: first.workerElu.map((_, i) => mid((r) => r.workerElu[i] ?? NaN)),
     generatorCpuPercent: mid((r) => r.generatorCpuPercent),
     serverCpuPercent: mid((r) => r.serverCpuPercent),
+    serverCpuUsPerMessage: mid((r) => r.serverCpuUsPerMessage),
     errors: rounds.flatMap((r) => r.errors),
     rounds: rounds.map((r) => ({ messagesPerSecond: r.messagesPerSecond, p50: r.latencyMs.p50, p99: r.latencyMs.p99 })),
   };
@@ -143,19 +147,23 @@ async function main(argv: string[]): Promise<number> {
     const results = [baseline, appDirect, ...frontResults];
 
     const ratio = appDirect.messagesPerSecond / baseline.messagesPerSecond;
+    const cpuRatio = appDirect.serverCpuUsPerMessage / baseline.serverCpuUsPerMessage;
+    const spread = (rounds: TargetResult[]): string => `${fmt(Math.min(...rounds.map((r) => r.messagesPerSecond)), 0)}–${fmt(Math.max(...rounds.map((r) => r.messagesPerSecond)), 0)}`;
     const gain = doubled.messagesPerSecond / baseline.messagesPerSecond - 1;
     const maxElu = Math.max(...baseline.workerElu);
     const generatorOk = gain < 0.1;
     const machine = await describeMachine(['node', ...new Set(fronts.map((f) => FRONT_ROLE[frontSetup(f).kind]))].filter((r, i, a) => a.indexOf(r) === i) as ImageRole[]);
 
-    const header = ['target', 'msg/s', 'vs baseline', 'p50 ms', 'p99 ms', 'max ms', 'servers CPU %', 'generator CPU %', 'worker ELU'];
+    const header = ['target', 'msg/s', 'vs baseline', 'p50 ms', 'p99 ms', 'max ms', 'servers CPU %', 'server CPU µs/msg', 'generator CPU %', 'worker ELU'];
     const rows = [...results, doubled].map((r) => [
       r.name, fmt(r.messagesPerSecond, 0), `${fmt((r.messagesPerSecond / baseline.messagesPerSecond) * 100, 0)}%`,
-      fmt(r.latencyMs.p50), fmt(r.latencyMs.p99), fmt(r.latencyMs.max), fmt(r.serverCpuPercent, 0), fmt(r.generatorCpuPercent, 0), r.workerElu.map((e) => fmt(e)).join('/'),
+      fmt(r.latencyMs.p50), fmt(r.latencyMs.p99), fmt(r.latencyMs.max), fmt(r.serverCpuPercent, 0), fmt(r.serverCpuUsPerMessage, 1), fmt(r.generatorCpuPercent, 0), r.workerElu.map((e) => fmt(e)).join('/'),
     ]);
     const verdicts = [
       `app vs bare ws: ${fmt(ratio * 100, 1)}% of the baseline's throughput (target: within 10%, i.e. ≥ ${TARGET_RATIO * 100}%): ${ratio >= TARGET_RATIO ? 'MET' : 'NOT MET'}; ` +
-        `p50 ${fmt(appDirect.latencyMs.p50)} vs ${fmt(baseline.latencyMs.p50)} ms, p99 ${fmt(appDirect.latencyMs.p99)} vs ${fmt(baseline.latencyMs.p99)} ms`,
+        `p50 ${fmt(appDirect.latencyMs.p50)} vs ${fmt(baseline.latencyMs.p50)} ms, p99 ${fmt(appDirect.latencyMs.p99)} vs ${fmt(baseline.latencyMs.p99)} ms; ` +
+        `server CPU per message ${fmt(appDirect.serverCpuUsPerMessage, 1)} vs ${fmt(baseline.serverCpuUsPerMessage, 1)} µs (${fmt(cpuRatio * 100, 0)}% of the baseline's cost); ` +
+        `rounds ranged ${spread(bareRounds)} msg/s (bare) and ${spread(appRounds)} msg/s (app)`,
       `load generator: doubling its workers (${opts.workers} → ${doubledWorkers}) changed the baseline's throughput by ${gain >= 0 ? '+' : ''}${fmt(gain * 100, 1)}% ` +
         `(${generatorOk ? 'under 10%: the generator is not what limits it' : '10% or more: the generator was limiting it'}); ` +
         `its busiest worker's event loop was busy ${fmt(maxElu * 100, 0)}% of the window; the whole generator process used ${fmt(baseline.generatorCpuPercent, 0)}% of a core ` +
@@ -163,7 +171,7 @@ async function main(argv: string[]): Promise<number> {
     ];
     console.log(`\n${textTable(header, rows)}\n\n${verdicts.join('\n')}\n`);
 
-    const file = writeResults('perf', { machine, options: { ...opts, fronts }, results, generatorCheck: doubled, ratio, doublingGain: gain, targetRatio: TARGET_RATIO, durationS: (Date.now() - started) / 1000 });
+    const file = writeResults('perf', { machine, options: { ...opts, fronts }, results, generatorCheck: doubled, ratio, cpuPerMessageRatio: cpuRatio, doublingGain: gain, targetRatio: TARGET_RATIO, durationS: (Date.now() - started) / 1000 });
     writeSection('perf', [
       '## Throughput and latency (`npm run bench:perf`)',
       '',
@@ -178,7 +186,8 @@ async function main(argv: string[]): Promise<number> {
       ...verdicts.map((v) => `- ${v}`),
       `- every round, msg/s: bare ws ${bareRounds.map((r) => fmt(r.messagesPerSecond, 0)).join(', ')}; app ${appRounds.map((r) => fmt(r.messagesPerSecond, 0)).join(', ')}`,
       '',
-      "\"servers CPU\" is the CPU time of the serving containers (front + app) over the window, from their cgroups; \"worker ELU\" is each load-generator thread's event-loop utilization (1 = saturated).",
+      "Differences smaller than the spread of the rounds are noise (2 cores shared by the generator, Docker's network and the servers). " +
+        "\"servers CPU\" is the CPU time of the serving containers (front + app) over the window, from their cgroups, and \"server CPU µs/msg\" the same per echoed message; \"worker ELU\" is each load-generator thread's event-loop utilization (1 = saturated).",
     ].join('\n'));
     log(`wrote ${file} and docs/perf.md (perf section) in ${fmt((Date.now() - started) / 1000, 0)} s`);
     return 0;

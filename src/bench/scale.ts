@@ -202,7 +202,8 @@ async function main(argv: string[]): Promise<number> {
       '## Idle connections at scale (`npm run bench:scale`)',
       '',
       ...machineLines(machine),
-      `- load: ${n} idle WebSockets from one Node process on the host, opened ${opts.batch} at a time to nginx's address on the bench network, then held`,
+      `- load: ${n} idle WebSockets from one Node process on the host, opened ${opts.batch} at a time to nginx's address on the bench network (no docker-proxy in the path), then held; ` +
+        `nginx (nginx/ws-proxy.conf.template) with ${nginxWorkers} worker(s) × worker_connections ${perWorker}, listening with reuseport`,
       '',
       ...summary.map((s) => `- ${s}`),
       '',
