@@ -3,12 +3,17 @@
  * idle timeout, and a WebSocket server that never answers: what it finds, how it says so, its
  * exit codes and its refusals of bad flags.
  */
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { startHttpFront, type HttpFrontHandle } from '../../../proxy/front.js';
 import { silentLog } from '../../../proxy/log.js';
+import { selfSignedCertificate } from '../../../src/containers/tls.js';
 import { startEchoServer, type EchoServerHandle } from '../../../src/echo/server.js';
 import { runProbeCommand } from '../../../src/probe/cli.js';
 import type { ProbeReport } from '../../../src/probe/report.js';
@@ -190,6 +195,37 @@ describe('probe', () => {
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
     expect(r.out).toBe('');
+  });
+
+  it('wss:// with a self-signed certificate: refused by default, accepted with --insecure or --ca', async () => {
+    const tls = await selfSignedCertificate('127.0.0.1');
+    const caFile = join(tmpdir(), `wspb-probe-ca-${process.pid}.pem`);
+    writeFileSync(caFile, tls.cert);
+    const server = createHttpsServer({ cert: tls.cert, key: tls.key });
+    const wss = new WebSocketServer({ server });
+    wss.on('connection', (ws) => ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const url = `wss://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      const strict = await probeJson([url, '--max-idle', '0']);
+      expect(strict.code).toBe(1);
+      expect(strict.report.handshake).toMatchObject({ ok: false, status: 0 });
+      expect(strict.report.handshake.error).toMatch(/self[- ]signed/i);
+      const insecure = await probeJson([url, '--max-idle', '0', '--insecure', '--echo-count', '2']);
+      expect(insecure.code).toBe(0);
+      expect(insecure.report.echo).toMatchObject({ echoes: true, echoed: 2 });
+      expect(insecure.report.handshake.answeredBy).toBe('proxy');
+      const trusted = await probeJson([url, '--max-idle', '0', '--ca', caFile]);
+      expect(trusted.code).toBe(0);
+      expect(trusted.report.handshake.ok).toBe(true);
+      const notPem = await runProbe([url, '--ca', join(import.meta.dirname, 'probe.test.ts')]);
+      expect(notPem.code).toBe(2);
+      expect(notPem.err).toMatch(/holds no PEM certificate/);
+    } finally {
+      for (const c of wss.clients) c.terminate();
+      await new Promise((r) => wss.close(r));
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it('--help lists every option', async () => {
