@@ -16,7 +16,7 @@ import { runLoad, type LoadResult } from './load.js';
 import { describeMachine, machineLines } from './machine.js';
 import { median } from '../probe/echo.js';
 import { markdownTable, textTable, writeResults, writeSection } from './perf-doc.js';
-import { directWsUrl, startBenchRun } from './run-containers.js';
+import { directWsUrl, runBench, startBenchRun } from './run-containers.js';
 
 /** The fronts measured by default: the correct config of each kind, when its setup exists. */
 const DEFAULT_FRONTS = ['nginx', 'http-front', 'haproxy', 'httpd', 'caddy'];
@@ -110,7 +110,8 @@ async function main(argv: string[]): Promise<number> {
   const opts = resolveOptions(specs, { argv, command: 'bench:perf' });
   if (opts.duration < 1_000) throw new OptionError(`bench:perf: --duration ${opts.duration} ms is too short to measure; give 1s or more`);
   const fronts = opts.fronts.length > 0 ? opts.fronts : DEFAULT_FRONTS.filter((f) => frontSetups.has(f));
-  for (const f of fronts) frontSetup(f); // unknown names fail here, listing the known ones
+  const unknown = fronts.filter((f) => !frontSetups.has(f));
+  if (unknown.length > 0) throw new OptionError(`bench:perf: unknown --fronts ${unknown.join(', ')}; known: ${[...frontSetups.keys()].join(', ')}`);
   const started = Date.now();
   const run = await startBenchRun(log, ['dist/echo-server.mjs', 'dist/bare-echo.mjs', 'dist/http-front.mjs']);
   try {
@@ -196,10 +197,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (err: unknown) => {
-    console.error(`[bench:perf] ${err instanceof OptionError ? '' : 'failed: '}${err instanceof Error ? err.message : String(err)}`);
-    process.exitCode = err instanceof OptionError ? 2 : 1;
-  },
-);
+runBench('bench:perf', main);

@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { createNetwork, type BenchNetwork } from '../containers/harness.js';
+import { OptionError } from '../options.js';
 import { prepareContainerRun } from '../containers/prepare.js';
 import { projectPath } from '../paths.js';
 
@@ -35,4 +36,15 @@ export async function startBenchRun(log: (line: string) => void, bundles: string
 /** ws:// to a container's address on the bench network: straight to it, not through docker-proxy. */
 export function directWsUrl(handle: { networkIp?: string; wsUrl(path?: string): string }, path = '/ws'): string {
   return handle.networkIp ? `ws://${handle.networkIp}:8080${path}` : handle.wsUrl(path);
+}
+
+/** Runs a bench's main with the process's arguments: exit code 2 for bad options, 1 for a failure. */
+export function runBench(name: string, main: (argv: string[]) => Promise<number>): void {
+  main(process.argv.slice(2)).then(
+    (code) => { process.exitCode = code; },
+    (err: unknown) => {
+      console.error(`[${name}] ${err instanceof OptionError ? '' : 'failed: '}${err instanceof Error ? err.message : String(err)}`);
+      process.exitCode = err instanceof OptionError ? 2 : 1;
+    },
+  );
 }

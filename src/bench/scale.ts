@@ -14,7 +14,7 @@ import { renderTemplateFile } from '../templates.js';
 import { containerOn } from './container-usage.js';
 import { describeMachine, machineLines } from './machine.js';
 import { markdownTable, textTable, writeResults, writeSection } from './perf-doc.js';
-import { directWsUrl, startBenchRun } from './run-containers.js';
+import { directWsUrl, runBench, startBenchRun } from './run-containers.js';
 
 const MAX_CONNECTIONS = 50_000;
 const FRONT = 'nginx';
@@ -219,10 +219,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (err: unknown) => {
-    console.error(`[bench:scale] ${err instanceof OptionError ? '' : 'failed: '}${err instanceof Error ? err.message : String(err)}`);
-    process.exitCode = err instanceof OptionError ? 2 : 1;
-  },
-);
+runBench('bench:scale', main);
