@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { defineConfig, type Plugin } from 'vitest/config';
+import { pageReconnectVitePlugin } from './scripts/page-reconnect-bundle.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -14,7 +15,8 @@ const htmlAsText: Plugin = {
 };
 
 export default defineConfig({
-  plugins: [htmlAsText],
+  // The echo page's browser code as text, as the esbuild build does it (one module for both).
+  plugins: [htmlAsText, pageReconnectVitePlugin],
   define: { __WS_PROXY_BENCH_VERSION__: JSON.stringify(pkg.version) },
   test: {
     reporters: ['default'],

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pageReconnectEsbuildPlugin } from './page-reconnect-bundle.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -16,6 +17,8 @@ export const common = {
   sourcemap: 'linked',
   logLevel: 'warning',
   loader: { '.html': 'text' },
+  // `virtual:page-reconnect`: the echo page's browser code, built first and imported as text.
+  plugins: [pageReconnectEsbuildPlugin],
   define: { __WS_PROXY_BENCH_VERSION__: JSON.stringify(pkg.version) },
   // ws probes these optional native helpers with try/require; they are not installed.
   external: ['bufferutil', 'utf-8-validate'],

@@ -3,6 +3,8 @@
  * base(n) = min(maxMs, initialMs · factor^(n-1)), shortened by up to `jitter` of itself at random:
  * a delay in [base(n) · (1 - jitter), base(n)]. Spreading the delays keeps a crowd of clients
  * that lost the same front from reconnecting in one burst.
+ *
+ * Pure (no Node APIs): the echo page uses it too, bundled for the browser (src/echo/page-reconnect.ts).
  */
 
 export interface BackoffOptions {

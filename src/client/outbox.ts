@@ -3,8 +3,10 @@
  * until it is delivered. "Delivered" is either written to an open socket (the default), or, with
  * `keepUntilAcked`, acknowledged by the application (for an echo: its echo came back), so a
  * message in flight when the connection drops is sent again after reconnecting.
+ *
+ * Pure (no Node APIs): the echo page uses it too, bundled for the browser (src/echo/page-reconnect.ts).
  */
-export type OutboxData = string | Buffer;
+export type OutboxData = string | Uint8Array;
 
 export interface OutboxEntry {
   seq: number;

@@ -8,8 +8,12 @@ import { IDENTITY_HEADER } from './refusal.js';
 import type { EchoStats } from './stats.js';
 import { PRODUCT } from '../version.js';
 import page from './page.html';
+// The page's reconnect helpers (./page-reconnect.ts) as browser code, inlined: the page stays one
+// self-contained response, served the same behind every front.
+import pageReconnect from 'virtual:page-reconnect';
 
 const PATH_META = '<meta name="echo-ws-path" content="/ws">';
+const RECONNECT_SLOT = '<script id="pageReconnectLib"></script>';
 
 function escapeAttribute(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -18,7 +22,11 @@ function escapeAttribute(value: string): string {
 /** The page, told which path the WebSocket endpoint is on. */
 export function renderPage(wsPath: string): string {
   if (!page.includes(PATH_META)) throw new Error(`page.html lost its ${PATH_META} tag`);
-  return page.replace(PATH_META, `<meta name="echo-ws-path" content="${escapeAttribute(wsPath)}">`);
+  if (!page.includes(RECONNECT_SLOT)) throw new Error(`page.html lost its ${RECONNECT_SLOT} element`);
+  return page
+    .replace(PATH_META, `<meta name="echo-ws-path" content="${escapeAttribute(wsPath)}">`)
+    // A function: the code may contain `$&`-like sequences that a replacement string would expand.
+    .replace(RECONNECT_SLOT, () => `<script id="pageReconnectLib">\n${pageReconnect}</script>`);
 }
 
 export function createHttpApp(options: EchoOptions, stats: () => EchoStats): Express {

@@ -6,3 +6,9 @@ declare module '*.html' {
   const text: string;
   export default text;
 }
+
+/** The echo page's reconnect helpers as browser code (scripts/page-reconnect-bundle.mjs builds it). */
+declare module 'virtual:page-reconnect' {
+  const code: string;
+  export default code;
+}
