@@ -35,6 +35,8 @@ export interface ReconnectingClientOptions {
   headers?: Record<string, string>;
   /** For wss://: the CA (PEM) to trust. */
   ca?: string;
+  /** For wss://: false accepts a certificate that does not verify (the probe's --insecure). */
+  rejectUnauthorized?: boolean;
   /** [0, 1) random numbers for the jitter (default Math.random; tests pass a seeded one). */
   random?: () => number;
   /** One line per state change. */
@@ -178,6 +180,7 @@ export class ReconnectingClient extends EventEmitter<ClientEvents> {
       perMessageDeflate: false,
       ...(this.options.headers ? { headers: this.options.headers } : {}),
       ...(this.options.ca ? { ca: this.options.ca } : {}),
+      ...(this.options.rejectUnauthorized === false ? { rejectUnauthorized: false } : {}),
     });
     this.ws = ws;
     let wasOpen = false;

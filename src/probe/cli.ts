@@ -10,6 +10,7 @@ import { probeEcho } from './echo.js';
 import { probeHandshake } from './handshake.js';
 import { defaultPingInterval, findIdleCut, holdWithPings, pingHoldDuration } from './idle.js';
 import { probeOptionSpecs, resolveProbeOptions, type ProbeOptions } from './options.js';
+import { probeReconnect } from './reconnect.js';
 import { formatReport, type ProbeReport } from './report.js';
 
 export interface ProbeIo {
@@ -23,11 +24,15 @@ const HELP = `Usage: ws-proxy-bench probe <ws:// or wss:// URL> [options]   (${P
 
 Diagnoses a WebSocket endpoint: handshake status and headers (who answered), the subprotocol and
 extensions agreed, the echo round trip (if the far end echoes), the idle timeout (how long an
-idle connection lives, and how it is cut), and whether client pings keep it open.
+idle connection lives, and how it is cut), whether client pings keep it open, and with
+--reconnect how long the project's reconnecting client takes to be back after that cut.
 Exit code: 0 handshake succeeded, 1 handshake failed, 2 bad usage.
 
 Options:
 ${optionsHelp(probeOptionSpecs)}`;
+
+/** --reconnect: the client must be OPEN again within this long after the cut. */
+const RECONNECT_LIMIT_MS = 15_000;
 
 export async function probe(options: ProbeOptions, progress: (line: string) => void = () => {}): Promise<ProbeReport> {
   const connectOptions: ConnectOptions = {
@@ -49,8 +54,12 @@ export async function probe(options: ProbeOptions, progress: (line: string) => v
     discard(outcome.socket);
   }
   if (!report.handshake.ok) return report;
+  const noReconnect = (why: string): void => {
+    if (options.reconnect) report.notes.push(`reconnect test skipped: it loses a connection to the idle cut, and ${why}`);
+  };
   if (options.maxIdle === 0) {
     report.notes.push('idle-timeout finder skipped (--max-idle 0)');
+    noReconnect('the idle-timeout finder did not run');
     return report;
   }
   const openSocket = () => connect(options.url, connectOptions);
@@ -60,12 +69,28 @@ export async function probe(options: ProbeOptions, progress: (line: string) => v
     report.notes.push(report.idle.serverPings > 0
       ? `nothing cut an idle connection within ${options.maxIdle / 1000} s, with the far end's own pings flowing; pings test not needed`
       : `nothing cut an idle connection within ${options.maxIdle / 1000} s; raise --max-idle to look further`);
+    noReconnect('none was found');
     return report;
   }
   const interval = options.pingInterval > 0 ? options.pingInterval : defaultPingInterval(cut.afterMs);
   report.pings = await holdWithPings(openSocket, interval, pingHoldDuration(cut.afterMs), progress);
   if (report.pings.held && report.idle.serverPings > 0) {
     report.notes.push('the far end pings too: the idle cut above happened despite its pings');
+  }
+  if (options.reconnect) {
+    if (!report.echo?.echoes) {
+      report.notes.push('reconnect test skipped: it counts echoes, and the far end does not echo (or --echo-count is 0)');
+    } else {
+      report.reconnect = await probeReconnect({
+        url: options.url,
+        idleCutMs: cut.afterMs,
+        handshakeTimeoutMs: options.timeout,
+        echoTimeoutMs: options.echoTimeout,
+        reopenLimitMs: RECONNECT_LIMIT_MS,
+        ...(options.ca !== undefined ? { ca: options.ca } : {}),
+        ...(options.insecure ? { rejectUnauthorized: false } : {}),
+      }, progress);
+    }
   }
   return report;
 }

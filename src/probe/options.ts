@@ -19,6 +19,7 @@ export const probeOptionSpecs = {
   echoTimeout: option({ flag: '--echo-timeout', default: 2_000, ...duration('s', 60_000), help: 'how long to wait for each echo before deciding the far end does not echo' }),
   maxIdle: option({ flag: '--max-idle', default: 120_000, ...duration('s', 3_600_000), help: 'idle-timeout finder: wait this long with no traffic for the far end to cut (0 = skip)' }),
   pingInterval: option({ flag: '--ping-interval', default: 0, ...duration('s', 3_600_000), help: 'client ping interval for the second idle run (0 = a third of the cut time found)' }),
+  reconnect: option({ flag: '--reconnect', default: false, bare: true, ...boolean, help: 'after the idle cut: let the reconnecting client lose a connection to it, and measure the time to OPEN again and sent vs echoed' }),
   insecure: option({ flag: '--insecure', default: false, bare: true, ...boolean, help: 'wss://: accept a certificate that does not verify (self-signed)' }),
   ca: option({ flag: '--ca', default: '', ...text('a PEM file path', (v) => v.trim() !== ''), help: 'wss://: trust the CA certificate(s) in this PEM file' }),
   json: option({ flag: '--json', default: false, bare: true, ...boolean, help: 'print one JSON document instead of text' }),

@@ -2,6 +2,7 @@
 import type { EchoReport } from './echo.js';
 import type { HandshakeReport } from './handshake.js';
 import type { Cut, IdleReport, PingHoldReport } from './idle.js';
+import type { ReconnectReport } from './reconnect.js';
 
 export interface ProbeReport {
   url: string;
@@ -13,6 +14,8 @@ export interface ProbeReport {
   idle?: IdleReport;
   /** The second idle run, with client pings; absent when the first one was not cut. */
   pings?: PingHoldReport;
+  /** --reconnect: the reconnecting client after the idle cut; absent without a cut or an echo. */
+  reconnect?: ReconnectReport;
   /** Why a step did not run, or what a figure means. */
   notes: string[];
 }
@@ -27,6 +30,17 @@ export function describeCut(cut: Cut): string {
       ? `TCP reset, no close frame (client sees ${cut.code})`
       : `TCP connection closed without a close frame (client sees ${cut.code})`;
   return `cut after ${s(cut.afterMs)}: ${how}`;
+}
+
+function describeReconnect(r: ReconnectReport): string {
+  const c = r.counts;
+  const parts = [
+    r.cutAfterMs !== undefined ? `cut after ${s(r.cutAfterMs)} (${r.cutCode})` : undefined,
+    r.reopenMs !== undefined ? `OPEN again ${s(r.reopenMs)} later (attempt ${r.attempts}, backoff ${r.delaysMs.map((d) => `${d} ms`).join(', ')})` : undefined,
+    `${c.sent} sent, ${c.received} echoed${r.lossless ? ' exactly once, in order' : ` (${c.duplicates} duplicates, ${c.gaps} gaps, ${c.garbled} garbled)`}; ${r.queuedWhileDown} of them queued while disconnected`,
+    r.note,
+  ];
+  return parts.filter((p) => p !== undefined).join('; ');
 }
 
 function handshakeLines(h: HandshakeReport, offered: ProbeReport['offered']): string[] {
@@ -64,6 +78,7 @@ export function formatReport(r: ProbeReport): string {
       ? `with pings   a ping every ${s(p.intervalMs)}: still open after ${s(p.heldMs)} (${counts}): pings keep it open`
       : `with pings   a ping every ${s(p.intervalMs)}: ${p.cut ? describeCut(p.cut) : 'cut'} (${counts}): pings do NOT keep it open`);
   }
+  if (r.reconnect) lines.push(`reconnect    ${describeReconnect(r.reconnect)}`);
   for (const note of r.notes) lines.push(`note         ${note}`);
   return lines.join('\n');
 }

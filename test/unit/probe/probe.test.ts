@@ -16,7 +16,7 @@ import { silentLog } from '../../../proxy/log.js';
 import { selfSignedCertificate } from '../../../src/containers/tls.js';
 import { startEchoServer, type EchoServerHandle } from '../../../src/echo/server.js';
 import { runProbeCommand } from '../../../src/probe/cli.js';
-import type { ProbeReport } from '../../../src/probe/report.js';
+import { formatReport, type ProbeReport } from '../../../src/probe/report.js';
 
 const IDLE_MS = 1_000;
 const quiet = { logSink: () => {} };
@@ -104,6 +104,39 @@ describe('probe', () => {
     expect(report.pings?.pongsReceived).toBeGreaterThanOrEqual(3);
     expect(err).toMatch(/idle, no pings: .* \/ 5\.0 s/);
     expect(tookMs).toBeLessThan(6_000);
+  });
+
+  it('--reconnect: after the front\'s 1 s cut, the reconnecting client is OPEN again within 0.5 s and every message comes back', async () => {
+    const { code, report, err } = await probeJson([front.wsUrl('/ws'), '--max-idle', '3s', '--echo-count', '2', '--ping-interval', '300ms', '--reconnect']);
+    expect(code).toBe(0);
+    const r = report.reconnect;
+    console.log(`  reconnect: ${JSON.stringify(r)}`);
+    expect(r?.note).toBeUndefined();
+    // The cut repeats the idle finder's (the front's 1 s idle timeout).
+    expect(r?.cutAfterMs).toBeGreaterThanOrEqual(IDLE_MS - 50);
+    expect(r?.cutAfterMs).toBeLessThanOrEqual(IDLE_MS + 700);
+    expect(r?.cutCode).toBe(1006);
+    // The first try comes 50–100 ms after the cut (backoff 100 ms, jitter 0.5) and succeeds.
+    expect(r?.attempts).toBe(1);
+    expect(r?.delaysMs).toHaveLength(1);
+    expect(r?.delaysMs[0]).toBeGreaterThanOrEqual(50);
+    expect(r?.delaysMs[0]).toBeLessThanOrEqual(100);
+    expect(r?.reopenMs).toBeGreaterThanOrEqual(r?.delaysMs[0] ?? 0);
+    expect(r?.reopenMs).toBeLessThan(500);
+    expect(r?.queuedWhileDown).toBe(3);
+    expect(r?.counts).toEqual({ sent: 9, received: 9, duplicates: 0, gaps: 0, garbled: 0 });
+    expect(r?.lossless).toBe(true);
+    expect(err).toMatch(/reconnecting client: reconnecting: attempt 1 in \d+ ms/);
+    expect(formatReport(report)).toMatch(/reconnect\s+cut after 1\.\d\d s \(1006\); OPEN again 0\.\d\d s later \(attempt 1, backoff \d+ ms\); 9 sent, 9 echoed exactly once, in order; 3 of them queued while disconnected$/m);
+  });
+
+  it('--reconnect needs a cut and an echo: says why it did not run', async () => {
+    const uncut = await probeJson([app.wsUrl, '--max-idle', '500ms', '--echo-count', '1', '--reconnect']);
+    expect(uncut.report.reconnect).toBeUndefined();
+    expect(uncut.report.notes.join(' ')).toMatch(/reconnect test skipped: .*none was found/);
+    const noEcho = await probeJson([front.wsUrl('/ws'), '--max-idle', '3s', '--echo-count', '0', '--ping-interval', '300ms', '--reconnect']);
+    expect(noEcho.report.reconnect).toBeUndefined();
+    expect(noEcho.report.notes.join(' ')).toMatch(/reconnect test skipped: it counts echoes/);
   });
 
   it('says so in words: cut, how, and that pings keep it open', async () => {
