@@ -1,33 +1,22 @@
 /** Front WebSocket handling on: the front answers the upgrade and echoes; the app never sees it. */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HttpFrontHandle } from '../../../proxy/front.js';
+import { describe, expect, it } from 'vitest';
 import { FRONT_IDENTITY } from '../../../proxy/identity.js';
 import { closed, connect, discard, nextMessage, open } from '../../../src/scenarios/checks/client.js';
 import { VERSION } from '../../../src/version.js';
-import { rawExchange, startQuietFront, startUpstream, type TestUpstream } from './upstream.js';
+import { rawExchange, useFrontOverUpstream } from './upstream.js';
 
 describe('front WebSocket handling on (the front answers upgrades itself)', () => {
-  let upstream: TestUpstream;
-  let front: HttpFrontHandle;
-
-  beforeAll(async () => {
-    upstream = await startUpstream();
-    front = await startQuietFront({ target: upstream.url, websocket: 'on' });
-  });
-  afterAll(async () => {
-    await front.close();
-    await upstream.close();
-  });
+  const fx = useFrontOverUpstream('on');
 
   it('answers 101 with X-Front: http-front/<version>; the app’s upgrade count stays 0', async () => {
-    const outcome = await connect(front.wsUrl());
+    const outcome = await connect(fx.front.wsUrl());
     discard(outcome.socket);
     expect(outcome.status).toBe(101);
     expect(outcome.headers['x-front']).toBe(`http-front/${VERSION}`);
     expect(outcome.headers['x-front']).toBe(FRONT_IDENTITY);
     expect(outcome.headers['x-echo-server']).toBeUndefined();
-    expect(upstream.upgrades).toBe(0);
+    expect(fx.upstream.upgrades).toBe(0);
   });
 
   it.each([
@@ -35,7 +24,7 @@ describe('front WebSocket handling on (the front answers upgrades itself)', () =
     ['binary', randomBytes(4096), true],
     ['1 MiB binary', randomBytes(1024 * 1024), true],
   ] as const)('echoes a %s message itself, type kept', async (_name, payload, binary) => {
-    const ws = await open(front.wsUrl('/any/path'));
+    const ws = await open(fx.front.wsUrl('/any/path'));
     try {
       const reply = nextMessage(ws, 10_000);
       ws.send(payload, { binary });
@@ -45,25 +34,25 @@ describe('front WebSocket handling on (the front answers upgrades itself)', () =
     } finally {
       discard(ws);
     }
-    expect(upstream.upgrades).toBe(0);
+    expect(fx.upstream.upgrades).toBe(0);
   });
 
   it('mirrors a close code and reason', async () => {
-    const ws = await open(front.wsUrl());
+    const ws = await open(fx.front.wsUrl());
     const done = closed(ws, 5_000);
     ws.close(4000, 'bye');
     expect(await done).toMatchObject({ code: 4000, reason: 'bye' });
   });
 
   it('refuses a malformed handshake itself: 400 with X-Front', async () => {
-    const reply = await rawExchange(front.port, 'GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+    const reply = await rawExchange(fx.front.port, 'GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
     expect(reply).toMatch(/^HTTP\/1\.1 400 /);
     expect(reply).toContain(`X-Front: ${FRONT_IDENTITY}`);
-    expect(upstream.upgrades).toBe(0);
+    expect(fx.upstream.upgrades).toBe(0);
   });
 
   it('still proxies plain HTTP to the app', async () => {
-    const res = await fetch(`${front.url}/plain`);
+    const res = await fetch(`${fx.front.url}/plain`);
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('upstream saw GET /plain');
   });

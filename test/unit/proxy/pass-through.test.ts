@@ -6,29 +6,19 @@ import { closed, connect, discard, nextMessage, open } from '../../../src/scenar
 import { silentSink } from '../../../src/echo/log.js';
 import { startEchoServer, type EchoServerHandle } from '../../../src/echo/server.js';
 import { PRODUCT } from '../../../src/version.js';
-import { startQuietFront, startUpstream, type TestUpstream } from './upstream.js';
+import { startQuietFront, useFrontOverUpstream } from './upstream.js';
 
 describe('front WebSocket handling off (upgrades pass through to the app)', () => {
-  let upstream: TestUpstream;
-  let front: HttpFrontHandle;
-
-  beforeAll(async () => {
-    upstream = await startUpstream();
-    front = await startQuietFront({ target: upstream.url, websocket: 'off' });
-  });
-  afterAll(async () => {
-    await front.close();
-    await upstream.close();
-  });
+  const fx = useFrontOverUpstream('off');
 
   it('answers the handshake with the app’s 101 (its identity header, no X-Front) and the app counts one upgrade', async () => {
-    const before = upstream.upgrades;
-    const outcome = await connect(front.wsUrl());
+    const before = fx.upstream.upgrades;
+    const outcome = await connect(fx.front.wsUrl());
     discard(outcome.socket);
     expect(outcome.status).toBe(101);
     expect(outcome.headers['x-echo-server']).toBe('test');
     expect(outcome.headers['x-front']).toBeUndefined();
-    expect(upstream.upgrades - before).toBe(1);
+    expect(fx.upstream.upgrades - before).toBe(1);
   });
 
   it.each([
@@ -36,7 +26,7 @@ describe('front WebSocket handling off (upgrades pass through to the app)', () =
     ['binary', randomBytes(4096), true],
     ['1 MiB binary', randomBytes(1024 * 1024), true],
   ] as const)('echoes a %s message unchanged, type kept', async (_name, payload, binary) => {
-    const ws = await open(front.wsUrl());
+    const ws = await open(fx.front.wsUrl());
     try {
       const reply = nextMessage(ws, 10_000);
       ws.send(payload, { binary });
@@ -49,35 +39,35 @@ describe('front WebSocket handling off (upgrades pass through to the app)', () =
   });
 
   it('carries a close code and reason to the app and back', async () => {
-    const ws = await open(front.wsUrl());
+    const ws = await open(fx.front.wsUrl());
     const done = closed(ws, 5_000);
     ws.close(4000, 'bye');
     expect(await done).toMatchObject({ code: 4000, reason: 'bye' });
   });
 
   it('adds X-Forwarded-For, -Proto (http, as for plain requests) and -Host to the upgrade the app sees', async () => {
-    discard(await open(front.wsUrl()));
-    const headers = upstream.lastUpgradeHeaders ?? {};
+    discard(await open(fx.front.wsUrl()));
+    const headers = fx.upstream.lastUpgradeHeaders ?? {};
     expect(headers['x-forwarded-for']).toBe('127.0.0.1');
     expect(headers['x-forwarded-proto']).toBe('http');
-    expect(headers['x-forwarded-host']).toBe(`127.0.0.1:${front.port}`);
+    expect(headers['x-forwarded-host']).toBe(`127.0.0.1:${fx.front.port}`);
   });
 
   it('proxies plain HTTP to the app, with forwarded headers and no X-Front', async () => {
-    const res = await fetch(`${front.url}/hello?x=1`);
+    const res = await fetch(`${fx.front.url}/hello?x=1`);
     expect(res.status).toBe(200);
     expect(res.headers.get('x-front')).toBeNull();
     expect(await res.text()).toBe('upstream saw GET /hello?x=1');
-    expect(upstream.lastRequestHeaders?.['x-forwarded-proto']).toBe('http');
-    expect(upstream.lastRequestHeaders?.['x-forwarded-host']).toBe(`127.0.0.1:${front.port}`);
+    expect(fx.upstream.lastRequestHeaders?.['x-forwarded-proto']).toBe('http');
+    expect(fx.upstream.lastRequestHeaders?.['x-forwarded-host']).toBe(`127.0.0.1:${fx.front.port}`);
   });
 
   it('adds no forwarded headers with forwardedHeaders: false', async () => {
-    const plain = await startQuietFront({ target: upstream.url, forwardedHeaders: false });
+    const plain = await startQuietFront({ target: fx.upstream.url, forwardedHeaders: false });
     try {
       discard(await open(plain.wsUrl()));
-      expect(upstream.lastUpgradeHeaders?.['x-forwarded-for']).toBeUndefined();
-      expect(upstream.lastUpgradeHeaders?.['x-forwarded-host']).toBeUndefined();
+      expect(fx.upstream.lastUpgradeHeaders?.['x-forwarded-for']).toBeUndefined();
+      expect(fx.upstream.lastUpgradeHeaders?.['x-forwarded-host']).toBeUndefined();
     } finally {
       await plain.close();
     }

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from 'vitest';
 /**
  * Test helpers for the front: a tiny `ws` echo app to stand behind it (counts upgrades, names
  * itself with `X-Echo-Server: test` on its 101, remembers the last upgrade's headers, can drop
@@ -114,4 +115,18 @@ export function rawExchange(port: number, request: string): Promise<string> {
     socket.on('close', () => resolve(text));
     socket.on('error', reject);
   });
+}
+
+/** Registers a test upstream and a quiet front over it for the enclosing describe block. */
+export function useFrontOverUpstream(websocket: 'on' | 'off'): { upstream: TestUpstream; front: HttpFrontHandle } {
+  const fixture = {} as { upstream: TestUpstream; front: HttpFrontHandle };
+  beforeAll(async () => {
+    fixture.upstream = await startUpstream();
+    fixture.front = await startQuietFront({ target: fixture.upstream.url, websocket });
+  });
+  afterAll(async () => {
+    await fixture.front?.close();
+    await fixture.upstream?.close();
+  });
+  return fixture;
 }
