@@ -125,7 +125,7 @@ export function appRestartAnswered(status: number, recoveryBoundMs = 10_000): Ch
       const restartAt = performance.now();
       const prober = (async () => {
         while (probing) {
-          const outcome = await connect(ctx.wsUrl, { timeoutMs: 2_000 });
+          const outcome = await connect(ctx.wsUrl, { timeoutMs: 5_000 });
           discard(outcome.socket);
           const now = performance.now();
           seen.set(outcome.status, (seen.get(outcome.status) ?? 0) + 1);
@@ -147,7 +147,9 @@ export function appRestartAnswered(status: number, recoveryBoundMs = 10_000): Ch
       await prober;
       const statuses = [...seen.entries()].map(([s, c]) => `${s}×${c}`).join(', ');
       const downMs = firstRefusedAt !== undefined && lastRefusedAt !== undefined ? lastRefusedAt - firstRefusedAt : 0;
-      const refusedOnlyWith = [...seen.keys()].filter((s) => s !== 101).every((s) => s === status);
+      // Besides the front's answer, a handshake caught mid-read by the app's SIGTERM gets the
+      // app's own 503 "server shutting down" (src/echo/server.ts): both are clean refusals.
+      const refusedOnlyWith = [...seen.keys()].filter((s) => s !== 101).every((s) => s === status || s === 503);
       const ok = (seen.get(status) ?? 0) > 0 && refusedOnlyWith && backAt !== undefined;
       const figure = `${status} for ${seconds(downMs)}, 101 again ${backAt !== undefined ? seconds(backAt - restartAt) : 'never'} after the restart`;
       return verdict(ok, figure, `${status} while the app is down, then 101`, `${figure} (handshakes: ${statuses}; the restart command took ${seconds(restartedIn)})`,
@@ -185,6 +187,10 @@ export function frozenPathDetected(intervalMs = FREEZE_PING_INTERVAL_MS): Check 
         await sleep(intervalMs * 1.5); // pings flow both ways
         const before = (await ctx.appStats()).pingTimeouts;
         ctx.progress(`pausing the front for up to ${seconds(bound + 1_000)}`);
+        // The freeze happens somewhere between these two instants: the lower bound counts from
+        // the first (a slow `docker pause` must not make detection look too early), the upper
+        // bounds from the second.
+        const pauseRequestedAt = performance.now();
         await controls.pauseFront();
         const frozeAt = performance.now();
         let unpaused = false;
@@ -199,7 +205,8 @@ export function frozenPathDetected(intervalMs = FREEZE_PING_INTERVAL_MS): Check 
           await within(5_000, 20, () => reopenedAt !== undefined || client.state === 'open');
           const recoverMs = reopenedAt !== undefined ? reopenedAt - unpausedAt : Number.NaN;
           const appMs = appDetected ?? Number.NaN;
-          const ok = appMs <= bound && clientMs <= bound && clientMs >= intervalMs - 100 && Number.isFinite(recoverMs);
+          const sincePauseRequested = clientDetectedAt !== undefined ? clientDetectedAt - pauseRequestedAt : Number.NaN;
+          const ok = appMs <= bound && clientMs <= bound && sincePauseRequested >= intervalMs - 100 && Number.isFinite(recoverMs);
           const figure = `client ${seconds(clientMs)}, app ${seconds(appMs)} (pings every ${seconds(intervalMs)}); reopened ${seconds(recoverMs)} after unpause`;
           return verdict(ok, figure, `both within ${seconds(bound)} of the freeze, then a reconnect`, figure,
             { clientDetectMs: clientMs, appDetectMs: appMs, recoverMs, intervalMs });
@@ -228,6 +235,10 @@ export function frozenPathHangs(holdMs = 3_000): Check {
       let unpaused = false;
       try {
         const before = await ctx.appStats();
+        // The freeze happens somewhere between these two instants: the lower bound counts from
+        // the first (a slow `docker pause` must not make detection look too early), the upper
+        // bounds from the second.
+        const pauseRequestedAt = performance.now();
         await controls.pauseFront();
         const frozeAt = performance.now();
         ctx.progress(`front paused; holding ${seconds(holdMs)} without pings`);

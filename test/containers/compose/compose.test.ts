@@ -67,11 +67,23 @@ describe.skipIf(containersSkipped)('docker-compose.yml', () => {
 
   beforeAll(async () => {
     compose = await composeCommand();
-    for (const name of Object.keys(published)) ports.set(name, await freePort());
-    env = { ...process.env, WS_PROXY_BENCH_RUN_ID: runId, ...Object.fromEntries([...ports].map(([k, v]) => [k, String(v)])) };
-    const started = Date.now();
-    await composeRun('up', '-d');
-    console.log(`  compose: ${compose.join(' ')} up -d in ${Date.now() - started} ms (project ${project})`);
+    // A free port is only free until someone else takes it (the suite next door opens thousands
+    // of connections): if compose finds one taken, pick new ones and try again, at most 3 times.
+    for (let attempt = 1; ; attempt++) {
+      for (const name of Object.keys(published)) ports.set(name, await freePort());
+      env = { ...process.env, WS_PROXY_BENCH_RUN_ID: runId, ...Object.fromEntries([...ports].map(([k, v]) => [k, String(v)])) };
+      const started = Date.now();
+      try {
+        await composeRun('up', '-d');
+        console.log(`  compose: ${compose.join(' ')} up -d in ${Date.now() - started} ms (project ${project})`);
+        break;
+      } catch (err) {
+        const output = String((err as { stderr?: string }).stderr ?? err);
+        if (attempt === 3 || !/already (in use|allocated)/i.test(output)) throw err;
+        console.log(`  compose: a chosen port was taken meanwhile (attempt ${attempt}); picking new ports`);
+        await composeRun('down', '--volumes', '--remove-orphans', '--timeout', '5').catch(() => {});
+      }
+    }
   });
 
   afterAll(async () => {

@@ -25,12 +25,17 @@ describe('echo server keepalive and stats', () => {
     console.log(`keepalive: configured ${INTERVAL} ms, measured mean ${mean.toFixed(1)} ms between ${pings.length} pings (first ${(pings[0] ?? 0) - opened} ms after open)`);
     expect(mean).toBeGreaterThan(INTERVAL * 0.7);
     expect(mean).toBeLessThan(INTERVAL * 1.3);
-    expect(server.stats().pingsSent).toBe(pings.length);
-    await sleep(50);
-    expect(server.stats().pongsReceived).toBe(pings.length);
-    expect(server.stats().pingTimeouts).toBe(0);
+    // Close first so no ping is in flight, then compare what the server counted with what the
+    // client saw (the server may have sent one more ping than our window caught).
     ws.close();
     await closed(ws);
+    const counted = server.stats();
+    expect(counted.pingsSent - pings.length).toBeGreaterThanOrEqual(0);
+    expect(counted.pingsSent - pings.length).toBeLessThanOrEqual(1);
+    // Every ping the client saw was answered; one that crossed our close may not have been.
+    expect(counted.pongsReceived).toBeGreaterThanOrEqual(pings.length);
+    expect(counted.pongsReceived).toBeLessThanOrEqual(counted.pingsSent);
+    expect(counted.pingTimeouts).toBe(0);
   });
 
   it('terminates a client that does not answer pings, about two intervals after it connected', async () => {
@@ -71,7 +76,7 @@ describe('echo server keepalive and stats', () => {
     await echo(b, 'xyz', false);
     b.close();
     await closed(b);
-    await sleep(20);
+    await expect.poll(() => server?.stats().openConnections, { timeout: 2_000 }).toBe(1);
     const res = await fetch(`${server.url}/stats`);
     expect(res.status).toBe(200);
     const stats = (await res.json()) as EchoStats;

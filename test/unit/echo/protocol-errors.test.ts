@@ -56,7 +56,7 @@ describe('echo server protocol errors', () => {
   it('a raw masked text frame is echoed (the raw client itself is sound)', async () => {
     const raw = await rawHandshake(server.port);
     raw.socket.write(frame(0x1, Buffer.from('hello')));
-    await new Promise((r) => setTimeout(r, 100));
+    await expect.poll(() => raw.incoming().length, { timeout: 2_000 }).toBeGreaterThanOrEqual(7);
     expect(raw.incoming().subarray(0, 7)).toEqual(Buffer.from([0x81, 5, ...Buffer.from('hello')]));
     raw.socket.destroy();
   });
