@@ -5,19 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpFrontHandle } from '../../../proxy/front.js';
 import { FRONT_IDENTITY } from '../../../proxy/identity.js';
-import { closed, connect, discard, nextMessage, open } from '../../../src/scenarios/checks/client.js';
-import { closedPort, rawExchange, startQuietFront, startSilentApp, startUpstream, type TestUpstream } from './upstream.js';
-
-async function expectEchoes(url: string): Promise<void> {
-  const ws = await open(url);
-  try {
-    const reply = nextMessage(ws);
-    ws.send('still serving');
-    expect((await reply).data.toString()).toBe('still serving');
-  } finally {
-    discard(ws);
-  }
-}
+import { closed, connect, discard, open } from '../../../src/scenarios/checks/client.js';
+import { closedPort, expectEchoed, rawExchange, startQuietFront, startSilentApp, startUpstream, type TestUpstream } from './upstream.js';
 
 describe('the app is unreachable', () => {
   let front: HttpFrontHandle;
@@ -51,7 +40,7 @@ describe('the app is unreachable', () => {
     const upstream = await startUpstream();
     const good = await startQuietFront({ target: upstream.url });
     try {
-      await expectEchoes(good.wsUrl());
+      await expectEchoed(good.wsUrl(), 'still serving');
     } finally {
       await good.close();
       await upstream.close();
@@ -62,12 +51,12 @@ describe('the app is unreachable', () => {
     const first = await startUpstream();
     const front2 = await startQuietFront({ target: first.url });
     try {
-      await expectEchoes(front2.wsUrl());
+      await expectEchoed(front2.wsUrl(), 'still serving');
       await first.close();
       expect((await connect(front2.wsUrl())).status).toBe(502);
       const back = await startUpstream(first.port);
       try {
-        await expectEchoes(front2.wsUrl());
+        await expectEchoed(front2.wsUrl(), 'still serving');
         expect(back.upgrades).toBe(1);
       } finally {
         await back.close();
@@ -120,7 +109,7 @@ describe('the app fails mid-connection', () => {
     upstream.dropConnections();
     const cut = await done;
     expect(cut?.code).toBe(1006);
-    await expectEchoes(front.wsUrl());
+    await expectEchoed(front.wsUrl(), 'still serving');
   });
 
   it('drops the client with 1006 when the app resets the connection (RST), then serves new connections', async () => {
@@ -128,7 +117,7 @@ describe('the app fails mid-connection', () => {
     const done = closed(ws, 3_000);
     upstream.resetConnections();
     expect((await done)?.code).toBe(1006);
-    await expectEchoes(front.wsUrl());
+    await expectEchoed(front.wsUrl(), 'still serving');
   });
 });
 
@@ -140,7 +129,7 @@ describe('malformed requests', () => {
       const reply = await rawExchange(front.port, 'NOT A REQUEST\r\n\r\n');
       expect(reply).toMatch(/^HTTP\/1\.1 400 /);
       expect(reply).toContain(`X-Front: ${FRONT_IDENTITY}`);
-      await expectEchoes(front.wsUrl());
+      await expectEchoed(front.wsUrl(), 'still serving');
     } finally {
       await front.close();
       await upstream.close();

@@ -2,9 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { FRONT_IDENTITY } from '../../../proxy/identity.js';
-import { closed, connect, discard, nextMessage, open } from '../../../src/scenarios/checks/client.js';
+import { closed, connect, discard, open } from '../../../src/scenarios/checks/client.js';
 import { VERSION } from '../../../src/version.js';
-import { rawExchange, useFrontOverUpstream } from './upstream.js';
+import { expectEchoed, rawExchange, useFrontOverUpstream } from './upstream.js';
 
 describe('front WebSocket handling on (the front answers upgrades itself)', () => {
   const fx = useFrontOverUpstream('on');
@@ -24,16 +24,7 @@ describe('front WebSocket handling on (the front answers upgrades itself)', () =
     ['binary', randomBytes(4096), true],
     ['1 MiB binary', randomBytes(1024 * 1024), true],
   ] as const)('echoes a %s message itself, type kept', async (_name, payload, binary) => {
-    const ws = await open(fx.front.wsUrl('/any/path'));
-    try {
-      const reply = nextMessage(ws, 10_000);
-      ws.send(payload, { binary });
-      const got = await reply;
-      expect(got.isBinary).toBe(binary);
-      expect(got.data.equals(payload)).toBe(true);
-    } finally {
-      discard(ws);
-    }
+    await expectEchoed(fx.front.wsUrl('/any/path'), payload, binary, 10_000);
     expect(fx.upstream.upgrades).toBe(0);
   });
 

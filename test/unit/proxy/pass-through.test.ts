@@ -6,7 +6,7 @@ import { closed, connect, discard, nextMessage, open } from '../../../src/scenar
 import { silentSink } from '../../../src/echo/log.js';
 import { startEchoServer, type EchoServerHandle } from '../../../src/echo/server.js';
 import { PRODUCT } from '../../../src/version.js';
-import { startQuietFront, useFrontOverUpstream } from './upstream.js';
+import { expectEchoed, startQuietFront, useFrontOverUpstream } from './upstream.js';
 
 describe('front WebSocket handling off (upgrades pass through to the app)', () => {
   const fx = useFrontOverUpstream('off');
@@ -26,16 +26,7 @@ describe('front WebSocket handling off (upgrades pass through to the app)', () =
     ['binary', randomBytes(4096), true],
     ['1 MiB binary', randomBytes(1024 * 1024), true],
   ] as const)('echoes a %s message unchanged, type kept', async (_name, payload, binary) => {
-    const ws = await open(fx.front.wsUrl());
-    try {
-      const reply = nextMessage(ws, 10_000);
-      ws.send(payload, { binary });
-      const got = await reply;
-      expect(got.isBinary).toBe(binary);
-      expect(got.data.equals(payload)).toBe(true);
-    } finally {
-      discard(ws);
-    }
+    await expectEchoed(fx.front.wsUrl(), payload, binary, 10_000);
   });
 
   it('carries a close code and reason to the app and back', async () => {

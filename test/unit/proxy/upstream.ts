@@ -1,4 +1,3 @@
-import { afterAll, beforeAll } from 'vitest';
 /**
  * Test helpers for the front: a tiny `ws` echo app to stand behind it (counts upgrades, names
  * itself with `X-Echo-Server: test` on its 101, remembers the last upgrade's headers, can drop
@@ -6,9 +5,11 @@ import { afterAll, beforeAll } from 'vitest';
  */
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import { connect as connectTcp, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { startHttpFront, type HttpFrontHandle, type HttpFrontOptions } from '../../../proxy/front.js';
 import { silentLog } from '../../../proxy/log.js';
+import { discard, nextMessage, open } from '../../../src/scenarios/checks/client.js';
 
 export interface TestUpstream {
   port: number;
@@ -129,4 +130,18 @@ export function useFrontOverUpstream(websocket: 'on' | 'off'): { upstream: TestU
     await fixture.upstream?.close();
   });
   return fixture;
+}
+
+/** Opens a WebSocket at `url`, sends `payload` and expects it back byte for byte, type kept. */
+export async function expectEchoed(url: string, payload: Buffer | string, binary = false, timeoutMs = 5_000): Promise<void> {
+  const ws = await open(url);
+  try {
+    const reply = nextMessage(ws, timeoutMs);
+    ws.send(payload, { binary });
+    const got = await reply;
+    expect(got.isBinary).toBe(binary);
+    expect(got.data.equals(Buffer.from(payload))).toBe(true);
+  } finally {
+    discard(ws);
+  }
 }
