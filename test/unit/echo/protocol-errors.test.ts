@@ -35,21 +35,15 @@ describe('echo server protocol errors', () => {
     await bystanderEchoes();
   });
 
-  it('closes with 1007 on invalid UTF-8 in a text message', async () => {
+  it.each([
+    ['1007 on invalid UTF-8 in a text message', frame(0x1, Buffer.from([0x68, 0xc3, 0x28, 0xff])), 1007],
+    ['1002 on an unmasked client frame', frame(0x1, Buffer.from('hello'), { masked: false }), 1002],
+  ])('closes with %s', async (_name, bad, code) => {
     const raw = await rawHandshake(server.port);
-    raw.socket.write(frame(0x1, Buffer.from([0x68, 0xc3, 0x28, 0xff])));
+    raw.socket.write(bad);
     await bystanderEchoes();
     await raw.waitForClose();
-    expect(closeCodeIn(raw.incoming())).toBe(1007);
-    await bystanderEchoes();
-  });
-
-  it('closes with 1002 on an unmasked client frame', async () => {
-    const raw = await rawHandshake(server.port);
-    raw.socket.write(frame(0x1, Buffer.from('hello'), { masked: false }));
-    await bystanderEchoes();
-    await raw.waitForClose();
-    expect(closeCodeIn(raw.incoming())).toBe(1002);
+    expect(closeCodeIn(raw.incoming())).toBe(code);
     await bystanderEchoes();
   });
 
