@@ -17,6 +17,7 @@
 import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { backoffDelay, resolveBackoff, type BackoffOptions } from './backoff.js';
+import { startKeepalive } from './keepalive.js';
 import { Outbox, type OutboxData } from './outbox.js';
 
 export interface ReconnectingClientOptions {
@@ -89,7 +90,7 @@ export class ReconnectingClient extends EventEmitter<ClientEvents> {
   private readonly random: () => number;
   private ws: WebSocket | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
-  private pingTimer: NodeJS.Timeout | undefined;
+  private stopPings: () => void = () => {};
   /** Connection attempts since the last successful open. */
   private attempt = 0;
   state: ClientState = 'idle';
@@ -171,9 +172,9 @@ export class ReconnectingClient extends EventEmitter<ClientEvents> {
     this.attempt++;
     const attempt = this.attempt;
     this.setState('connecting');
-    this.log(`connecting to ${this.url()} (attempt ${attempt})`);
-    this.emit('connecting', { attempt });
     const url = this.url();
+    this.log(`connecting to ${url} (attempt ${attempt})`);
+    this.emit('connecting', { attempt });
     validateUrl(url);
     const ws = new WebSocket(url, {
       handshakeTimeout: this.handshakeTimeoutMs,
@@ -225,24 +226,11 @@ export class ReconnectingClient extends EventEmitter<ClientEvents> {
   }
 
   private startPings(ws: WebSocket): void {
-    if (this.pingIntervalMs === 0) return;
-    let awaitingPong = false;
-    ws.on('pong', () => { awaitingPong = false; });
-    this.pingTimer = setInterval(() => {
-      if (ws.readyState !== WebSocket.OPEN) return; // closing: the close event ends this timer
-      if (awaitingPong) {
+    this.stopPings = startKeepalive(ws, this.pingIntervalMs, {
+      onTimeout: () => {
         this.log(`ping timeout: no pong within ${this.pingIntervalMs} ms, ending the connection`);
         this.emit('ping-timeout', { intervalMs: this.pingIntervalMs });
-        ws.terminate();
-        return;
-      }
-      awaitingPong = true;
-      ws.ping();
-    }, this.pingIntervalMs);
-  }
-
-  private stopPings(): void {
-    clearInterval(this.pingTimer);
-    this.pingTimer = undefined;
+      },
+    });
   }
 }

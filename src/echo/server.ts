@@ -13,7 +13,7 @@ import { addressTrust, clientAddress } from './client-address.js';
 import { attachEcho } from './echo-connection.js';
 import { checkUpgrade, requestPath, selectSubprotocol } from './handshake-gate.js';
 import { createHttpApp } from './http-app.js';
-import { startKeepalive } from './keepalive.js';
+import { startKeepalive } from '../client/keepalive.js';
 import { createLogger, type EchoLogger, type LogSink } from './log.js';
 import { resolveEchoOptions, type EchoOptions } from './options.js';
 import { IDENTITY_HEADER, writeRefusal } from './refusal.js';

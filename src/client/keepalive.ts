@@ -1,13 +1,15 @@
 /**
- * Keepalive, per connection: every interval, a client that has not answered the previous ping
- * is terminated (a "ping timeout"); otherwise it is pinged again. A peer that stops answering
- * is therefore dropped about one interval after the ping it missed.
+ * Keepalive, per connection, for either end (the echo server's clients, the reconnecting
+ * client's server): every interval, a peer that has not answered the previous ping is
+ * terminated (a "ping timeout"); otherwise it is pinged again. A peer that stops answering is
+ * therefore dropped about one interval after the ping it missed.
  */
 import type { WebSocket } from 'ws';
 
 export interface KeepaliveEvents {
-  onPing(): void;
-  onPong(): void;
+  onPing?(): void;
+  onPong?(): void;
+  /** Called before the peer is terminated. */
   onTimeout(): void;
 }
 
@@ -17,7 +19,7 @@ export function startKeepalive(ws: WebSocket, intervalMs: number, events: Keepal
   let awaitingPong = false;
   const onPong = (): void => {
     awaitingPong = false;
-    events.onPong();
+    events.onPong?.();
   };
   ws.on('pong', onPong);
   const timer = setInterval(() => {
@@ -30,7 +32,7 @@ export function startKeepalive(ws: WebSocket, intervalMs: number, events: Keepal
     }
     awaitingPong = true;
     ws.ping();
-    events.onPing();
+    events.onPing?.();
   }, intervalMs);
   timer.unref();
   function stop(): void {
