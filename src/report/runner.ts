@@ -42,7 +42,7 @@ export async function runMatrix(o: MatrixOptions): Promise<Report> {
       const index = next++;
       const scenario = o.scenarios[index] as Scenario;
       board.line(`start ${scenario.id} (${scenario.checks.length} checks): ${scenario.summary}`);
-      const outcome = await runScenario(scenario, () => {}, {
+      const outcome = await runScenario(scenario, {
         start: o.start,
         setup,
         hooks: {

@@ -29,16 +29,20 @@ export async function runCheck(check: Check, ctx: CheckContext): Promise<CheckOu
   }
 }
 
+/** Makes the context one check runs in, with its own progress sink (undefined: none). */
+export type ContextFor = (progress?: (line: string) => void) => CheckContext;
+
 /**
  * Runs a scenario's checks: the ones that read shared app state one at a time first, then the
  * independent ones (each on its own connections) side by side, so a scenario's waits overlap.
+ * Each check gets a context made for it (not a copy of one: the topology's live getters, such
+ * as the front's URL after a restart, must stay live).
  */
-export async function runChecks(checks: readonly Check[], ctx: CheckContext, hooks: RunHooks = {}): Promise<CheckOutcome[]> {
+export async function runChecks(checks: readonly Check[], contextFor: ContextFor, hooks: RunHooks = {}): Promise<CheckOutcome[]> {
   const outcomes = new Map<Check, CheckOutcome>();
   const run = async (check: Check): Promise<CheckOutcome> => {
     hooks.checkStarted?.(check);
-    const progress = hooks.progress ? (line: string): void => hooks.progress?.(line, check) : ctx.progress;
-    const outcome = await runCheck(check, { ...ctx, progress });
+    const outcome = await runCheck(check, contextFor(hooks.progress ? (line) => hooks.progress?.(line, check) : undefined));
     hooks.checkFinished?.(outcome, check);
     return outcome;
   };
@@ -51,11 +55,7 @@ export async function runChecks(checks: readonly Check[], ctx: CheckContext, hoo
   return checks.map((c) => outcomes.get(c) as CheckOutcome);
 }
 
-export async function runScenario(
-  scenario: Scenario,
-  progress: (line: string) => void = () => {},
-  options: RunScenarioOptions = {},
-): Promise<ScenarioOutcome> {
+export async function runScenario(scenario: Scenario, options: RunScenarioOptions = {}): Promise<ScenarioOutcome> {
   const started = performance.now();
   const base = { scenario: scenario.id, front: scenario.front, family: scenario.family };
   const { start = startTopology, hooks, ...topologyOptions } = options;
@@ -68,7 +68,7 @@ export async function runScenario(
     return { ...base, ok: false, checks: [], durationMs: performance.now() - started, error };
   }
   try {
-    const checks = await runChecks(scenario.checks, topology.context((line) => progress(`${scenario.id}: ${line}`)), hooks);
+    const checks = await runChecks(scenario.checks, (progress) => topology.context(progress), hooks);
     return { ...base, ok: checks.every((c) => c.ok), checks, durationMs: performance.now() - started };
   } finally {
     await topology.stop();

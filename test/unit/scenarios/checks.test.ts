@@ -65,7 +65,7 @@ describe('client checks', () => {
 
   it('echo and close: every payload comes back through the front, byte for byte', async () => {
     const ctx = contextFor(passThrough.wsUrl('/ws'), app);
-    const results = await runChecks([...Object.values(payloads).map((p) => echoes(p)), closeCodeCarried(4000, 'bye')], ctx);
+    const results = await runChecks([...Object.values(payloads).map((p) => echoes(p)), closeCodeCarried(4000, 'bye')], () => ctx);
     for (const r of results) expect(r.ok, `${r.check}: ${r.detail}`).toBe(true);
   });
 
