@@ -11,7 +11,7 @@ import { stdoutLog, type FrontLog } from './log.js';
 import { resolveFrontOptions, type FrontOptions } from './options.js';
 import { createOwnWebsocket } from './own-websocket.js';
 import { createPassThrough } from './pass-through.js';
-import { answerRawSocket } from './raw-response.js';
+import { answerRawSocket, badGatewayText, errorText } from './raw-response.js';
 
 export interface HttpFrontOptions extends FrontOptions {
   /** Where the one-line event log goes (default stdout; `silentLog` for tests). */
@@ -28,11 +28,6 @@ export interface HttpFrontHandle {
   close(): Promise<void>;
 }
 
-function errorText(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  return e.code ?? e.message ?? String(err);
-}
-
 function reachableHost(host: string): string {
   if (host === '0.0.0.0') return '127.0.0.1';
   if (host === '::') return '[::1]';
@@ -45,7 +40,7 @@ function answerBadGateway(res: ServerResponse, target: string, err: unknown): vo
     return;
   }
   res.writeHead(502, { [FRONT_HEADER]: FRONT_IDENTITY, 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
-  res.end(`502 Bad Gateway: http-front could not reach ${target} (${errorText(err)})\n`);
+  res.end(`${badGatewayText(target, err)}\n`);
 }
 
 export async function startHttpFront(input: Partial<HttpFrontOptions> = {}): Promise<HttpFrontHandle> {

@@ -13,7 +13,7 @@ import { alignUpgradeForwardedHeaders } from './forwarded.js';
 import { cutWhenIdle } from './idle.js';
 import type { FrontLog } from './log.js';
 import type { FrontOptions } from './options.js';
-import { answerRawSocket } from './raw-response.js';
+import { answerRawSocket, badGatewayText, errorText } from './raw-response.js';
 
 /** One forwarded WebSocket: the client's socket and, once the app answered, the app's. */
 interface Tunnel {
@@ -35,11 +35,6 @@ export interface PassThrough {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   /** Destroys every open tunnel (front shutdown). */
   closeAll(): void;
-}
-
-function errorText(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  return e.code ?? e.message ?? String(err);
 }
 
 export function createPassThrough(
@@ -100,7 +95,7 @@ export function createPassThrough(
   const onError = (tunnel: Tunnel, err: Error): void => {
     if (tunnel.refused) return;
     if (!tunnel.answered) {
-      refuse(tunnel, 502, `502 Bad Gateway: http-front could not reach ${options.target} (${errorText(err)})`, `app unreachable (${errorText(err)})`);
+      refuse(tunnel, 502, badGatewayText(options.target, err), `app unreachable (${errorText(err)})`);
       return;
     }
     cut(tunnel, `app connection failed (${errorText(err)})`);

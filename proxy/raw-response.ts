@@ -3,20 +3,18 @@
  * `ServerResponse`: a refused upgrade (502), a malformed request (400).
  */
 import type { Duplex } from 'node:stream';
-import { STATUS_CODES } from 'node:http';
+import { rawHttpResponse } from '../src/raw-http-response.js';
 import { FRONT_HEADER, FRONT_IDENTITY } from './identity.js';
 
-export function rawResponse(status: number, body: string): string {
-  const text = `${body}\n`;
-  return [
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`,
-    `${FRONT_HEADER}: ${FRONT_IDENTITY}`,
-    'Content-Type: text/plain; charset=utf-8',
-    `Content-Length: ${Buffer.byteLength(text)}`,
-    'Connection: close',
-    '',
-    text,
-  ].join('\r\n');
+/** The front's 502 text when it cannot reach the app, for raw and HTTP answers alike. */
+export function badGatewayText(target: string, err: unknown): string {
+  return `502 Bad Gateway: http-front could not reach ${target} (${errorText(err)})`;
+}
+
+/** The short form of an error for log lines and answers: its code (ECONNREFUSED) or message. */
+export function errorText(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  return e.code ?? e.message ?? String(err);
 }
 
 /** Writes the answer and closes the socket; a socket that can no longer be written is destroyed. */
@@ -25,5 +23,5 @@ export function answerRawSocket(socket: Duplex, status: number, body: string): v
     socket.destroy();
     return;
   }
-  socket.end(rawResponse(status, body));
+  socket.end(rawHttpResponse(status, body, { [FRONT_HEADER]: FRONT_IDENTITY }));
 }

@@ -46,6 +46,9 @@ class ParseFailure extends Error {}
 
 // ---- parsers ------------------------------------------------------------------------------
 
+/** An HTTP token (RFC 7230 §3.2.6), e.g. a WebSocket subprotocol name. */
+export const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
 export function integer(min: number, max: number): { parse: Parser<number>; allowed: string } {
   return {
     allowed: `an integer from ${min} to ${max}`,
@@ -150,22 +153,16 @@ function parseWith(spec: OptionSpec<unknown>, raw: string, source: string): unkn
   }
 }
 
-export interface ParsedArgs {
-  values: Record<string, string | true>;
-  help: boolean;
-}
-
-/** `--name value`, `--name=value`, bare `--switch`; anything else is refused by name. */
-export function parseFlags(specs: OptionSpecs, argv: readonly string[], command: string): ParsedArgs {
+/**
+ * `--name value`, `--name=value`, bare `--switch`; anything else is refused by name. `--help`
+ * and `-h` are passed over: each command looks for them itself before resolving.
+ */
+function parseFlags(specs: OptionSpecs, argv: readonly string[], command: string): Record<string, string | true> {
   const byFlag = new Map(Object.entries(specs).map(([key, spec]) => [spec.flag, { key, spec }]));
   const values: Record<string, string | true> = {};
-  let help = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
-    if (arg === '--help' || arg === '-h') {
-      help = true;
-      continue;
-    }
+    if (arg === '--help' || arg === '-h') continue;
     const eq = arg.indexOf('=');
     const flag = eq > 0 ? arg.slice(0, eq) : arg;
     const entry = byFlag.get(flag);
@@ -190,7 +187,7 @@ export function parseFlags(specs: OptionSpecs, argv: readonly string[], command:
     set(next);
     i++;
   }
-  return { values, help };
+  return values;
 }
 
 export interface ResolveSources<S extends OptionSpecs> {
@@ -208,7 +205,7 @@ export interface ResolveSources<S extends OptionSpecs> {
  */
 export function resolveOptions<S extends OptionSpecs>(specs: S, sources: ResolveSources<S> = {}): OptionValues<S> {
   const command = sources.command ?? 'options';
-  const flags = sources.argv ? parseFlags(specs, sources.argv, command).values : {};
+  const flags = sources.argv ? parseFlags(specs, sources.argv, command) : {};
   const env = sources.env ?? {};
   const out: Record<string, unknown> = {};
   for (const [key, spec] of Object.entries(specs)) {

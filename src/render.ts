@@ -7,17 +7,16 @@ import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderTemplateFile, type TemplateVars } from './templates.js';
 import { projectPath } from './paths.js';
+import { DEFAULT_WORKER_CONNECTIONS, workerLimits, WS_PATH } from './scenarios/fronts.js';
 
 /** The values docker-compose.yml's topology uses (services echo and front-ws, port 8080). */
 export const COMPOSE_VARS: TemplateVars = {
   UPSTREAM: 'echo:8080',
   LISTEN_PORT: 8080,
   IDLE_TIMEOUT_SECONDS: 60,
-  WS_PATH: '/ws',
+  WS_PATH,
   WS_HANDLER: 'front-ws:8080',
-  WORKER_PROCESSES: 1,
-  WORKER_CONNECTIONS: 1024,
-  WORKER_RLIMIT_NOFILE: 1088,
+  ...workerLimits(DEFAULT_WORKER_CONNECTIONS),
   HEADER_TIMEOUT_SECONDS: 60,
 };
 

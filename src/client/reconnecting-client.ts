@@ -18,6 +18,7 @@ import { EventEmitter } from 'node:events';
 import WebSocket from 'ws';
 import { backoffDelay, resolveBackoff, type BackoffOptions } from './backoff.js';
 import { startKeepalive } from './keepalive.js';
+import { toBuffer } from './raw-data.js';
 import { Outbox, type OutboxData } from './outbox.js';
 
 export interface ReconnectingClientOptions {
@@ -76,11 +77,6 @@ function validateMs(name: string, value: number, min: number): void {
   }
 }
 
-function toBuffer(data: WebSocket.RawData): Buffer {
-  if (Buffer.isBuffer(data)) return data;
-  if (Array.isArray(data)) return Buffer.concat(data);
-  return Buffer.from(data);
-}
 
 export class ReconnectingClient extends EventEmitter<ClientEvents> {
   private readonly backoff: BackoffOptions;

@@ -7,10 +7,11 @@
 import type { WebSocket } from 'ws';
 import type { EchoLogger } from './log.js';
 import type { EchoStats } from './stats.js';
+import { toBuffer } from '../client/raw-data.js';
 
 export function attachEcho(ws: WebSocket, id: number, stats: EchoStats, log: EchoLogger): void {
   ws.on('message', (data, isBinary) => {
-    const payload = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(new Uint8Array(data));
+    const payload = toBuffer(data);
     stats.messagesEchoed++;
     stats.bytesEchoed += payload.length;
     ws.send(payload, { binary: isBinary });

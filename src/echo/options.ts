@@ -3,10 +3,9 @@
  * shared resolver (src/options.ts). The README's options table is generated from this spec.
  */
 import { isAddressOrRange } from './client-address.js';
-import { boolean, duration, integer, list, oneOf, option, resolveOptions, text, type OptionValues, type ResolveSources } from '../options.js';
+import { boolean, duration, HTTP_TOKEN, integer, list, oneOf, option, resolveOptions, text, type OptionValues, type ResolveSources } from '../options.js';
 
 /** RFC 7230 token characters: what a subprotocol name may consist of. */
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Path characters (RFC 3986 pchar and '/'), nothing that needs escaping in HTML or a log. */
 const PATH = /^\/[A-Za-z0-9\-._~!$&'()*+,;=:@/%]*$/;
 
@@ -74,7 +73,7 @@ export const echoOptionSpecs = {
     flag: '--subprotocols',
     env: 'ECHO_SUBPROTOCOLS',
     default: [] as string[],
-    ...list('subprotocol names (tokens)', (item) => TOKEN.test(item)),
+    ...list('subprotocol names (tokens)', (item) => HTTP_TOKEN.test(item)),
     help: "subprotocols the server selects, in its order of preference, when a client offers one (otherwise none)",
   }),
   trustedProxies: option({

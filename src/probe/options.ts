@@ -4,13 +4,12 @@
  * the same way everywhere.
  */
 import { readFileSync } from 'node:fs';
-import { boolean, duration, integer, option, OptionError, resolveOptions, text, type OptionValues } from '../options.js';
+import { boolean, duration, HTTP_TOKEN, integer, option, OptionError, resolveOptions, text, type OptionValues } from '../options.js';
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 export const probeOptionSpecs = {
   protocol: option({
-    flag: '--protocol', default: '', ...text('a subprotocol name (a token such as chat.v1); repeat the flag to offer several', (v) => TOKEN.test(v)),
+    flag: '--protocol', default: '', ...text('a subprotocol name (a token such as chat.v1); repeat the flag to offer several', (v) => HTTP_TOKEN.test(v)),
     help: 'offer this subprotocol in the handshake (repeatable)',
   }),
   deflate: option({ flag: '--deflate', default: false, bare: true, ...boolean, help: 'offer the permessage-deflate extension' }),

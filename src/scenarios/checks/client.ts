@@ -5,6 +5,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket from 'ws';
+import { toBuffer } from '../../client/raw-data.js';
 
 export type Answerer = 'app' | 'front' | 'proxy';
 
@@ -161,8 +162,3 @@ export function discard(ws: WebSocket | undefined): void {
   ws.terminate();
 }
 
-function toBuffer(data: WebSocket.RawData): Buffer {
-  if (Buffer.isBuffer(data)) return data;
-  if (Array.isArray(data)) return Buffer.concat(data);
-  return Buffer.from(data);
-}
