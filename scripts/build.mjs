@@ -10,7 +10,6 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { common, containerBundles, root } from './build-options.mjs';
 
-export { containerBundles };
 
 const args = new Set(process.argv.slice(2));
 const unknown = [...args].filter((a) => !['--bundles', '--quiet'].includes(a));

@@ -5,6 +5,7 @@
  * the rendering works with any image of any front.
  */
 import { readFileSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { projectPath } from './paths.js';
 
 const PLACEHOLDER = /\$\{([A-Z][A-Z0-9_]*)\}/g;
@@ -28,7 +29,10 @@ export function renderTemplate(text: string, vars: TemplateVars, source = 'templ
   return text.replace(PLACEHOLDER, (_, name: string) => String(vars[name]));
 }
 
-/** Reads a template that ships with the project (path relative to the root) and renders it. */
-export function renderTemplateFile(relativePath: string, vars: TemplateVars): string {
-  return renderTemplate(readFileSync(projectPath(relativePath), 'utf8'), vars, relativePath);
+/**
+ * Reads a template and renders it: one that ships with the project (a path relative to the
+ * root) or the user's own file (an absolute path, e.g. `run --config`).
+ */
+export function renderTemplateFile(path: string, vars: TemplateVars): string {
+  return renderTemplate(readFileSync(isAbsolute(path) ? path : projectPath(path), 'utf8'), vars, path);
 }

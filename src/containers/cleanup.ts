@@ -4,7 +4,7 @@
  */
 import { hostname } from 'node:os';
 import { docker } from './docker.js';
-import { describeFailure } from './exec.js';
+import { describeFailure, runOrThrow } from './exec.js';
 import { HOST_LABEL, PID_LABEL, RUN_LABEL, STARTED_LABEL } from './labels.js';
 
 export interface LabelledResource {
@@ -14,10 +14,8 @@ export interface LabelledResource {
   labels: Record<string, string>;
 }
 
-async function dockerOrThrow(args: string[], timeoutMs = 60_000): Promise<string> {
-  const r = await docker(args, timeoutMs);
-  if (r.code !== 0) throw new Error(describeFailure('docker', args, r, timeoutMs));
-  return r.stdout;
+async function dockerOrThrow(args: string[]): Promise<string> {
+  return (await runOrThrow('docker', args, { timeoutMs: 60_000 })).stdout;
 }
 
 /** Every container and network carrying the run label (of one run, or of any run). */

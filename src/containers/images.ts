@@ -115,7 +115,3 @@ export function imageCatalog(env: NodeJS.ProcessEnv = process.env, dotEnv?: Reco
   return IMAGE_ROLES.map((role) => chooseImage(role, env, dotEnv));
 }
 
-/** Whether the user named the role's image in the environment (then nothing replaces it). */
-export function isExplicitlyChosen(role: ImageRole, env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(env[ROLE_SPECS[role].envVar]?.trim());
-}

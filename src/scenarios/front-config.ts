@@ -2,13 +2,10 @@
  * A front setup's config file, rendered with a topology's values: a template that ships with
  * the project (a root-relative path) or the user's own file (an absolute path, `run --config`).
  */
-import { readFileSync } from 'node:fs';
-import { isAbsolute } from 'node:path';
-import { renderTemplate, renderTemplateFile } from '../templates.js';
+import { renderTemplateFile } from '../templates.js';
 import type { FrontSetup, FrontVars } from './fronts.js';
 
 export function renderFrontConfig(setup: FrontSetup, vars: FrontVars): string | undefined {
   if (!setup.template) return undefined;
-  if (!isAbsolute(setup.template)) return renderTemplateFile(setup.template, { ...vars });
-  return renderTemplate(readFileSync(setup.template, 'utf8'), { ...vars }, setup.template);
+  return renderTemplateFile(setup.template, { ...vars });
 }

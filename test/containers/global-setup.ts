@@ -7,9 +7,8 @@
 import type { TestProject } from 'vitest/node';
 import { checkEngine, engineMissingMessage } from '../../src/containers/engine.js';
 import { prepareContainerRun } from '../../src/containers/prepare.js';
+import { SKIP_ENV } from './skip.js';
 
-/** The env switch that lets a machine without Docker run the rest (never honoured under CI). */
-export const SKIP_ENV = 'WS_PROXY_BENCH_SKIP_CONTAINERS';
 
 const say = (line: string): void => { console.log(`[containers] ${line}`); };
 

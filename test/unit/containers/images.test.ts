@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseImage, IMAGE_ROLES, imageCatalog, isExplicitlyChosen, parseDotEnv, projectDotEnv, ROLE_SPECS } from '../../../src/containers/images.js';
+import { chooseImage, IMAGE_ROLES, imageCatalog, parseDotEnv, projectDotEnv, ROLE_SPECS } from '../../../src/containers/images.js';
 
 describe('parseDotEnv', () => {
   it('reads KEY=VALUE lines, skipping comments and blanks, unquoting values', () => {
@@ -32,8 +32,8 @@ describe('image catalog', () => {
   });
 
   it('knows which roles the user chose explicitly', () => {
-    expect(isExplicitlyChosen('httpd', { WS_PROXY_BENCH_IMAGE_HTTPD: 'httpd:x' })).toBe(true);
-    expect(isExplicitlyChosen('httpd', {})).toBe(false);
+    expect(chooseImage('httpd', { WS_PROXY_BENCH_IMAGE_HTTPD: 'httpd:x' }).source).toBe('environment');
+    expect(chooseImage('httpd', {}).source).not.toBe('environment');
   });
 
   it('gives every proxy role a config path and a command, and the node role neither', () => {

@@ -6,14 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpFrontHandle } from '../../../proxy/front.js';
 import { FRONT_IDENTITY } from '../../../proxy/identity.js';
 import { closed, connect, discard, open } from '../../../src/scenarios/checks/client.js';
-import { closedPort, expectEchoed, rawExchange, startQuietFront, startSilentApp, startUpstream, type TestUpstream } from './upstream.js';
+import { freePort } from '../../../src/free-port.js';
+import { expectEchoed, rawExchange, startQuietFront, startSilentApp, startUpstream, type TestUpstream } from './upstream.js';
 
 describe('the app is unreachable', () => {
   let front: HttpFrontHandle;
   let target: string;
 
   beforeAll(async () => {
-    target = `http://127.0.0.1:${await closedPort()}`;
+    target = `http://127.0.0.1:${await freePort()}`;
     front = await startQuietFront({ target });
   });
   afterAll(() => front.close());

@@ -93,14 +93,6 @@ export async function startSilentApp(): Promise<{ url: string; close(): Promise<
   };
 }
 
-/** A port nothing listens on: bound once, then released. */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 export function startQuietFront(options: Partial<HttpFrontOptions>): Promise<HttpFrontHandle> {
   return startHttpFront({ host: '127.0.0.1', port: 0, log: silentLog, ...options });
