@@ -65,13 +65,6 @@ function openOne(url: string, onDrop: (code: number) => void): Promise<WebSocket
   });
 }
 
-interface AppMemory { rss: number; heapUsed: number }
-
-async function appMemory(stats: () => Promise<unknown>): Promise<AppMemory | undefined> {
-  const s = (await stats()) as { memory?: AppMemory };
-  return s.memory;
-}
-
 /** Docker refuses an open-files limit above its own: say which limit and what to do. */
 function rlimitHint(err: unknown, wanted: number): Error {
   const message = err instanceof Error ? err.message : String(err);
@@ -119,8 +112,8 @@ async function main(argv: string[]): Promise<number> {
     const frontUsage = await containerOn(run.network.name, 'front');
     const appUsage = await containerOn(run.network.name, APP_ALIAS);
     await new Promise((r) => setTimeout(r, 1_000));
-    const before = { app: await appMemory(app.stats), appCgroup: await appUsage.memoryBytes(), front: await frontUsage.memoryBytes(), frontRss: await frontUsage.rssBytes() };
-    log(`before: app rss ${before.app ? mib(before.app.rss) : 'n/a'}, app container ${mib(before.appCgroup)}, nginx container ${mib(before.front)} (rss ${mib(before.frontRss)})`);
+    const before = { app: (await app.stats()).memory, appCgroup: await appUsage.memoryBytes(), front: await frontUsage.memoryBytes(), frontRss: await frontUsage.rssBytes() };
+    log(`before: app rss ${mib(before.app.rss)}, app container ${mib(before.appCgroup)}, nginx container ${mib(before.front)} (rss ${mib(before.frontRss)})`);
 
     const url = directWsUrl(front);
     let dropped = 0;
@@ -152,7 +145,7 @@ async function main(argv: string[]): Promise<number> {
     await new Promise((r) => setTimeout(r, opts.duration));
     clearInterval(progress);
     holding = false;
-    const stats = (await app.stats()) as Awaited<ReturnType<typeof app.stats>> & { memory?: AppMemory };
+    const stats = await app.stats();
     const after = { app: stats.memory, appCgroup: await appUsage.memoryBytes(), front: await frontUsage.memoryBytes(), frontRss: await frontUsage.rssBytes() };
     const held = sockets.length;
     const perConn = (a: number | undefined, b: number | undefined): number => (a !== undefined && b !== undefined && held > 0 ? (a - b) / held : NaN);
@@ -169,8 +162,8 @@ async function main(argv: string[]): Promise<number> {
       appPongsReceived: stats.pongsReceived,
       appPingTimeouts: stats.pingTimeouts,
       app: {
-        rssBefore: before.app?.rss, rssAfter: after.app?.rss, heapUsedBefore: before.app?.heapUsed, heapUsedAfter: after.app?.heapUsed,
-        rssPerConnection: perConn(after.app?.rss, before.app?.rss), heapPerConnection: perConn(after.app?.heapUsed, before.app?.heapUsed),
+        rssBefore: before.app.rss, rssAfter: after.app.rss, heapUsedBefore: before.app.heapUsed, heapUsedAfter: after.app.heapUsed,
+        rssPerConnection: perConn(after.app.rss, before.app.rss), heapPerConnection: perConn(after.app.heapUsed, before.app.heapUsed),
         cgroupBefore: before.appCgroup, cgroupAfter: after.appCgroup, cgroupPerConnection: perConn(after.appCgroup, before.appCgroup),
       },
       front: {
@@ -183,8 +176,8 @@ async function main(argv: string[]): Promise<number> {
     const ok = dropped === 0 && failedOpens === 0;
     const header = ['what', 'before', 'after', 'per connection'];
     const rows = [
-      ['app process rss (/stats)', before.app ? mib(before.app.rss) : 'n/a', after.app ? mib(after.app.rss) : 'n/a', kib(figures.app.rssPerConnection)],
-      ['app heap used (/stats)', before.app ? mib(before.app.heapUsed) : 'n/a', after.app ? mib(after.app.heapUsed) : 'n/a', kib(figures.app.heapPerConnection)],
+      ['app process rss (/stats)', mib(before.app.rss), mib(after.app.rss), kib(figures.app.rssPerConnection)],
+      ['app heap used (/stats)', mib(before.app.heapUsed), mib(after.app.heapUsed), kib(figures.app.heapPerConnection)],
       ['app container (cgroup)', mib(before.appCgroup), mib(after.appCgroup), kib(figures.app.cgroupPerConnection)],
       ['nginx container (cgroup)', mib(before.front), mib(after.front), kib(figures.front.cgroupPerConnection)],
       ['nginx processes rss (cgroup)', mib(before.frontRss), mib(after.frontRss), kib(figures.front.rssPerConnection)],

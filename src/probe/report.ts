@@ -3,6 +3,7 @@ import type { EchoReport } from './echo.js';
 import type { HandshakeReport } from './handshake.js';
 import type { Cut, IdleReport, PingHoldReport } from './idle.js';
 import type { ReconnectReport } from './reconnect.js';
+import { seconds } from '../scenarios/checks/result.js';
 
 export interface ProbeReport {
   url: string;
@@ -21,7 +22,7 @@ export interface ProbeReport {
 }
 
 const ms = (v: number): string => (v < 10 ? `${v.toFixed(2)} ms` : `${v.toFixed(0)} ms`);
-const s = (v: number): string => `${(v / 1000).toFixed(2)} s`;
+const s = seconds;
 
 export function describeCut(cut: Cut): string {
   const how = cut.how === 'close-frame'
