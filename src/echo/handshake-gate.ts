@@ -23,7 +23,18 @@ export function requestPath(req: IncomingMessage): string {
   }
 }
 
-export function checkUpgrade(req: IncomingMessage, options: Pick<EchoOptions, 'path' | 'allowedOrigins'>): Refusal | null {
+/** What the gate checks against; the allowed origins normalized once, at start-up. */
+export interface GateRules {
+  path: string;
+  /** Normalized origins (normalizeOrigin); empty = any origin. */
+  allowedOrigins: ReadonlySet<string>;
+}
+
+export function gateRules(options: Pick<EchoOptions, 'path' | 'allowedOrigins'>): GateRules {
+  return { path: options.path, allowedOrigins: new Set(options.allowedOrigins.map(normalizeOrigin)) };
+}
+
+export function checkUpgrade(req: IncomingMessage, options: GateRules): Refusal | null {
   if (requestPath(req) !== options.path) {
     return { status: 404, reason: `no WebSocket endpoint here; WebSockets are accepted at ${options.path}` };
   }
@@ -52,10 +63,9 @@ export function checkUpgrade(req: IncomingMessage, options: Pick<EchoOptions, 'p
   if (key === undefined || !KEY.test(key.trim())) {
     return { status: 400, reason: 'missing or invalid Sec-WebSocket-Key header' };
   }
-  if (options.allowedOrigins.length > 0) {
+  if (options.allowedOrigins.size > 0) {
     const origin = req.headers.origin;
-    const allowed = options.allowedOrigins.map(normalizeOrigin);
-    if (origin === undefined || !allowed.includes(normalizeOrigin(origin))) {
+    if (origin === undefined || !options.allowedOrigins.has(normalizeOrigin(origin))) {
       return { status: 403, reason: `origin ${JSON.stringify(origin ?? '(none)')} is not allowed` };
     }
   }

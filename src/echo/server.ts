@@ -11,7 +11,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { addressTrust, clientAddress } from './client-address.js';
 import { attachEcho } from './echo-connection.js';
-import { checkUpgrade, requestPath, selectSubprotocol } from './handshake-gate.js';
+import { checkUpgrade, gateRules, requestPath, selectSubprotocol } from './handshake-gate.js';
 import { createHttpApp } from './http-app.js';
 import { startKeepalive } from '../client/keepalive.js';
 import { createLogger, type EchoLogger, type LogSink } from './log.js';
@@ -78,6 +78,7 @@ export async function startEchoServer(options: Partial<EchoOptions> = {}, runtim
   const log: EchoLogger = createLogger(resolved.logFormat, runtime.logSink);
   const stats = emptyStats();
   const trust = addressTrust(resolved.trustedProxies);
+  const rules = gateRules(resolved);
   const clients = new Set<WebSocket>();
   let nextId = 1;
   let closing = false;
@@ -136,7 +137,7 @@ export async function startEchoServer(options: Partial<EchoOptions> = {}, runtim
     stats.upgradesReceived++;
     stats.lastUpgradeHeaders = { ...req.headers };
     socket.on('error', () => {});
-    const refusal = closing ? { status: 503, reason: 'server shutting down' } : checkUpgrade(req, resolved);
+    const refusal = closing ? { status: 503, reason: 'server shutting down' } : checkUpgrade(req, rules);
     if (refusal) {
       log({ event: 'refused', status: refusal.status, reason: refusal.reason, remote: remoteOf(req), method: req.method ?? '?', url: req.url ?? '' });
       writeRefusal(socket, refusal.status, refusal.reason, refusal.headers);
