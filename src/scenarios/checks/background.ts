@@ -4,6 +4,7 @@
  * came back and the connection stayed open: the front and the app kept serving others.
  */
 import { discard, open, type ConnectOptions } from './client.js';
+import { sleep, within } from './wait.js';
 
 export interface BackgroundEcho {
   finish(): Promise<{ sent: number; received: number; open: boolean }>;
@@ -23,10 +24,9 @@ export async function backgroundEcho(url: string, options: ConnectOptions = {}, 
   return {
     async finish() {
       // A quick check must still have echoes beside it: at least three round trips.
-      while (!closed && received < 3 && sent < 100) await new Promise((r) => setTimeout(r, everyMs));
+      while (!closed && received < 3 && sent < 100) await sleep(everyMs);
       clearInterval(timer);
-      const deadline = performance.now() + 2_000;
-      while (!closed && received < sent && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      await within(2_000, 20, () => closed || received >= sent);
       const result = { sent, received, open: !closed };
       discard(ws);
       return result;

@@ -131,6 +131,13 @@ export function nextMessage(ws: WebSocket, timeoutMs = 5_000): Promise<Received>
   });
 }
 
+/** Sends `text` and says whether the same text came back within `timeoutMs`. */
+export async function echoesText(ws: WebSocket, text: string, timeoutMs = 5_000): Promise<boolean> {
+  const reply = nextMessage(ws, timeoutMs);
+  ws.send(text);
+  return (await reply.catch(() => undefined))?.data.toString() === text;
+}
+
 export interface Closed {
   code: number;
   reason: string;

@@ -9,24 +9,11 @@ import { ReconnectingClient } from '../../client/reconnecting-client.js';
 import { closed, connect, discard, open } from './client.js';
 import { seconds, verdict } from './result.js';
 import type { Check, CheckContext, TopologyControls } from '../types.js';
+import { sleep, within } from './wait.js';
 
 function controlsOf(ctx: CheckContext): TopologyControls {
   if (!ctx.controls) throw new Error('this check needs topology controls (restart/pause), which this topology does not offer');
   return ctx.controls;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** Polls `probe` every `everyMs` until it is true; the time it took, or undefined after `timeoutMs`. */
-async function within(timeoutMs: number, everyMs: number, probe: () => Promise<boolean> | boolean): Promise<number | undefined> {
-  const started = performance.now();
-  while (performance.now() - started < timeoutMs) {
-    if (await probe()) return performance.now() - started;
-    await sleep(everyMs);
-  }
-  return undefined;
 }
 
 export interface FrontRestartOptions {

@@ -10,6 +10,7 @@ import { connect, contextOptions, discard } from './client.js';
 import { closeCodeIn, frame, rawHandshake, socketTarget, upgradeRequest } from './raw-socket.js';
 import { bytes, seconds, verdict } from './result.js';
 import type { Check, CheckContext, CheckResult } from '../types.js';
+import { within } from './wait.js';
 
 function othersText(o: { sent: number; received: number; open: boolean }): string {
   return `others: ${o.received}/${o.sent} echoed${o.open ? '' : ', their connection closed'}`;
@@ -140,11 +141,10 @@ export function handshakeBurst(options: BurstOptions = {}): Check {
       // Settled: the burst's connections are gone and the heap is back within the tolerance.
       let after = peak;
       const settleStarted = performance.now();
-      while (performance.now() - settleStarted < 10_000) {
+      await within(10_000, 250, async () => {
         after = await ctx.appStats();
-        if (after.openConnections <= before.openConnections && after.memory.heapUsed <= before.memory.heapUsed + tolerance) break;
-        await new Promise((r) => setTimeout(r, 250));
-      }
+        return after.openConnections <= before.openConnections && after.memory.heapUsed <= before.memory.heapUsed + tolerance;
+      });
       const settleMs = performance.now() - settleStarted;
       const ok101 = statuses.get(101) ?? 0;
       const heapGrowth = after.memory.heapUsed - before.memory.heapUsed;

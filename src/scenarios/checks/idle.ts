@@ -2,7 +2,7 @@
  * Idle-timeout checks, measured in seconds: without pings the front cuts an idle WebSocket at
  * its timeout; with pings (from the server, or from the client) it stays open past it.
  */
-import { closed, discard, nextMessage, open, contextOptions } from './client.js';
+import { closed, contextOptions, discard, echoesText, open } from './client.js';
 import { seconds, verdict } from './result.js';
 import type { Check } from '../types.js';
 
@@ -83,9 +83,7 @@ export function staysOpenPastTimeout(options: StaysOpenOptions): Check {
           return verdict(false, `cut after ${seconds(after)} (${cut.code})`, `open at ${seconds(holdMs)}`,
             `cut after ${seconds(after)} with ${cut.code} (server pings ${serverPings}, client pings ${clientPings})`, { ...measured, cutAfterMs: after });
         }
-        const reply = nextMessage(ws, 5_000);
-        ws.send('still here');
-        const echoed = (await reply.catch(() => undefined))?.data.toString() === 'still here';
+        const echoed = await echoesText(ws, 'still here');
         const pings = `server pings ${serverPings}, client pings ${clientPings}`;
         // The pings that were meant to keep it open must be the ones that flowed.
         const rightPings = {

@@ -2,7 +2,7 @@
  * Who handles the WebSocket: the front (it consumes the upgrade; the app's upgrade counter does
  * not move) or the app (the upgrade reaches it; its counter goes up and it answers and echoes).
  */
-import { answeredBy, connect, describeOutcome, discard, nextMessage, type Answerer, contextOptions } from './client.js';
+import { answeredBy, connect, contextOptions, describeOutcome, discard, echoesText, type Answerer } from './client.js';
 import { verdict } from './result.js';
 import type { Check } from '../types.js';
 
@@ -16,9 +16,7 @@ export function websocketHandledBy(by: Exclude<Answerer, 'proxy'>): Check {
       const outcome = await connect(ctx.wsUrl, contextOptions(ctx));
       let echoed = false;
       if (outcome.socket) {
-        const reply = nextMessage(outcome.socket);
-        outcome.socket.send('who answers?');
-        echoed = (await reply.catch(() => undefined))?.data.toString() === 'who answers?';
+        echoed = await echoesText(outcome.socket, 'who answers?');
       }
       discard(outcome.socket);
       const delta = (await ctx.appStats()).upgradesReceived - before;

@@ -4,19 +4,14 @@
  * new connection after the reload must work.
  */
 import type WebSocket from 'ws';
-import { closed, connect, contextOptions, describeOutcome, discard, nextMessage, open, answeredBy } from './client.js';
+import { answeredBy, closed, connect, contextOptions, describeOutcome, discard, echoesText, open } from './client.js';
 import { seconds, verdict } from './result.js';
 import type { Check } from '../types.js';
+import { sleep } from './wait.js';
 
 /** How soon after the reload command returns the drop must be seen. */
 export const RELOAD_DROP_WITHIN_MS = 3_000;
 const CONNECTIONS = 3;
-
-async function echoes(ws: WebSocket, text: string): Promise<boolean> {
-  const reply = nextMessage(ws, 5_000);
-  ws.send(text);
-  return (await reply.catch(() => undefined))?.data.toString() === text;
-}
 
 export function frontReload(expect: 'drops' | 'keeps'): Check {
   return {
@@ -43,13 +38,13 @@ export function frontReload(expect: 'drops' | 'keeps'): Check {
           codes = results.flatMap((r) => (r ? [r.code] : []));
         } else {
           // Give a drop the same chance to show, then prove the old connections still echo.
-          await new Promise((r) => setTimeout(r, RELOAD_DROP_WITHIN_MS));
-          cuts = await Promise.all(sockets.map(async (ws, i) => (ws.readyState === ws.OPEN && (await echoes(ws, `after reload ${i}`)) ? undefined : 0)));
+          await sleep(RELOAD_DROP_WITHIN_MS);
+          cuts = await Promise.all(sockets.map(async (ws, i) => (ws.readyState === ws.OPEN && (await echoesText(ws, `after reload ${i}`)) ? undefined : 0)));
         }
         const dropped = cuts.filter((c) => c !== undefined) as number[];
         const outcome = await connect(ctx.wsUrl, contextOptions(ctx));
         fresh = outcome.socket;
-        const freshOk = outcome.status === 101 && answeredBy(outcome.headers) === 'app' && fresh !== undefined && (await echoes(fresh, 'new after reload'));
+        const freshOk = outcome.status === 101 && answeredBy(outcome.headers) === 'app' && fresh !== undefined && (await echoesText(fresh, 'new after reload'));
         const latest = dropped.length ? Math.max(...dropped) : 0;
         const measured = { connections: CONNECTIONS, dropped: dropped.length, reloadCommandMs: reloadMs, ...(dropped.length ? { droppedWithinMs: latest } : {}) };
         const codesText = codes.length ? ` (${[...new Set(codes)].join(', ')})` : '';
