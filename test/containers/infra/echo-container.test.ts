@@ -5,34 +5,14 @@
  */
 import { networkInterfaces } from 'node:os';
 import { connect } from 'node:net';
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { docker } from '../../../src/containers/docker.js';
 import { createNetwork, startEchoApp, type BenchNetwork, type EchoAppHandle } from '../../../src/containers/harness.js';
 import { currentRunId } from '../../../src/containers/labels.js';
+import { connect as connectWs, nextMessage, open } from '../../../src/scenarios/checks/client.js';
 import { containersSkipped } from '../skip.js';
 
 const ALIAS = 'echo-infra';
-
-function open(url: string): Promise<{ ws: WebSocket; headers: Record<string, string | string[] | undefined>; status: number }> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { handshakeTimeout: 5_000 });
-    ws.once('upgrade', (res) => {
-      ws.once('open', () => resolve({ ws, headers: res.headers, status: res.statusCode ?? 0 }));
-    });
-    ws.once('error', reject);
-  });
-}
-
-function nextMessage(ws: WebSocket): Promise<{ data: Buffer; isBinary: boolean }> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no echo within 5 s')), 5_000);
-    ws.once('message', (data, isBinary) => {
-      clearTimeout(timer);
-      resolve({ data: Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer), isBinary });
-    });
-  });
-}
 
 function canConnect(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -62,15 +42,15 @@ describe.skipIf(containersSkipped)('echo app container', () => {
   });
 
   it('answers the WebSocket handshake with 101 and its X-Echo-Server header', async () => {
-    const { ws, status, headers } = await open(app.wsUrl('/ws'));
-    ws.close();
+    const { socket, status, headers } = await connectWs(app.wsUrl('/ws'));
+    socket?.close();
     expect(status).toBe(101);
     expect(headers['x-echo-server']).toMatch(/^ws-proxy-bench\//);
   });
 
   it('echoes a text and a binary message unchanged, and counts them in /stats', async () => {
     const before = await app.stats();
-    const { ws } = await open(app.wsUrl('/ws'));
+    const ws = await open(app.wsUrl('/ws'));
     try {
       const text = nextMessage(ws);
       ws.send('hello through the container');
