@@ -3,11 +3,11 @@
  * project's machines: /sys/fs/cgroup/<controller>/docker/<id>/), or through `docker exec` when
  * the host's cgroup tree is not where Docker's cgroupfs driver puts it.
  */
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
+import { runOrThrow } from '../containers/exec.js';
+import { ALIAS_LABEL } from '../containers/labels.js';
 
-const run = promisify(execFile);
+const docker = (args: string[]) => runOrThrow('docker', args, { timeoutMs: 30_000 });
 
 export interface ContainerUsage {
   id: string;
@@ -21,7 +21,7 @@ export interface ContainerUsage {
 
 /** The container on `network` with this network alias (the harness labels each with its alias). */
 export async function containerOn(network: string, alias: string): Promise<ContainerUsage> {
-  const { stdout } = await run('docker', ['ps', '-q', '--no-trunc', '--filter', `network=${network}`, '--filter', `label=ws-proxy-bench.alias=${alias}`]);
+  const { stdout } = await docker(['ps', '-q', '--no-trunc', '--filter', `network=${network}`, '--filter', `label=${ALIAS_LABEL}=${alias}`]);
   const ids = stdout.split('\n').filter(Boolean);
   if (ids.length !== 1) throw new Error(`expected one container '${alias}' on ${network}, found ${ids.length}`);
   const id = ids[0] as string;
@@ -29,7 +29,7 @@ export async function containerOn(network: string, alias: string): Promise<Conta
     try {
       return await readFile(`/sys/fs/cgroup/${controller}/docker/${id}/${file}`, 'utf8');
     } catch {
-      return (await run('docker', ['exec', id, 'cat', `/sys/fs/cgroup/${controller}/${file}`])).stdout;
+      return (await docker(['exec', id, 'cat', `/sys/fs/cgroup/${controller}/${file}`])).stdout;
     }
   };
   return {

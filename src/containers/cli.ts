@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { imageExists } from './docker.js';
-import { checkEngine, engineMissingMessage, ensureEngine, stopEngine } from './engine.js';
+import { checkEngine, ENGINE_LOG_FILE, engineMissingMessage, ensureEngine, stopEngine } from './engine.js';
 import { imageCatalog, ROLE_SPECS } from './images.js';
 import { buildOfflineImages, offlineImages } from './offline-images.js';
 import { resolveImages } from './resolve.js';
@@ -56,7 +56,7 @@ const ENGINE_HELP = `Usage: ws-proxy-bench engine [check|ensure|stop]
           Honours DOCKER_HOST.
   ensure  make an engine answer: if none does and this is root on Debian/Ubuntu with no other
           DOCKER_HOST, install docker.io (apt-get) if needed, start dockerd (log in
-          /tmp/ws-proxy-bench-dockerd.log) and record that ws-proxy-bench started it.
+          ${ENGINE_LOG_FILE}) and record that ws-proxy-bench started it.
   stop    stop the dockerd that \`engine ensure\` started, and only that one.`;
 
 export function runEngineCommand(argv: string[]): Promise<number> {

@@ -4,8 +4,8 @@
  */
 import { run, type RunResult } from './exec.js';
 
-export function docker(args: string[], timeoutMs = 30_000, input?: string): Promise<RunResult> {
-  return run('docker', args, { timeoutMs, ...(input === undefined ? {} : { input }) });
+export function docker(args: string[], timeoutMs = 30_000): Promise<RunResult> {
+  return run('docker', args, { timeoutMs });
 }
 
 export async function imageExists(image: string): Promise<boolean> {

@@ -17,8 +17,6 @@ export interface RunResult {
 export interface RunOptions {
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;
-  input?: string;
-  cwd?: string;
   /** Called with each line of output as it arrives (long steps show progress). */
   onLine?: (line: string) => void;
 }
@@ -27,8 +25,7 @@ export function run(command: string, args: string[], opts: RunOptions = {}): Pro
   return new Promise((resolve) => {
     const child = spawn(command, args, {
       env: opts.env ?? process.env,
-      cwd: opts.cwd,
-      stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
@@ -44,7 +41,6 @@ export function run(command: string, args: string[], opts: RunOptions = {}): Pro
     };
     child.stdout?.setEncoding('utf8').on('data', (c: string) => { stdout += c; feed('out', c); });
     child.stderr?.setEncoding('utf8').on('data', (c: string) => { stderr += c; feed('err', c); });
-    if (opts.input !== undefined) child.stdin?.end(opts.input);
     const timer = opts.timeoutMs === undefined ? undefined : setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');

@@ -20,7 +20,7 @@ import type { EchoStats } from '../echo/stats.js';
 import { projectPath } from '../paths.js';
 import { lastLines } from './exec.js';
 import { imageFor, ROLE_SPECS, type ImageRole } from './images.js';
-import { currentRunId, runLabels } from './labels.js';
+import { ALIAS_LABEL, currentRunId, runLabels } from './labels.js';
 
 export type FrontKind = 'nginx' | 'http-front' | 'haproxy' | 'httpd' | 'caddy';
 
@@ -195,7 +195,7 @@ async function startContainer(spec: StartSpec): Promise<Started> {
   const container = new LoopbackContainer(spec.image)
     .withNetworkMode(spec.network.name)
     .withNetworkAliases(spec.alias)
-    .withLabels({ ...runLabels(currentRunId()), 'ws-proxy-bench.alias': spec.alias })
+    .withLabels({ ...runLabels(currentRunId()), [ALIAS_LABEL]: spec.alias })
     .withCommand(spec.command)
     .withEnvironment(spec.env ?? {})
     .withLoopbackPort(CONTAINER_PORT)

@@ -13,6 +13,10 @@ export const PID_LABEL = 'ws-proxy-bench.pid';
 export const HOST_LABEL = 'ws-proxy-bench.host';
 /** When the resource was created (ISO 8601), for the age rule of the sweep. */
 export const STARTED_LABEL = 'ws-proxy-bench.started';
+/** A container's network alias (echo, front, front-ws), to find it by its role in a topology. */
+export const ALIAS_LABEL = 'ws-proxy-bench.alias';
+/** The role an offline stand-in image plays (node, nginx, …). */
+export const ROLE_LABEL = 'ws-proxy-bench.role';
 
 /** Shared by a run's processes (global setup sets it for vitest workers). */
 export const RUN_ID_ENV = 'WS_PROXY_BENCH_RUN_ID';

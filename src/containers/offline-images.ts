@@ -14,6 +14,7 @@ import { projectPath } from '../paths.js';
 import { imageExists, imageLabel } from './docker.js';
 import { lastLines, run, runOrThrow, stopwatch } from './exec.js';
 import { IMAGE_ROLES, ROLE_SPECS, type ImageRole } from './images.js';
+import { ROLE_LABEL } from './labels.js';
 
 export const DEBIAN_SUITE = 'bookworm';
 /** Everything the roles need, from Debian's own packages. */
@@ -218,7 +219,7 @@ async function buildRoleImage(role: ImageRole, base: string, image: string, hash
     '-f', join(dir, `${role}.Dockerfile`),
     '--build-arg', `BASE=${base}`,
     '--label', `${RECIPE_LABEL}=${hash}`,
-    '--label', `ws-proxy-bench.role=${role}`,
+    '--label', `${ROLE_LABEL}=${role}`,
     '-t', image,
     dir,
   ], { timeoutMs: 10 * 60_000, env: { ...process.env, DOCKER_BUILDKIT: '0' } });

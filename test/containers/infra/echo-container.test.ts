@@ -11,6 +11,7 @@ import { createNetwork, startEchoApp, type BenchNetwork, type EchoAppHandle } fr
 import { currentRunId } from '../../../src/containers/labels.js';
 import { connect as connectWs, nextMessage, open } from '../../../src/scenarios/checks/client.js';
 import { containersSkipped } from '../skip.js';
+import { containerOf } from './container-of.js';
 
 const ALIAS = 'echo-infra';
 
@@ -74,10 +75,7 @@ describe.skipIf(containersSkipped)('echo app container', () => {
   });
 
   it('publishes its port on 127.0.0.1 only', async () => {
-    const ps = await docker(['ps', '-q', '--filter', `label=ws-proxy-bench=${currentRunId()}`, '--filter', `label=ws-proxy-bench.alias=${ALIAS}`]);
-    const ids = ps.stdout.split('\n').filter(Boolean);
-    expect(ids).toHaveLength(1);
-    const inspect = await docker(['inspect', '--format', '{{json .NetworkSettings.Ports}}', ids[0] as string]);
+    const inspect = await docker(['inspect', '--format', '{{json .NetworkSettings.Ports}}', await containerOf(ALIAS)]);
     const ports = JSON.parse(inspect.stdout) as Record<string, { HostIp: string; HostPort: string }[] | null>;
     const bindings = ports['8080/tcp'] ?? [];
     expect(bindings.length).toBeGreaterThan(0);

@@ -8,14 +8,8 @@ import { docker } from '../../../src/containers/docker.js';
 import { createNetwork, startEchoApp, startFront, type BenchNetwork, type EchoAppHandle, type FrontHandle } from '../../../src/containers/harness.js';
 import { currentRunId } from '../../../src/containers/labels.js';
 import { containersSkipped } from '../skip.js';
+import { containerOf } from './container-of.js';
 import { echoOnce } from './echo-once.js';
-
-async function containerOf(alias: string): Promise<string> {
-  const ps = await docker(['ps', '-q', '--filter', `label=ws-proxy-bench=${currentRunId()}`, '--filter', `label=ws-proxy-bench.alias=${alias}`]);
-  const ids = ps.stdout.split('\n').filter(Boolean);
-  expect(ids, alias).toHaveLength(1);
-  return ids[0] as string;
-}
 
 describe.skipIf(containersSkipped)('harness security defaults', () => {
   const APP = 'echo-nonroot';
