@@ -7,10 +7,10 @@
  */
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
-import { startEchoApp, startFront } from '../containers/harness.js';
+import { startEchoApp } from '../containers/harness.js';
 import { duration, integer, option, OptionError, optionsHelp, resolveOptions } from '../options.js';
 import { APP_ALIAS, frontSetup, frontVars, workerLimits } from '../scenarios/fronts.js';
-import { renderTemplateFile } from '../templates.js';
+import { startSetup } from '../scenarios/topology.js';
 import { containerOn } from './container-usage.js';
 import { describeMachine, machineLines } from './machine.js';
 import { markdownTable, textTable, writeResults, writeSection } from './perf-doc.js';
@@ -105,10 +105,7 @@ async function main(argv: string[]): Promise<number> {
     }).catch((e: unknown) => { throw rlimitHint(e, n + 1_024); }));
     const setup = frontSetup(FRONT);
     const vars = { ...frontVars({ idleTimeoutSeconds }), ...workerLimits(perWorker, nginxWorkers) };
-    const front = run.track(await startFront({
-      network: run.network, kind: setup.kind, alias: 'front', nofile: perWorker + 128,
-      config: { content: renderTemplateFile(setup.template as string, vars) },
-    }));
+    const front = run.track(await startSetup(run.network, setup, 'front', vars, { nofile: perWorker + 128 }));
     const frontUsage = await containerOn(run.network.name, 'front');
     const appUsage = await containerOn(run.network.name, APP_ALIAS);
     await new Promise((r) => setTimeout(r, 1_000));

@@ -51,7 +51,9 @@ export function checkContext(scenario: Scenario, app: EchoAppHandle, front: Fron
 }
 
 /** Starts one front setup on a network, its config rendered from its template with `vars`. */
-export async function startSetup(network: BenchNetwork, setup: FrontSetup, alias: string, vars: FrontVars): Promise<FrontHandle> {
+export async function startSetup(
+  network: BenchNetwork, setup: FrontSetup, alias: string, vars: FrontVars, limits: { nofile?: number } = {},
+): Promise<FrontHandle> {
   const config = renderFrontConfig(setup, vars);
   // A TLS-terminating front gets a throwaway certificate, which its clients then trust.
   const tls: TlsMaterial | undefined = setup.tls ? await selfSignedCertificate() : undefined;
@@ -59,6 +61,7 @@ export async function startSetup(network: BenchNetwork, setup: FrontSetup, alias
     network,
     kind: setup.kind,
     alias,
+    ...limits,
     ...(config !== undefined ? { config: { content: config } } : {}),
     ...(setup.command ? { command: setup.command(vars) } : {}),
     ...(setup.tls && tls
