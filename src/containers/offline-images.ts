@@ -92,8 +92,6 @@ export function offlineEnvFile(images: Record<ImageRole, string>): string {
 
 export interface OfflineBuildOptions {
   progress?: (line: string) => void;
-  /** Rebuild even what is present (the benchmark's cold run removes images instead). */
-  force?: boolean;
 }
 
 export interface OfflineBuildResult {
@@ -113,7 +111,8 @@ export async function debootstrapRefusal(): Promise<string | undefined> {
   return undefined;
 }
 
-export async function buildOfflineImages({ progress = () => {}, force = false }: OfflineBuildOptions = {}): Promise<OfflineBuildResult> {
+export async function buildOfflineImages({ progress = () => {} }: OfflineBuildOptions = {}): Promise<OfflineBuildResult> {
+  const started = Date.now();
   const elapsed = stopwatch();
   const hash = recipeHash();
   const images = offlineImages(hash);
@@ -122,14 +121,14 @@ export async function buildOfflineImages({ progress = () => {}, force = false }:
 
   const missing: ImageRole[] = [];
   for (const role of IMAGE_ROLES) {
-    const present = !force && (await imageLabel(images[role], RECIPE_LABEL)) === hash;
+    const present = (await imageLabel(images[role], RECIPE_LABEL)) === hash;
     if (present) progress(`${elapsed()} ${images[role]} present (same recipe): skipped`);
     else missing.push(role);
   }
 
   let baseBuilt = false;
   if (missing.length > 0) {
-    if (force || !(await imageExists(base))) {
+    if (!(await imageExists(base))) {
       await buildBaseImage(base, hash, progress, elapsed);
       baseBuilt = true;
     } else {
@@ -146,7 +145,7 @@ export async function buildOfflineImages({ progress = () => {}, force = false }:
   mkdirSync(join(envFile, '..'), { recursive: true });
   writeFileSync(envFile, offlineEnvFile(images));
   progress(`${elapsed()} wrote ${OFFLINE_ENV_FILE}; use it with: set -a; . ${OFFLINE_ENV_FILE}; set +a   or   docker-compose --env-file ${OFFLINE_ENV_FILE} up`);
-  return { hash, images, built: missing, baseBuilt, envFile, seconds: Number.parseFloat(elapsed().slice(2)) };
+  return { hash, images, built: missing, baseBuilt, envFile, seconds: (Date.now() - started) / 1000 };
 }
 
 async function buildBaseImage(base: string, hash: string, progress: (l: string) => void, elapsed: () => string): Promise<void> {
