@@ -2,9 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { FRONT_IDENTITY } from '../../../proxy/identity.js';
-import { closed, connect, discard, open } from '../../../src/scenarios/checks/client.js';
+import { connect, discard } from '../../../src/scenarios/checks/client.js';
 import { VERSION } from '../../../src/version.js';
-import { expectEchoed, rawExchange, useFrontOverUpstream } from './upstream.js';
+import { expectCloseMirrored, expectEchoed, rawExchange, useFrontOverUpstream } from './upstream.js';
 
 describe('front WebSocket handling on (the front answers upgrades itself)', () => {
   const fx = useFrontOverUpstream('on');
@@ -29,10 +29,7 @@ describe('front WebSocket handling on (the front answers upgrades itself)', () =
   });
 
   it('mirrors a close code and reason', async () => {
-    const ws = await open(fx.front.wsUrl());
-    const done = closed(ws, 5_000);
-    ws.close(4000, 'bye');
-    expect(await done).toMatchObject({ code: 4000, reason: 'bye' });
+    await expectCloseMirrored(fx.front.wsUrl());
   });
 
   it('refuses a malformed handshake itself: 400 with X-Front', async () => {

@@ -2,11 +2,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpFrontHandle } from '../../../proxy/front.js';
-import { closed, connect, discard, nextMessage, open } from '../../../src/scenarios/checks/client.js';
+import { connect, discard, nextMessage, open } from '../../../src/scenarios/checks/client.js';
 import { silentSink } from '../../../src/echo/log.js';
 import { startEchoServer, type EchoServerHandle } from '../../../src/echo/server.js';
 import { PRODUCT } from '../../../src/version.js';
-import { expectEchoed, startQuietFront, useFrontOverUpstream } from './upstream.js';
+import { expectCloseMirrored, expectEchoed, startQuietFront, useFrontOverUpstream } from './upstream.js';
 
 describe('front WebSocket handling off (upgrades pass through to the app)', () => {
   const fx = useFrontOverUpstream('off');
@@ -30,10 +30,7 @@ describe('front WebSocket handling off (upgrades pass through to the app)', () =
   });
 
   it('carries a close code and reason to the app and back', async () => {
-    const ws = await open(fx.front.wsUrl());
-    const done = closed(ws, 5_000);
-    ws.close(4000, 'bye');
-    expect(await done).toMatchObject({ code: 4000, reason: 'bye' });
+    await expectCloseMirrored(fx.front.wsUrl());
   });
 
   it('adds X-Forwarded-For, -Proto (http, as for plain requests) and -Host to the upgrade the app sees', async () => {

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { startHttpFront, type HttpFrontHandle, type HttpFrontOptions } from '../../../proxy/front.js';
 import { silentLog } from '../../../proxy/log.js';
-import { discard, nextMessage, open } from '../../../src/scenarios/checks/client.js';
+import { closed, discard, nextMessage, open } from '../../../src/scenarios/checks/client.js';
 
 export interface TestUpstream {
   port: number;
@@ -136,4 +136,12 @@ export async function expectEchoed(url: string, payload: Buffer | string, binary
   } finally {
     discard(ws);
   }
+}
+
+/** Closes with 4000 "bye" and expects the same code and reason back. */
+export async function expectCloseMirrored(url: string): Promise<void> {
+  const ws = await open(url);
+  const done = closed(ws, 5_000);
+  ws.close(4000, 'bye');
+  expect(await done).toMatchObject({ code: 4000, reason: 'bye' });
 }
