@@ -3,7 +3,7 @@
  * browser: where it is, how it is launched, and the page's connect/send/echo steps.
  */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page, type Response } from 'playwright-core';
 import { expect } from 'vitest';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -24,10 +24,68 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-/** Clicks Connect, waits for OPEN, sends `text` and waits for the echo row in the page's log. */
+/**
+ * Chromium aborts what is in flight with net::ERR_NETWORK_CHANGED when the host's addresses
+ * change, and Docker changes them whenever a suite running beside this one creates a network or
+ * starts a container (a new bridge, a veth with its link-local address). Such an abort says
+ * nothing about the page or the front under test, so a navigation or a WebSocket handshake that
+ * Chromium aborted for that reason, and only that reason, is tried again: a bounded number of
+ * times, and said on the test's output. Any other failure fails at once.
+ */
+const NETWORK_CHANGED = 'net::ERR_NETWORK_CHANGED';
+const NETWORK_CHANGED_ATTEMPTS = 4;
+
+function noteNetworkChanged(what: string, attempt: number): void {
+  console.log(`  … ${what} aborted by Chromium with ${NETWORK_CHANGED} (a host network changed), trying again (${attempt + 1}/${NETWORK_CHANGED_ATTEMPTS})`);
+}
+
+/** Opens a new page (in a browser or a context) and loads `url`; returns the page and the response. */
+export async function openPage(owner: Browser | BrowserContext, url: string): Promise<{ page: Page; response: Response | null }> {
+  const page = await owner.newPage();
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return { page, response: await page.goto(url) };
+    } catch (error) {
+      if (!String(error).includes(NETWORK_CHANGED) || attempt >= NETWORK_CHANGED_ATTEMPTS) throw error;
+      noteNetworkChanged(`loading ${url}`, attempt);
+    }
+  }
+}
+
+/**
+ * Clicks Connect and waits for OPEN. A handshake Chromium aborted with net::ERR_NETWORK_CHANGED
+ * (its console says so) is tried again; a socket that closes for any other reason fails the test.
+ */
+export async function connectPage(page: Page): Promise<void> {
+  let networkChanged = false;
+  const onConsole = (message: { text(): string }): void => {
+    if (message.text().includes(NETWORK_CHANGED)) networkChanged = true;
+  };
+  page.on('console', onConsole);
+  try {
+    for (let attempt = 1; ; attempt += 1) {
+      networkChanged = false;
+      await page.click('#connectButton');
+      const state = await page.waitForFunction(() => {
+        const text = document.querySelector('#stateLabel')?.textContent;
+        return text === 'OPEN' || text === 'CLOSED' ? text : false;
+      });
+      if ((await state.jsonValue()) === 'OPEN') return;
+      // The console line can trail the close event by a moment.
+      await page.waitForTimeout(100);
+      if (!networkChanged || attempt >= NETWORK_CHANGED_ATTEMPTS) {
+        throw new Error(`the page's WebSocket closed instead of opening: ${(await page.locator('#commsLog tr').allTextContents()).join(' | ')}`);
+      }
+      noteNetworkChanged('the WebSocket handshake', attempt);
+    }
+  } finally {
+    page.off('console', onConsole);
+  }
+}
+
+/** Connects (as connectPage), sends `text` and waits for the echo row in the page's log. */
 export async function connectAndEcho(page: Page, text: string): Promise<void> {
-  await page.click('#connectButton');
-  await page.waitForFunction(() => document.querySelector('#stateLabel')?.textContent === 'OPEN');
+  await connectPage(page);
   await page.fill('#sendMessage', text);
   await page.click('#sendButton');
   const log = page.locator('#commsLog tr');

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scenario } from '../../../src/scenarios/catalog.js';
 import { WS_PATH } from '../../../src/scenarios/fronts.js';
 import { startTopology, type Topology } from '../../../src/scenarios/topology.js';
-import { connectAndEcho, haveChromium, launchChromium, requireChromiumUnlessSkipped } from '../../support/chromium.js';
+import { connectAndEcho, haveChromium, launchChromium, openPage, requireChromiumUnlessSkipped } from '../../support/chromium.js';
 import { containersSkipped } from '../skip.js';
 
 requireChromiumUnlessSkipped('the https page browser test', containersSkipped);
@@ -32,8 +32,7 @@ describe.skipIf(containersSkipped || !haveChromium)('the echo page over https th
     expect(front.httpUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     const context = await browser.newContext({ ignoreHTTPSErrors: true });
     try {
-      const page = await context.newPage();
-      const response = await page.goto(`${front.httpUrl}/`);
+      const { page, response } = await openPage(context, `${front.httpUrl}/`);
       expect(response?.status()).toBe(200);
       expect(await page.inputValue('#connectionUrl')).toBe(front.wsUrl(WS_PATH));
       expect(front.wsUrl(WS_PATH)).toMatch(/^wss:\/\//);

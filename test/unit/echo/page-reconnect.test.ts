@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { renderPage } from '../../../src/echo/http-app.js';
 import type { EchoServerHandle } from '../../../src/echo/server.js';
-import { haveChromium, launchChromium, requireChromiumUnlessSkipped } from '../../support/chromium.js';
+import { connectPage, haveChromium, launchChromium, openPage, requireChromiumUnlessSkipped } from '../../support/chromium.js';
 import { startQuietServer } from './helpers.js';
 
 requireChromiumUnlessSkipped('the echo page reconnect test');
@@ -37,18 +37,16 @@ describe('the echo page, reconnecting', () => {
     afterEach(async () => { await Promise.all(servers.splice(0).map((s) => s.close())); });
     afterAll(async () => { await browser?.close(); });
 
-    async function openPage(server: EchoServerHandle, reconnect: boolean): Promise<Page> {
-      const page = await browser.newPage();
-      await page.goto(`${server.url}/`);
+    async function openConnected(server: EchoServerHandle, reconnect: boolean): Promise<Page> {
+      const { page } = await openPage(browser, `${server.url}/`);
       if (reconnect) await page.check('#reconnectToggle');
-      await page.click('#connectButton');
-      await expect.poll(() => state(page)).toBe('OPEN');
+      await connectPage(page);
       return page;
     }
 
     it('reconnects with backoff after the server drops it, and delivers what was queued, in order', async () => {
       const first = await start();
-      const page = await openPage(first, true);
+      const page = await openConnected(first, true);
       const dropped = Date.now();
       await first.close();
       await expect.poll(() => rows(page)).toEqual(expect.arrayContaining([expect.stringMatching(/reconnecting in \d+ ms \(attempt 1\)$/)]));
@@ -85,7 +83,7 @@ describe('the echo page, reconnecting', () => {
 
     it('stays CLOSED after the server drops it when the option is off', async () => {
       const first = await start();
-      const page = await openPage(first, false);
+      const page = await openConnected(first, false);
       await first.close();
       await expect.poll(() => state(page)).toBe('CLOSED');
       const second = await start(first.port);

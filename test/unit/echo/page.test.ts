@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EchoServerHandle } from '../../../src/echo/server.js';
 import { renderPage } from '../../../src/echo/http-app.js';
-import { connectAndEcho, haveChromium, launchChromium, requireChromiumUnlessSkipped } from '../../support/chromium.js';
+import { connectAndEcho, haveChromium, launchChromium, openPage, requireChromiumUnlessSkipped } from '../../support/chromium.js';
 import { startQuietServer } from './helpers.js';
 
 requireChromiumUnlessSkipped('the echo page browser test');
@@ -30,8 +30,7 @@ describe('the echo page', () => {
     });
 
     it('connects, sends, shows the echo, closes with 1000', async () => {
-      const page = await browser.newPage();
-      await page.goto(`${server.url}/`);
+      const { page } = await openPage(browser, `${server.url}/`);
       expect(await page.inputValue('#connectionUrl')).toBe(`${server.wsUrl}`);
       expect(server.wsUrl.endsWith('/echo')).toBe(true);
       await connectAndEcho(page, 'hello from chromium');
