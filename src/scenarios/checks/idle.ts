@@ -75,7 +75,7 @@ export function staysOpenPastTimeout(options: StaysOpenOptions): Check {
       const every = options.pingsFrom === 'client' ? (options.clientPingEvery ?? ((ms) => ms / 2))(t) : undefined;
       const pinger = every === undefined ? undefined : setInterval(() => { ws.ping(); clientPings += 1; }, every);
       try {
-        ctx.progress(`holding an idle connection for ${seconds(holdMs)} with ${options.pingsFrom} pings`);
+        ctx.progress(`holding an idle connection for ${seconds(holdMs)} ${options.pingsFrom === 'none' ? 'without pings' : `with ${options.pingsFrom} pings`}`);
         const cut = await closed(ws, holdMs);
         const measured = { heldMs: performance.now() - started, serverPings, clientPings, idleTimeoutMs: t };
         if (cut) {
