@@ -3,6 +3,7 @@
  * options from flags and the environment, start the front, stop cleanly on SIGTERM/SIGINT.
  */
 import { OptionError, optionsHelp } from '../src/options.js';
+import { closeWithin, nextStopSignal } from '../src/shutdown.js';
 import { startHttpFront } from './front.js';
 import { stdoutLog } from './log.js';
 import { frontOptionSpecs, resolveFrontOptions } from './options.js';
@@ -42,18 +43,10 @@ export async function runFrontCommand(argv: string[]): Promise<number> {
   const idle = options.idleTimeout === 0 ? 'none' : `${options.idleTimeout / 1000}s`;
   console.log(`http-front listening on http://${front.host}:${front.port} -> ${options.target} (websocket ${options.websocket}, idle timeout ${idle})`);
 
-  return new Promise<number>((resolve) => {
-    const stop = (signal: NodeJS.Signals): void => {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
-      console.log(`http-front: ${signal}, closing`);
-      setTimeout(() => {
-        console.error(`http-front: still closing after ${FORCE_EXIT_MS} ms, exiting anyway`);
-        process.exit(0);
-      }, FORCE_EXIT_MS).unref();
-      front.close().then(() => resolve(0), () => resolve(0));
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
+  const signal = await nextStopSignal();
+  console.log(`http-front: ${signal}, closing`);
+  await closeWithin(FORCE_EXIT_MS, () => front.close(), (line) => console.error(`http-front: ${line}`)).catch((error: unknown) => {
+    console.error(`http-front: closing failed: ${error instanceof Error ? error.message : String(error)}`);
   });
+  return 0;
 }

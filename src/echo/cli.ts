@@ -6,6 +6,7 @@ import { OptionError, optionsHelp } from '../options.js';
 import { echoOptionSpecs, resolveEchoOptions } from './options.js';
 import { startEchoServer } from './server.js';
 import { PRODUCT } from '../version.js';
+import { closeWithin, nextStopSignal } from '../shutdown.js';
 
 const FORCE_EXIT_MS = 5000;
 
@@ -36,17 +37,9 @@ export async function runServeCommand(argv: string[], io: ServeIo = {}): Promise
     return 1;
   }
   out(`echo server listening on ${server.url}  (WebSocket at ${server.wsUrl})`);
-  const handle = server;
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-    process.once('SIGINT', () => resolve('SIGINT'));
-  });
+  const signal = await nextStopSignal();
   const started = Date.now();
-  setTimeout(() => {
-    err(`serve: shutdown took longer than ${FORCE_EXIT_MS} ms after ${signal}; exiting anyway`);
-    process.exit(1);
-  }, FORCE_EXIT_MS).unref();
-  await handle.close(1001);
+  await closeWithin(FORCE_EXIT_MS, () => server.close(1001), (line) => err(`serve: ${signal}: ${line}`));
   out(`echo server stopped after ${signal} in ${Date.now() - started} ms`);
   return 0;
 }
