@@ -8,9 +8,6 @@ import { startHttpFront } from './front.js';
 import { stdoutLog } from './log.js';
 import { frontOptionSpecs, resolveFrontOptions } from './options.js';
 
-/** How long a shutdown may take before the process exits anyway. */
-const FORCE_EXIT_MS = 5_000;
-
 function usage(): string {
   return [
     'Usage: ws-proxy-bench front [options]',
@@ -45,7 +42,7 @@ export async function runFrontCommand(argv: string[]): Promise<number> {
 
   const signal = await nextStopSignal();
   console.log(`http-front: ${signal}, closing`);
-  await closeWithin(FORCE_EXIT_MS, () => front.close(), (line) => console.error(`http-front: ${line}`)).catch((error: unknown) => {
+  await closeWithin(() => front.close(), (line) => console.error(`http-front: ${line}`)).catch((error: unknown) => {
     console.error(`http-front: closing failed: ${error instanceof Error ? error.message : String(error)}`);
   });
   return 0;

@@ -3,6 +3,9 @@
  * and exit anyway (code 1) when closing takes longer than its bound.
  */
 
+/** How long closing may take before the process exits anyway (the issue's "exit within 5 s"). */
+export const STOP_BOUND_MS = 5_000;
+
 /** Resolves with the first of SIGTERM and SIGINT; both listeners are removed then. */
 export function nextStopSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
@@ -20,7 +23,7 @@ export function nextStopSignal(): Promise<NodeJS.Signals> {
  * Runs `close`; if it has not settled within `boundMs`, says so through `report` and exits the
  * process with code 1, so a stuck socket never keeps a stopped service alive.
  */
-export async function closeWithin(boundMs: number, close: () => Promise<void>, report: (line: string) => void): Promise<void> {
+export async function closeWithin(close: () => Promise<void>, report: (line: string) => void, boundMs = STOP_BOUND_MS): Promise<void> {
   const timer = setTimeout(() => {
     report(`still closing after ${boundMs} ms, exiting anyway`);
     process.exit(1);

@@ -8,8 +8,6 @@ import { startEchoServer } from './server.js';
 import { PRODUCT } from '../version.js';
 import { closeWithin, nextStopSignal } from '../shutdown.js';
 
-const FORCE_EXIT_MS = 5000;
-
 export interface ServeIo {
   env?: Record<string, string | undefined>;
   out?: (line: string) => void;
@@ -39,7 +37,7 @@ export async function runServeCommand(argv: string[], io: ServeIo = {}): Promise
   out(`echo server listening on ${server.url}  (WebSocket at ${server.wsUrl})`);
   const signal = await nextStopSignal();
   const started = Date.now();
-  await closeWithin(FORCE_EXIT_MS, () => server.close(1001), (line) => err(`serve: ${signal}: ${line}`));
+  await closeWithin(() => server.close(1001), (line) => err(`serve: ${signal}: ${line}`));
   out(`echo server stopped after ${signal} in ${Date.now() - started} ms`);
   return 0;
 }

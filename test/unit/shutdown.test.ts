@@ -20,7 +20,7 @@ describe('closeWithin', () => {
   it('waits for a close that finishes in time, and does not exit', async () => {
     const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
     let closed = false;
-    await closeWithin(500, async () => { await new Promise((r) => setTimeout(r, 20)); closed = true; }, () => undefined);
+    await closeWithin(async () => { await new Promise((r) => setTimeout(r, 20)); closed = true; }, () => undefined, 500);
     expect(closed).toBe(true);
     await new Promise((r) => setTimeout(r, 600));
     expect(exit).not.toHaveBeenCalled();
@@ -29,7 +29,7 @@ describe('closeWithin', () => {
   it('says so and exits with 1 when closing outlasts the bound', async () => {
     const exit = vi.spyOn(process, 'exit').mockImplementation((() => undefined) as never);
     const lines: string[] = [];
-    const stuck = closeWithin(50, () => new Promise<void>((r) => setTimeout(r, 300)), (line) => lines.push(line));
+    const stuck = closeWithin(() => new Promise<void>((r) => setTimeout(r, 300)), (line) => { lines.push(line); }, 50);
     await new Promise((r) => setTimeout(r, 120));
     expect(exit).toHaveBeenCalledWith(1);
     expect(lines).toEqual(['still closing after 50 ms, exiting anyway']);
