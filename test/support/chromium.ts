@@ -71,8 +71,10 @@ export async function connectPage(page: Page): Promise<void> {
         return text === 'OPEN' || text === 'CLOSED' ? text : false;
       });
       if ((await state.jsonValue()) === 'OPEN') return;
-      // The console line can trail the close event by a moment.
-      await page.waitForTimeout(100);
+      // The console line can trail the close event by a moment: wait for it (bounded), not a fixed time.
+      if (!networkChanged) {
+        await page.waitForEvent('console', { predicate: (m) => m.text().includes(NETWORK_CHANGED), timeout: 500 }).catch(() => undefined);
+      }
       if (!networkChanged || attempt >= NETWORK_CHANGED_ATTEMPTS) {
         throw new Error(`the page's WebSocket closed instead of opening: ${(await page.locator('#commsLog tr').allTextContents()).join(' | ')}`);
       }

@@ -4,7 +4,7 @@
  * number of times; every other failure of a navigation fails at once.
  */
 import type { Browser } from 'playwright-core';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openPage } from '../support/chromium.js';
 
 function fakeBrowser(failures: string[]): { owner: Browser; gotos: () => number } {
@@ -19,6 +19,8 @@ function fakeBrowser(failures: string[]): { owner: Browser; gotos: () => number 
   return { owner: { newPage: async () => page } as unknown as Browser, gotos: () => calls };
 }
 
+afterEach(() => { vi.restoreAllMocks(); });
+
 describe('openPage', () => {
   it('loads again after net::ERR_NETWORK_CHANGED, and says so', async () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
@@ -27,7 +29,6 @@ describe('openPage', () => {
     expect(gotos()).toBe(3);
     expect(log).toHaveBeenCalledTimes(2);
     expect(String(log.mock.calls[0]?.[0])).toMatch(/ERR_NETWORK_CHANGED.*trying again \(2\/4\)/);
-    log.mockRestore();
   });
 
   it('gives up after four network changes in a row', async () => {
@@ -35,7 +36,6 @@ describe('openPage', () => {
     const { owner, gotos } = fakeBrowser(Array(5).fill('net::ERR_NETWORK_CHANGED'));
     await expect(openPage(owner, 'http://127.0.0.1:1/')).rejects.toThrow(/ERR_NETWORK_CHANGED/);
     expect(gotos()).toBe(4);
-    log.mockRestore();
   });
 
   it('fails at once on any other error', async () => {
