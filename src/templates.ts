@@ -1,5 +1,5 @@
 /**
- * Renders the fronts' config templates (nginx/, proxy/<front>/). A template is a real config
+ * Renders the fronts' config templates (nginx/, haproxy/, httpd/, caddy/). A template is a real config
  * file in which `${NAME}` placeholders (upper case, digits, underscores) stand for the values a
  * scenario varies. Everything else, including the proxies' own `$variables`, is left alone, so
  * the rendering works with any image of any front.
