@@ -7,7 +7,8 @@ import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderTemplateFile, type TemplateVars } from './templates.js';
 import { projectPath } from './paths.js';
-import { DEFAULT_WORKER_CONNECTIONS, workerLimits, WS_PATH } from './scenarios/fronts.js';
+import { DEFAULT_WORKER_CONNECTIONS, workerLimits } from './fronts/vars.js';
+import { WS_PATH } from './topology/values.js';
 
 /** The values docker-compose.yml's topology uses (services echo and front-ws, port 8080). */
 export const COMPOSE_VARS: TemplateVars = {

@@ -4,7 +4,7 @@
  * the host's cgroup tree is not where Docker's cgroupfs driver puts it.
  */
 import { readFile } from 'node:fs/promises';
-import { runOrThrow } from '../containers/exec.js';
+import { runOrThrow } from '../exec.js';
 import { ALIAS_LABEL } from '../containers/labels.js';
 
 const docker = (args: string[]) => runOrThrow('docker', args, { timeoutMs: 30_000 });

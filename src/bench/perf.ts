@@ -5,12 +5,13 @@
  * containers' addresses on the bench network (no docker-proxy in the path). Prints a table,
  * writes bench-results/perf.json and its section of docs/perf.md.
  */
-import { startEchoApp, type EchoAppHandle, type FrontHandle } from '../containers/harness.js';
+import { startEchoApp } from '../containers/app-container.js';
+import type { EchoAppHandle, FrontHandle } from '../topology/handles.js';
 import type { ImageRole } from '../containers/images.js';
-import { FRONT_ROLE } from '../containers/harness.js';
 import { integer, list, option, OptionError, optionsHelp, resolveOptions, duration } from '../options.js';
-import { APP_ALIAS, frontSetup, frontSetups, frontVars } from '../scenarios/fronts.js';
-import { startSetup } from '../scenarios/topology.js';
+import { frontDescriptor, frontSetup, frontSetups, primarySetups } from '../fronts/index.js';
+import { APP_ALIAS, frontVars } from '../topology/values.js';
+import { startSetup } from '../containers/topology.js';
 import { containerOn, type ContainerUsage } from './container-usage.js';
 import { runLoad, type LoadResult } from './load.js';
 import { describeMachine, machineLines } from './machine.js';
@@ -18,8 +19,8 @@ import { median } from '../probe/echo.js';
 import { markdownTable, textTable, writeResults, writeSection } from './perf-doc.js';
 import { directWsUrl, runBench, startBenchRun } from './run-containers.js';
 
-/** The fronts measured by default: the correct config of each kind, when its setup exists. */
-const DEFAULT_FRONTS = ['nginx', 'http-front', 'haproxy', 'httpd', 'caddy'];
+/** The fronts measured by default: each kind's reference setup (its correct config). */
+const DEFAULT_FRONTS = primarySetups;
 const TARGET_RATIO = 0.9;
 
 const specs = {
@@ -30,7 +31,7 @@ const specs = {
   duration: option({ flag: '--duration', default: 5_000, ...duration('s', 60_000), help: 'measured time per target (at least 1s)' }),
   rounds: option({ flag: '--rounds', default: 3, ...integer(1, 7), help: 'times the baseline and the app are measured, alternating (their rows show the median)' }),
   fronts: option({
-    flag: '--fronts', default: [] as string[], ...list('front setup names (default: every one of nginx, http-front, haproxy, httpd, caddy that exists)'),
+    flag: '--fronts', default: [] as string[], ...list(`front setup names (default: ${DEFAULT_FRONTS.join(', ')})`),
     help: 'the fronts to measure',
   }),
 };
@@ -109,7 +110,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const opts = resolveOptions(specs, { argv, command: 'bench:perf' });
   if (opts.duration < 1_000) throw new OptionError(`bench:perf: --duration ${opts.duration} ms is too short to measure; give 1s or more`);
-  const fronts = opts.fronts.length > 0 ? opts.fronts : DEFAULT_FRONTS.filter((f) => frontSetups.has(f));
+  const fronts = opts.fronts.length > 0 ? opts.fronts : [...DEFAULT_FRONTS];
   const unknown = fronts.filter((f) => !frontSetups.has(f));
   if (unknown.length > 0) throw new OptionError(`bench:perf: unknown --fronts ${unknown.join(', ')}; known: ${[...frontSetups.keys()].join(', ')}`);
   const started = Date.now();
@@ -153,7 +154,7 @@ async function main(argv: string[]): Promise<number> {
     const gain = doubled.messagesPerSecond / baseline.messagesPerSecond - 1;
     const maxElu = Math.max(...baseline.workerElu);
     const generatorOk = gain < 0.1;
-    const machine = await describeMachine(['node', ...new Set(fronts.map((f) => FRONT_ROLE[frontSetup(f).kind]))].filter((r, i, a) => a.indexOf(r) === i) as ImageRole[]);
+    const machine = await describeMachine([...new Set<ImageRole>(['node', ...fronts.map((f) => frontDescriptor(frontSetup(f).kind).image.role)])]);
 
     const header = ['target', 'msg/s', 'vs baseline', 'p50 ms', 'p99 ms', 'max ms', 'servers CPU %', 'server CPU µs/msg', 'generator CPU %', 'worker ELU'];
     const rows = [...results, doubled].map((r) => [

@@ -3,7 +3,7 @@
  * Ctrl-C), one labelled network, and teardown that keeps going past a failure.
  */
 import { existsSync } from 'node:fs';
-import { createNetwork, type BenchNetwork } from '../containers/harness.js';
+import { createNetwork, type BenchNetwork } from '../containers/runtime.js';
 import { OptionError } from '../options.js';
 import { prepareContainerRun } from '../containers/prepare.js';
 import { projectPath } from '../paths.js';

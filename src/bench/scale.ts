@@ -7,10 +7,12 @@
  */
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
-import { startEchoApp } from '../containers/harness.js';
+import { startEchoApp } from '../containers/app-container.js';
 import { duration, integer, option, OptionError, optionsHelp, resolveOptions } from '../options.js';
-import { APP_ALIAS, frontSetup, frontVars, workerLimits } from '../scenarios/fronts.js';
-import { startSetup } from '../scenarios/topology.js';
+import { frontSetup } from '../fronts/index.js';
+import { workerLimits } from '../fronts/vars.js';
+import { APP_ALIAS, frontVars } from '../topology/values.js';
+import { startSetup } from '../containers/topology.js';
 import { containerOn } from './container-usage.js';
 import { describeMachine, machineLines } from './machine.js';
 import { markdownTable, textTable, writeResults, writeSection } from './perf-doc.js';

@@ -4,7 +4,7 @@
  */
 import { hostname } from 'node:os';
 import { docker } from './docker.js';
-import { describeFailure, runOrThrow } from './exec.js';
+import { describeFailure, runOrThrow } from '../exec.js';
 import { HOST_LABEL, PID_LABEL, RUN_LABEL, STARTED_LABEL } from './labels.js';
 
 export interface LabelledResource {

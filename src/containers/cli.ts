@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { imageExists } from './docker.js';
 import { checkEngine, ENGINE_LOG_FILE, engineMissingMessage, ensureEngine, stopEngine } from './engine.js';
-import { imageCatalog, ROLE_SPECS } from './images.js';
+import { imageCatalog, IMAGE_SPECS } from './images.js';
 import { buildOfflineImages, offlineImages } from './offline-images.js';
 import { resolveImages } from './resolve.js';
 import { sweepDeadRuns } from './cleanup.js';
@@ -96,7 +96,7 @@ export function runImagesCommand(argv: string[]): Promise<number> {
       for (const c of imageCatalog()) {
         const here = await imageExists(c.image);
         const standIn = await imageExists(offline[c.role]);
-        console.log(`${c.role.padEnd(8)} ${c.image.padEnd(44)} ${here ? 'present' : 'absent '}  (${c.source === '.env' ? 'default from .env' : `set by ${ROLE_SPECS[c.role].envVar}`}; offline stand-in ${offline[c.role]} ${standIn ? 'present' : 'absent'})`);
+        console.log(`${c.role.padEnd(8)} ${c.image.padEnd(44)} ${here ? 'present' : 'absent '}  (${c.source === '.env' ? 'default from .env' : `set by ${IMAGE_SPECS[c.role].envVar}`}; offline stand-in ${offline[c.role]} ${standIn ? 'present' : 'absent'})`);
       }
       return 0;
     }
@@ -107,7 +107,7 @@ export function runImagesCommand(argv: string[]): Promise<number> {
       return 0;
     }
     const resolved = await resolveImages({ progress });
-    for (const r of resolved) console.log(`${ROLE_SPECS[r.role].envVar}=${r.image}    # ${r.how}`);
+    for (const r of resolved) console.log(`${IMAGE_SPECS[r.role].envVar}=${r.image}    # ${r.how}`);
     return 0;
   });
 }

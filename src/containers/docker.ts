@@ -2,7 +2,7 @@
  * The `docker` CLI, with time limits: image presence, pulls, inspect. (Container lifecycles go
  * through testcontainers; this is for the checks around them.)
  */
-import { run, type RunResult } from './exec.js';
+import { run, type RunResult } from '../exec.js';
 
 export function docker(args: string[], timeoutMs = 30_000): Promise<RunResult> {
   return run('docker', args, { timeoutMs });

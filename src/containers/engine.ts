@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { lastLines, run, runOrThrow, stopwatch } from './exec.js';
+import { lastLines, run, runOrThrow, stopwatch } from '../exec.js';
 
 export type EngineStatus =
   | { ok: true; version: string; dockerHost: string | undefined }

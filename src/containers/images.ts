@@ -1,64 +1,22 @@
 /**
- * Which image each role runs, and what the harness needs to know about each: one table.
- * Image names come from WS_PROXY_BENCH_IMAGE_<ROLE> in the environment, else from the
+ * Which image each role runs. The roles and their variables come from the front registry
+ * (src/fronts/). Image names come from WS_PROXY_BENCH_IMAGE_<ROLE> in the environment, else from the
  * project's top-level .env (which docker-compose reads too), where the pinned official images are.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { NODE_IMAGE } from '../fronts/app-image.js';
+import { FRONTS } from '../fronts/index.js';
+import type { ImageSpec } from '../fronts/types.js';
 import { projectPath } from '../paths.js';
 
-export type ImageRole = 'node' | 'nginx' | 'haproxy' | 'httpd' | 'caddy';
-export const IMAGE_ROLES: readonly ImageRole[] = ['node', 'nginx', 'haproxy', 'httpd', 'caddy'];
+/** An image role: `node` (the app and the http-front) or a third-party front kind's own. */
+export type ImageRole = (typeof FRONTS)[number]['image']['role'];
 
-export interface RoleSpec {
-  role: ImageRole;
-  /** The environment variable (and .env key) naming the role's image. */
-  envVar: string;
-  /** Where a front of this role reads its config file (absent: node, files go under /app). */
-  configPath?: string;
-  /** The command a front of this role runs (node: given per front). */
-  command?: string[];
-  /** The command that makes a running front reload its config (absent: no reload here). */
-  reloadCommand?: string[];
-  summary: string;
-}
-
-export const ROLE_SPECS: Readonly<Record<ImageRole, RoleSpec>> = {
-  node: {
-    role: 'node',
-    envVar: 'WS_PROXY_BENCH_IMAGE_NODE',
-    summary: 'runs the echo app and the http-proxy front (bundles copied under /app)',
-  },
-  nginx: {
-    role: 'nginx',
-    envVar: 'WS_PROXY_BENCH_IMAGE_NGINX',
-    configPath: '/etc/nginx/nginx.conf',
-    command: ['nginx', '-g', 'daemon off;'],
-    summary: 'nginx front',
-  },
-  haproxy: {
-    role: 'haproxy',
-    envVar: 'WS_PROXY_BENCH_IMAGE_HAPROXY',
-    configPath: '/usr/local/etc/haproxy/haproxy.cfg',
-    command: ['haproxy', '-f', '/usr/local/etc/haproxy/haproxy.cfg'],
-    summary: 'HAProxy front',
-  },
-  httpd: {
-    role: 'httpd',
-    envVar: 'WS_PROXY_BENCH_IMAGE_HTTPD',
-    configPath: '/usr/local/apache2/conf/httpd.conf',
-    command: ['httpd-foreground'],
-    summary: 'Apache httpd front',
-  },
-  caddy: {
-    role: 'caddy',
-    envVar: 'WS_PROXY_BENCH_IMAGE_CADDY',
-    configPath: '/etc/caddy/Caddyfile',
-    command: ['caddy', 'run', '--config', '/etc/caddy/Caddyfile', '--adapter', 'caddyfile'],
-    // --force: reload even though the file did not change (a deploy that touches nothing else).
-    reloadCommand: ['caddy', 'reload', '--config', '/etc/caddy/Caddyfile', '--adapter', 'caddyfile', '--force'],
-    summary: 'Caddy front',
-  },
-};
+/** Every role's image: the app's, then each front kind's own (the http-front shares the app's). */
+export const IMAGE_SPECS: Readonly<Record<ImageRole, ImageSpec<ImageRole>>> = Object.fromEntries(
+  [NODE_IMAGE, ...FRONTS.map((f) => f.image)].map((spec) => [spec.role, spec]),
+) as Record<ImageRole, ImageSpec<ImageRole>>;
+export const IMAGE_ROLES = Object.keys(IMAGE_SPECS) as ImageRole[];
 
 /** Parses a dotenv file's text: KEY=VALUE lines, # comments, optional quotes around the value. */
 export function parseDotEnv(text: string): Record<string, string> {
@@ -99,7 +57,7 @@ export function chooseImage(
   env: NodeJS.ProcessEnv = process.env,
   dotEnv: Record<string, string> = projectDotEnv(),
 ): ImageChoice {
-  const key = ROLE_SPECS[role].envVar;
+  const key = IMAGE_SPECS[role].envVar;
   const fromEnv = env[key]?.trim();
   if (fromEnv) return { role, image: fromEnv, source: 'environment' };
   const fromFile = dotEnv[key]?.trim();

@@ -12,13 +12,13 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { projectPath } from '../paths.js';
 import { imageExists, imageLabel } from './docker.js';
-import { lastLines, run, runOrThrow, stopwatch } from './exec.js';
-import { IMAGE_ROLES, ROLE_SPECS, type ImageRole } from './images.js';
+import { lastLines, run, runOrThrow, stopwatch } from '../exec.js';
+import { IMAGE_ROLES, IMAGE_SPECS, type ImageRole } from './images.js';
 import { ROLE_LABEL } from './labels.js';
 
 export const DEBIAN_SUITE = 'bookworm';
-/** Everything the roles need, from Debian's own packages. */
-export const BASE_PACKAGES = ['nodejs', 'nginx-light', 'haproxy', 'apache2', 'caddy', 'ca-certificates'];
+/** Everything the roles need (each role's Debian packages, from the front registry), and CA certificates. */
+export const BASE_PACKAGES = [...new Set([...IMAGE_ROLES.flatMap((r) => IMAGE_SPECS[r].debianPackages), 'ca-certificates'])];
 export const RECIPE_LABEL = 'ws-proxy-bench.recipe';
 export const OFFLINE_ENV_FILE = 'build/offline-images.env';
 const RECIPE_DIR = 'images/offline';
@@ -85,7 +85,7 @@ export function offlineEnvFile(images: Record<ImageRole, string>): string {
   return [
     '# Offline stand-in images built by `ws-proxy-bench images offline` (docs/offline-images.md).',
     '# Use: set -a; . build/offline-images.env; set +a      or: docker-compose --env-file build/offline-images.env up',
-    ...IMAGE_ROLES.map((r) => `${ROLE_SPECS[r].envVar}=${images[r]}`),
+    ...IMAGE_ROLES.map((r) => `${IMAGE_SPECS[r].envVar}=${images[r]}`),
     '',
   ].join('\n');
 }

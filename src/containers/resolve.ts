@@ -4,8 +4,8 @@
  * if need be. Sets WS_PROXY_BENCH_IMAGE_* for the run so the harness and compose use the result.
  */
 import { imageExists, tryPull } from './docker.js';
-import { stopwatch } from './exec.js';
-import { chooseImage, IMAGE_ROLES, ROLE_SPECS, type ImageRole } from './images.js';
+import { stopwatch } from '../exec.js';
+import { chooseImage, IMAGE_ROLES, IMAGE_SPECS, type ImageRole } from './images.js';
 import { buildOfflineImages, debootstrapRefusal, offlineImages, recipeHash } from './offline-images.js';
 
 export interface ResolvedImage {
@@ -37,7 +37,7 @@ export async function resolveImages({ progress = () => {}, env = process.env, pu
       progress(`${elapsed()} ${role}: pulled ${choice.image}`);
       resolved.push({ role, image: choice.image, how: 'pulled' });
     } else if (choice.source === 'environment') {
-      failures.push(`${role}: ${choice.image} (you set ${ROLE_SPECS[role].envVar}) is not here and the pull failed: ${pull.detail}`);
+      failures.push(`${role}: ${choice.image} (you set ${IMAGE_SPECS[role].envVar}) is not here and the pull failed: ${pull.detail}`);
     } else {
       progress(`${elapsed()} ${role}: pull failed (${pull.detail}); using the offline stand-in`);
       needOffline.push(role);
@@ -68,6 +68,6 @@ export async function resolveImages({ progress = () => {}, env = process.env, pu
   }
 
   resolved.sort((a, b) => IMAGE_ROLES.indexOf(a.role) - IMAGE_ROLES.indexOf(b.role));
-  for (const r of resolved) env[ROLE_SPECS[r.role].envVar] = r.image;
+  for (const r of resolved) env[IMAGE_SPECS[r.role].envVar] = r.image;
   return resolved;
 }

@@ -7,7 +7,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeFailure, run } from './exec.js';
+import { describeFailure, run } from '../exec.js';
 
 export interface TlsMaterial {
   /** PEM certificate (self-signed: also the CA to trust). */

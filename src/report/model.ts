@@ -2,7 +2,7 @@
  * The report's results: one entry per scenario with the outcome of each of its checks, as the
  * table, the JSON, the Markdown and the JUnit files all show them.
  */
-import { frontSetups } from '../scenarios/fronts.js';
+import { frontSetups } from '../fronts/index.js';
 import type { Family, Scenario, ScenarioOutcome } from '../scenarios/types.js';
 import { VERSION } from '../version.js';
 

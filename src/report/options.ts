@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { boolean, integer, list, option, OptionError, resolveOptions, text, type OptionValues } from '../options.js';
 import { catalog } from '../scenarios/catalog.js';
-import { frontSetups } from '../scenarios/fronts.js';
+import { frontSetups } from '../fronts/index.js';
 import type { Scenario } from '../scenarios/types.js';
 
 const frontNames = (): string[] => [...new Set([...frontSetups.keys(), ...[...frontSetups.values()].map((s) => s.kind)])];

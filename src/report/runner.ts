@@ -2,9 +2,9 @@
  * Runs the selected scenarios, each on its own topology, at most `concurrency` at a time, with
  * progress on the board, and gathers their outcomes into a report in catalog order.
  */
-import { frontSetup, type FrontSetup } from '../scenarios/fronts.js';
+import { frontSetup, type FrontSetup } from '../fronts/index.js';
 import { runScenario } from '../scenarios/run.js';
-import type { StartTopology } from '../scenarios/topology.js';
+import type { StartTopology } from '../topology/topology.js';
 import type { Scenario } from '../scenarios/types.js';
 import { buildReport, reportScenario, type Report, type ReportScenario } from './model.js';
 import { ProgressBoard } from './progress.js';

@@ -15,7 +15,8 @@ import { websocketHandledBy } from './checks/ownership.js';
 import { clientAddressFromForwardedFor, originAllowList } from './checks/security.js';
 import { pageServed } from './checks/page.js';
 import { frontReload } from './checks/reload.js';
-import { HEADER_TIMEOUT_SECONDS, WS_PATH } from './fronts.js';
+import { HEADER_TIMEOUT_SECONDS } from '../fronts/vars.js';
+import { WS_PATH } from '../topology/values.js';
 import type { Scenario } from './types.js';
 
 /** The idle timeout of the keepalive family: a few seconds, so suites stay fast. */

@@ -1,7 +1,8 @@
 /** Runs checks and scenarios into outcomes: shared by the container suites and the report. */
-import { startTopology, type StartTopology, type TopologyOptions } from './topology.js';
+import { startTopology } from '../containers/topology.js';
+import type { StartTopology, TopologyOptions } from '../topology/topology.js';
 import type { Check, CheckContext, CheckOutcome, Scenario, ScenarioOutcome } from './types.js';
-import { TopologyUnavailable } from './unavailable.js';
+import { TopologyUnavailable } from '../topology/unavailable.js';
 
 /** What a runner wants to hear while a scenario runs (the report's progress lines). */
 export interface RunHooks {

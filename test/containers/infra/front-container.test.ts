@@ -1,10 +1,13 @@
 /**
- * A front started by the harness from the image catalog: nginx with the project's correct
+ * A front started from its descriptor and the image catalog: nginx with the project's correct
  * WebSocket config in front of the echo app, reached through its loopback port; and the
- * front's pause/unpause and restart controls.
+ * front's pause/unpause, restart, reload and version.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNetwork, startEchoApp, startFront, type BenchNetwork, type EchoAppHandle, type FrontHandle } from '../../../src/containers/harness.js';
+import { startEchoApp } from '../../../src/containers/app-container.js';
+import { startFront } from '../../../src/containers/front-container.js';
+import { createNetwork, type BenchNetwork } from '../../../src/containers/runtime.js';
+import type { EchoAppHandle, FrontHandle } from '../../../src/topology/handles.js';
 import { renderTemplateFile } from '../../../src/templates.js';
 import { containersSkipped } from '../skip.js';
 import { echoOnce } from './echo-once.js';
@@ -50,6 +53,13 @@ describe.skipIf(containersSkipped)('nginx front container', () => {
     expect(await echoOnce(front.wsUrl('/ws'), 'unpaused')).toBe('unpaused');
     await front.restart();
     expect(await echoOnce(front.wsUrl('/ws'), 'restarted')).toBe('restarted');
+  });
+
+  it('reads its version from the running binary, and reloads its config in place', async () => {
+    expect(await front.version()).toMatch(/^1\.\d+\.\d+$/);
+    expect(front.reload).toBeDefined();
+    await front.reload?.();
+    expect(await echoOnce(front.wsUrl('/ws'), 'reloaded')).toBe('reloaded');
   });
 
   it('refuses a proxy front without its config, naming where it goes', async () => {

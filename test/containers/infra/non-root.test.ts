@@ -5,7 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { docker } from '../../../src/containers/docker.js';
-import { createNetwork, startEchoApp, startFront, type BenchNetwork, type EchoAppHandle, type FrontHandle } from '../../../src/containers/harness.js';
+import { startEchoApp } from '../../../src/containers/app-container.js';
+import { startFront } from '../../../src/containers/front-container.js';
+import { createNetwork, type BenchNetwork } from '../../../src/containers/runtime.js';
+import type { EchoAppHandle, FrontHandle } from '../../../src/topology/handles.js';
 import { currentRunId } from '../../../src/containers/labels.js';
 import { containersSkipped } from '../skip.js';
 import { containerOf } from './container-of.js';

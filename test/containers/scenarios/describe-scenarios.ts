@@ -5,7 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalog } from '../../../src/scenarios/catalog.js';
 import { runCheck } from '../../../src/scenarios/run.js';
-import { startTopology, type Topology } from '../../../src/scenarios/topology.js';
+import { startTopology } from '../../../src/containers/topology.js';
+import type { Topology } from '../../../src/topology/topology.js';
 import type { Scenario } from '../../../src/scenarios/types.js';
 import { containersSkipped } from '../skip.js';
 

@@ -1,5 +1,5 @@
 /** The faults and security families against the http-front front (issue 7): restarts, freezes, hostile input, security defaults. */
-import { frontSetup } from '../../../src/scenarios/fronts.js';
+import { frontSetup } from '../../../src/fronts/index.js';
 import { describeScenarios } from './describe-scenarios.js';
 import { isFaultOrSecurity } from './families.js';
 

@@ -8,8 +8,9 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scenario } from '../../../src/scenarios/catalog.js';
-import { WS_PATH } from '../../../src/scenarios/fronts.js';
-import { startTopology, type Topology } from '../../../src/scenarios/topology.js';
+import { WS_PATH } from '../../../src/topology/values.js';
+import { startTopology } from '../../../src/containers/topology.js';
+import type { Topology } from '../../../src/topology/topology.js';
 import { connectAndEcho, haveChromium, launchChromium, openPage, requireChromiumUnlessSkipped } from '../../support/chromium.js';
 import { containersSkipped } from '../skip.js';
 

@@ -1,4 +1,4 @@
-import { frontSetup } from '../../../src/scenarios/fronts.js';
+import { frontSetup } from '../../../src/fronts/index.js';
 import { describeScenarios } from './describe-scenarios.js';
 import { isFaultOrSecurity } from './families.js';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chooseImage, IMAGE_ROLES, imageCatalog, parseDotEnv, projectDotEnv, ROLE_SPECS } from '../../../src/containers/images.js';
+import { FRONTS } from '../../../src/fronts/index.js';
+import { chooseImage, IMAGE_ROLES, imageCatalog, parseDotEnv, projectDotEnv, IMAGE_SPECS } from '../../../src/containers/images.js';
 
 describe('parseDotEnv', () => {
   it('reads KEY=VALUE lines, skipping comments and blanks, unquoting values', () => {
@@ -36,12 +37,9 @@ describe('image catalog', () => {
     expect(chooseImage('httpd', {}).source).not.toBe('environment');
   });
 
-  it('gives every proxy role a config path and a command, and the node role neither', () => {
-    for (const role of ['nginx', 'haproxy', 'httpd', 'caddy'] as const) {
-      expect(ROLE_SPECS[role].configPath).toMatch(/^\//);
-      expect(ROLE_SPECS[role].command?.length).toBeGreaterThan(0);
-    }
-    expect(ROLE_SPECS.node.configPath).toBeUndefined();
-    expect(ROLE_SPECS.nginx.command).toEqual(['nginx', '-g', 'daemon off;']);
+  it('has one role per image: the app\'s node role, shared by the http-front, and one per other front kind', () => {
+    expect(IMAGE_ROLES[0]).toBe('node');
+    expect([...IMAGE_ROLES].sort()).toEqual([...new Set(FRONTS.map((f) => f.image.role))].sort());
+    for (const role of IMAGE_ROLES) expect(IMAGE_SPECS[role].envVar).toBe(`WS_PROXY_BENCH_IMAGE_${role.toUpperCase()}`);
   });
 });

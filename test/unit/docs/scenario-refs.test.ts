@@ -5,7 +5,7 @@ import { docPages } from '../../../src/docs/pages.js';
 import { scenarioRefs } from '../../../src/docs/scenario-refs.js';
 import { projectPath } from '../../../src/paths.js';
 import { catalog } from '../../../src/scenarios/catalog.js';
-import { frontSetups } from '../../../src/scenarios/fronts.js';
+import { frontSetups } from '../../../src/fronts/index.js';
 
 const setups = new Set(frontSetups.keys());
 const ids = new Set(catalog.map((s) => s.id));

@@ -12,8 +12,8 @@ import type { Report } from '../../../src/report/model.js';
 import { ProgressBoard } from '../../../src/report/progress.js';
 import { runMatrix } from '../../../src/report/runner.js';
 import { catalog } from '../../../src/scenarios/catalog.js';
-import { findBinary } from '../../../src/scenarios/local-fronts.js';
-import { startLocalTopology } from '../../../src/scenarios/local-topology.js';
+import { findBinary } from '../../../src/local/fronts.js';
+import { startLocalTopology } from '../../../src/local/topology.js';
 
 describe('run in local mode (no Docker)', () => {
   it('runs the http-proxy front scenarios for real and measures the idle cut', { timeout: 30_000 }, async () => {

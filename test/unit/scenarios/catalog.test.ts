@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { catalog, KEEPALIVE_IDLE_TIMEOUT_SECONDS, scenario } from '../../../src/scenarios/catalog.js';
-import { frontSetup, frontSetups, frontVars } from '../../../src/scenarios/fronts.js';
+import { FRONT_KINDS, frontSetup, frontSetups } from '../../../src/fronts/index.js';
+import { frontVars } from '../../../src/topology/values.js';
 
 import { renderTemplateFile } from '../../../src/templates.js';
 
@@ -23,7 +24,7 @@ describe('the scenario catalog', () => {
   });
 
   it('covers all three families for every kind of front', () => {
-    for (const kind of ['nginx', 'http-front', 'haproxy', 'httpd', 'caddy'] as const) {
+    for (const kind of FRONT_KINDS) {
       const families = new Set(catalog.filter((s) => frontSetup(s.front).kind === kind).map((s) => s.family));
       expect([...families].sort(), kind).toEqual(expect.arrayContaining(['front-websocket', 'keepalive', 'upgrade']));
     }

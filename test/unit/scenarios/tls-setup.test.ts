@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scenario } from '../../../src/scenarios/catalog.js';
-import { frontSetup } from '../../../src/scenarios/fronts.js';
-import { localUnavailability } from '../../../src/scenarios/local-fronts.js';
+import { frontSetup } from '../../../src/fronts/index.js';
+import { localUnavailability } from '../../../src/local/fronts.js';
 
 describe('the TLS front setup', () => {
   it('says where its certificate goes, and its scenario expects X-Forwarded-Proto: https', () => {

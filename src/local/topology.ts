@@ -1,20 +1,22 @@
 /**
  * The topology of a scenario on this host, without Docker: the echo app in this process on an
  * ephemeral 127.0.0.1 port, the front setup's companions and the front on free ports (see
- * local-fronts.ts), their configs rendered from the same templates with local values.
+ * fronts.ts), their configs rendered from the same templates with local values.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { EchoAppHandle } from '../containers/harness.js';
-import { freePort } from '../free-port.js';
 import { resolveEchoOptions } from '../echo/options.js';
 import { startEchoServer } from '../echo/server.js';
-import { APP_ALIAS, frontSetup, frontVars, WS_HANDLER_ALIAS, WS_PATH, type FrontVars } from './fronts.js';
-import { findBinary, localUnavailability, startLocalFront, type BinaryFinder } from './local-fronts.js';
-import { assembleTopology, type Topology, type TopologyOptions } from './topology.js';
-import type { Scenario } from './types.js';
-import { TopologyUnavailable } from './unavailable.js';
+import { freePort } from '../free-port.js';
+import { frontSetup } from '../fronts/index.js';
+import { WS_HANDLER_ALIAS, type FrontVars } from '../fronts/vars.js';
+import type { Scenario } from '../scenarios/types.js';
+import type { EchoAppHandle } from '../topology/handles.js';
+import { assembleTopology, type Topology, type TopologyOptions } from '../topology/topology.js';
+import { TopologyUnavailable } from '../topology/unavailable.js';
+import { APP_ALIAS, frontVars, WS_PATH } from '../topology/values.js';
+import { findBinary, localUnavailability, startLocalFront, type BinaryFinder } from './fronts.js';
 
 async function startLocalApp(scenario: Scenario): Promise<EchoAppHandle> {
   let lines = '';

@@ -8,27 +8,15 @@ import { accessSync, constants, writeFileSync } from 'node:fs';
 import { basename, delimiter, join } from 'node:path';
 import { startHttpFront, type HttpFrontHandle } from '../../proxy/front.js';
 import { resolveFrontOptions } from '../../proxy/options.js';
-import type { FrontHandle, FrontKind } from '../containers/harness.js';
-import { renderFrontConfig } from './front-config.js';
-import type { FrontSetup, FrontVars } from './fronts.js';
-import { startLocalProcess, type LocalProcess } from './local-process.js';
-import { TopologyUnavailable } from './unavailable.js';
-
-interface LocalBinary {
-  /** Names to look for, in order. */
-  names: string[];
-  /** The Debian package that installs it, for the skip reason. */
-  debianPackage: string;
-  /** Foreground flags to run it on a config file; `dir` is a private temp dir. */
-  args(config: string, dir: string): string[];
-}
-
-export const LOCAL_BINARIES: Readonly<Record<Exclude<FrontKind, 'http-front'>, LocalBinary>> = {
-  nginx: { names: ['nginx'], debianPackage: 'nginx-light', args: (c, d) => ['-e', 'stderr', '-p', `${d}/`, '-c', c, '-g', 'daemon off;'] },
-  haproxy: { names: ['haproxy'], debianPackage: 'haproxy', args: (c) => ['-db', '-f', c] },
-  httpd: { names: ['apache2', 'httpd'], debianPackage: 'apache2', args: (c) => ['-DFOREGROUND', '-f', c] },
-  caddy: { names: ['caddy'], debianPackage: 'caddy', args: (c) => ['run', '--config', c, ...(c.endsWith('.json') ? [] : ['--adapter', 'caddyfile'])] },
-};
+import { run } from '../exec.js';
+import { httpFrontOptions } from '../fronts/http-front.js';
+import { frontDescriptor, type FrontKind, type FrontSetup } from '../fronts/index.js';
+import { versionFromOutput, type LocalBinary } from '../fronts/types.js';
+import type { FrontVars } from '../fronts/vars.js';
+import { renderFrontConfig } from '../topology/front-config.js';
+import type { FrontHandle } from '../topology/handles.js';
+import { TopologyUnavailable } from '../topology/unavailable.js';
+import { startLocalProcess, type LocalProcess } from './process.js';
 
 /** Where binaries are looked for: PATH, plus the sbin folders a non-root PATH often lacks. */
 export function findBinary(names: readonly string[], path = process.env.PATH ?? ''): string | undefined {
@@ -50,11 +38,17 @@ export function findBinary(names: readonly string[], path = process.env.PATH ?? 
 /** Finds a front's binary on this host (tests pass one that finds nothing). */
 export type BinaryFinder = (names: readonly string[]) => string | undefined;
 
+/** The binary a front kind runs from on this host (undefined: it runs in this process). */
+function localBinary(kind: FrontKind): LocalBinary | undefined {
+  const { local } = frontDescriptor(kind);
+  return local === 'in-process' ? undefined : local;
+}
+
 /** Why a front setup cannot run on this host, or undefined when it can. */
 export function localUnavailability(setup: FrontSetup, find: BinaryFinder = findBinary): string | undefined {
-  if (setup.kind === 'http-front') return undefined;
+  const binary = localBinary(setup.kind);
+  if (!binary) return undefined;
   if (setup.tls) return `front setup '${setup.name}' terminates TLS with a certificate copied into its container; run it with Docker`;
-  const binary = LOCAL_BINARIES[setup.kind];
   if (!find(binary.names)) {
     return `${binary.names.join('/')} is not installed on this host (install it, e.g. \`apt-get install ${binary.debianPackage}\`, or run with Docker)`;
   }
@@ -62,17 +56,14 @@ export function localUnavailability(setup: FrontSetup, find: BinaryFinder = find
   return undefined;
 }
 
-function frontHandle(kind: FrontKind, alias: string, port: number, parts: Pick<FrontHandle, 'logs' | 'stop' | 'restart' | 'pause' | 'unpause'>): FrontHandle {
+function frontHandle(kind: FrontKind, alias: string, port: number, parts: Pick<FrontHandle, 'logs' | 'stop' | 'restart' | 'pause' | 'unpause' | 'version'>): FrontHandle {
   const httpUrl = `http://127.0.0.1:${port}`;
   return { kind, alias, httpUrl, wsUrl: (path = '/ws') => `ws://127.0.0.1:${port}${path.startsWith('/') ? path : `/${path}`}`, ...parts };
 }
 
-/** The http-proxy front in this process, with the flags its setup gives the container. */
+/** The http-proxy front in this process, with the options its setup gives the container. */
 async function startInProcessFront(setup: FrontSetup, alias: string, vars: FrontVars): Promise<FrontHandle> {
-  if (!setup.command) throw new Error(`front setup '${setup.name}' has no command to take the http-proxy front's flags from`);
-  const command = setup.command(vars);
-  const flags = command.slice(command.findIndex((a) => a.startsWith('--')));
-  const options = resolveFrontOptions({ argv: flags, env: {}, command: setup.name, overrides: { host: '127.0.0.1' } });
+  const options = resolveFrontOptions({ env: {}, command: setup.name, overrides: { ...httpFrontOptions(setup, vars), host: '127.0.0.1' } });
   let lines = '';
   const log = (line: string): void => { lines += `${line}\n`; };
   let front: HttpFrontHandle = await startHttpFront({ ...options, log });
@@ -83,6 +74,7 @@ async function startInProcessFront(setup: FrontSetup, alias: string, vars: Front
       await front.close();
       front = await startHttpFront({ ...options, port: front.port, log });
     },
+    version: async () => process.versions.node,
     pause: () => Promise.reject(new Error('an in-process http-proxy front cannot be paused (local mode); run with Docker')),
     unpause: () => Promise.reject(new Error('an in-process http-proxy front cannot be paused (local mode); run with Docker')),
   });
@@ -91,7 +83,7 @@ async function startInProcessFront(setup: FrontSetup, alias: string, vars: Front
 async function startBinaryFront(setup: FrontSetup, alias: string, vars: FrontVars, dir: string, find: BinaryFinder): Promise<FrontHandle> {
   const why = localUnavailability(setup, find);
   if (why) throw new TopologyUnavailable(why);
-  const binary = LOCAL_BINARIES[setup.kind as Exclude<FrontKind, 'http-front'>];
+  const binary = localBinary(setup.kind) as LocalBinary;
   const path = find(binary.names) as string;
   const file = join(dir, `${alias}-${basename(setup.template as string).replace(/\.template$/, '')}`);
   writeFileSync(file, renderFrontConfig(setup, vars) as string);
@@ -105,6 +97,11 @@ async function startBinaryFront(setup: FrontSetup, alias: string, vars: FrontVar
       await proc.stop();
       proc = await start();
     },
+    version: async () => {
+      const front = frontDescriptor(setup.kind);
+      const r = await run(path, front.version.command.slice(1), { timeoutMs: 5_000 });
+      return versionFromOutput(front, r.stdout + r.stderr);
+    },
     pause: async () => proc.pause(),
     unpause: async () => proc.unpause(),
   });
@@ -112,5 +109,5 @@ async function startBinaryFront(setup: FrontSetup, alias: string, vars: FrontVar
 
 /** Starts a front setup on 127.0.0.1:vars.LISTEN_PORT (the http-proxy front in-process). */
 export function startLocalFront(setup: FrontSetup, alias: string, vars: FrontVars, dir: string, find: BinaryFinder = findBinary): Promise<FrontHandle> {
-  return setup.kind === 'http-front' ? startInProcessFront(setup, alias, vars) : startBinaryFront(setup, alias, vars, dir, find);
+  return localBinary(setup.kind) ? startBinaryFront(setup, alias, vars, dir, find) : startInProcessFront(setup, alias, vars);
 }

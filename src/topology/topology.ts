@@ -1,19 +1,12 @@
 /**
- * Brings up what a scenario needs on its own network: the app, the front setup's companions,
- * then the front, its config rendered from the very template file the docs show.
+ * A scenario's topology, whoever starts it (containers: src/containers/topology.ts; this host:
+ * src/local/topology.ts): the app and the front as handles, the context checks run in, and
+ * starting the parts in order with a stop that undoes what started.
  */
-import {
-  createNetwork,
-  startEchoApp,
-  startFront,
-  type BenchNetwork,
-  type EchoAppHandle,
-  type FrontHandle,
-} from '../containers/harness.js';
-import { selfSignedCertificate, type TlsMaterial } from '../containers/tls.js';
-import { renderFrontConfig } from './front-config.js';
-import { APP_ALIAS, frontSetup, frontVars, WS_PATH, type FrontSetup, type FrontVars } from './fronts.js';
-import type { CheckContext, Scenario } from './types.js';
+import type { FrontSetup } from '../fronts/index.js';
+import type { CheckContext, Scenario } from '../scenarios/types.js';
+import type { EchoAppHandle, FrontHandle } from './handles.js';
+import { WS_PATH } from './values.js';
 
 export interface Topology {
   app: EchoAppHandle;
@@ -24,7 +17,7 @@ export interface Topology {
 }
 
 export interface TopologyOptions {
-  /** Looks up a front setup by name (default: the fronts table); `run --config` swaps in the user's file. */
+  /** Looks up a front setup by name (default: the registry's); `run --config` swaps in the user's file. */
   setup?: (name: string) => FrontSetup;
 }
 
@@ -48,29 +41,6 @@ export function checkContext(scenario: Scenario, app: EchoAppHandle, front: Fron
       unpauseFront: () => front.unpause(),
     },
   };
-}
-
-/** Starts one front setup on a network, its config rendered from its template with `vars`. */
-export async function startSetup(
-  network: BenchNetwork, setup: FrontSetup, alias: string, vars: FrontVars, limits: { nofile?: number } = {},
-): Promise<FrontHandle> {
-  const config = renderFrontConfig(setup, vars);
-  // A TLS-terminating front gets a throwaway certificate, which its clients then trust.
-  const tls: TlsMaterial | undefined = setup.tls ? await selfSignedCertificate() : undefined;
-  return startFront({
-    network,
-    kind: setup.kind,
-    alias,
-    ...limits,
-    ...(config !== undefined ? { config: { content: config } } : {}),
-    ...(setup.command ? { command: setup.command(vars) } : {}),
-    ...(setup.tls && tls
-      ? {
-          files: [{ content: tls.cert, target: setup.tls.certPath }, { content: tls.key, target: setup.tls.keyPath }],
-          tls: { ca: tls.cert },
-        }
-      : {}),
-  });
 }
 
 interface Stoppable { stop(): Promise<void> }
@@ -99,18 +69,4 @@ export async function assembleTopology(
     await stop().catch(() => {});
     throw err;
   }
-}
-
-export async function startTopology(scenario: Scenario, options: TopologyOptions = {}): Promise<Topology> {
-  const lookup = options.setup ?? frontSetup;
-  const setup = lookup(scenario.front);
-  const network = await createNetwork();
-  return assembleTopology(scenario, async (keep) => {
-    const app = keep(await startEchoApp({ network, alias: APP_ALIAS, env: { ...scenario.app, ECHO_PATH: WS_PATH } }));
-    for (const [alias, name] of Object.entries(setup.companions ?? {})) {
-      keep(await startSetup(network, lookup(name), alias, frontVars(scenario)));
-    }
-    const front = keep(await startSetup(network, setup, 'front', frontVars(scenario)));
-    return { app, front };
-  }, () => network.stop());
 }

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { lastLines } from '../containers/exec.js';
+import { lastLines } from '../exec.js';
 
 const READY_TIMEOUT_MS = 10_000;
 const STOP_GRACE_MS = 2_000;

@@ -1,0 +1,133 @@
+/**
+ * Starting one container of a run: on the run's network under an alias, labelled with the run's
+ * id, its port published on 127.0.0.1, its output kept, its files copied in; and running a
+ * command inside it.
+ */
+import { existsSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { GenericContainer, type StartedTestContainer, type WaitStrategy } from 'testcontainers';
+import { projectPath } from '../paths.js';
+import { lastLines } from '../exec.js';
+import { ALIAS_LABEL, currentRunId, runLabels } from './labels.js';
+import { runtimeClient, type BenchNetwork } from './runtime.js';
+
+/** The port every front and the app listen on inside their containers. */
+export const CONTAINER_PORT = 8080;
+const STARTUP_TIMEOUT_MS = 60_000;
+export const STOP_TIMEOUT_MS = 2_000;
+/** The app and the Node front run as this user (the official node image's `node`), never root. */
+export const NODE_USER = '1000:1000';
+
+/** A GenericContainer whose published port is bound to 127.0.0.1 only (a random free port). */
+class LoopbackContainer extends GenericContainer {
+  withLoopbackPort(port: number): this {
+    this.withExposedPorts(port);
+    this.hostConfig.PortBindings = {
+      ...this.hostConfig.PortBindings,
+      [`${port}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: '' }],
+    };
+    return this;
+  }
+}
+
+/** Keeps a container's output (the last 1 MB), readable even after the container is gone. */
+class LogCapture {
+  private text = '';
+  consume = (stream: Readable): void => {
+    stream.on('data', (chunk: Buffer | string) => {
+      this.text += chunk.toString();
+      if (this.text.length > 1_000_000) this.text = this.text.slice(-1_000_000);
+    });
+  };
+  all(): string {
+    return this.text;
+  }
+}
+
+/** Runs a command in a container and returns its output (stdout and stderr); throws with it unless it exits 0. */
+export async function execOrThrow(container: StartedTestContainer, command: readonly string[], what: string): Promise<string> {
+  const result = await container.exec([...command]);
+  if (result.exitCode !== 0) {
+    throw new Error(`${what} (${command.join(' ')}) failed with exit ${result.exitCode}: ${lastLines(result.output, 10)}`);
+  }
+  return result.output;
+}
+
+/** A bundle from dist/ (and its source map) to copy under /app. */
+export function bundle(name: string): { source: string; target: string }[] {
+  const source = projectPath(`dist/${name}`);
+  if (!existsSync(source)) {
+    throw new Error(`${source} is missing: run \`npm run build\` (the containers run the built bundles, no npm install inside)`);
+  }
+  const map = `${source}.map`;
+  return [{ source, target: `/app/${name}` }, ...(existsSync(map) ? [{ source: map, target: `/app/${name}.map` }] : [])];
+}
+
+export interface StartSpec {
+  what: string;
+  image: string;
+  network: BenchNetwork;
+  alias: string;
+  command: string[];
+  env?: Record<string, string>;
+  files?: { source: string; target: string }[];
+  contents?: { content: string; target: string }[];
+  /** uid:gid to run as (default: the image's user). */
+  user?: string;
+  wait: WaitStrategy;
+  /** The container's open-files limit (soft and hard), for runs that hold many connections. */
+  nofile?: number;
+}
+
+export interface Started {
+  container: StartedTestContainer;
+  networkIp: string;
+  logs: LogCapture;
+  url(scheme: 'http' | 'ws' | 'https' | 'wss', path?: string): string;
+  stop(): Promise<void>;
+}
+
+export async function startContainer(spec: StartSpec): Promise<Started> {
+  await runtimeClient();
+  const logs = new LogCapture();
+  const container = new LoopbackContainer(spec.image)
+    .withNetworkMode(spec.network.name)
+    .withNetworkAliases(spec.alias)
+    .withLabels({ ...runLabels(currentRunId()), [ALIAS_LABEL]: spec.alias })
+    .withCommand(spec.command)
+    .withEnvironment(spec.env ?? {})
+    .withLoopbackPort(CONTAINER_PORT)
+    .withLogConsumer(logs.consume)
+    .withWaitStrategy(spec.wait)
+    .withStartupTimeout(STARTUP_TIMEOUT_MS);
+  if (spec.files?.length) container.withCopyFilesToContainer(spec.files);
+  if (spec.contents?.length) container.withCopyContentToContainer(spec.contents);
+  if (spec.user) container.withUser(spec.user);
+  if (spec.nofile !== undefined) container.withUlimits({ nofile: { soft: spec.nofile, hard: spec.nofile } });
+  let started: StartedTestContainer;
+  try {
+    started = await container.start();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    await new Promise((r) => setTimeout(r, 200)); // let the last log lines arrive
+    const tail = lastLines(logs.all(), 20);
+    throw new Error(
+      `${spec.what} (alias '${spec.alias}', image ${spec.image}, command ${JSON.stringify(spec.command)}) did not start: ${message}` +
+        (tail ? `\nits last log lines:\n${tail}` : '\n(it wrote no log lines)'),
+      { cause: err },
+    );
+  }
+  let stopped = false;
+  return {
+    container: started,
+    networkIp: started.getIpAddress(spec.network.name),
+    logs,
+    url: (scheme, path = '/') => `${scheme}://127.0.0.1:${started.getMappedPort(CONTAINER_PORT)}${path.startsWith('/') ? path : `/${path}`}`,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await started.stop({ timeout: STOP_TIMEOUT_MS, remove: true, removeVolumes: true });
+    },
+  };
+}
+

@@ -1,0 +1,69 @@
+/**
+ * A front in its kind's image (src/fronts/<kind>.ts): its config copied where the image reads
+ * it, its kind's command, reload and version commands, pause/unpause; as a handle.
+ */
+import { Wait } from 'testcontainers';
+import { frontDescriptor, type FrontKind } from '../fronts/index.js';
+import { versionFromOutput } from '../fronts/types.js';
+import type { FrontHandle } from '../topology/handles.js';
+import { bundle, execOrThrow, NODE_USER, startContainer, STOP_TIMEOUT_MS } from './container.js';
+import { imageFor } from './images.js';
+import { runtimeClient, type BenchNetwork } from './runtime.js';
+
+export interface FrontContainerOptions {
+  network: BenchNetwork;
+  kind: FrontKind;
+  alias?: string;
+  config?: { content: string };
+  /** The container's command (default: the kind's own, for a front that reads a config file). */
+  command?: readonly string[];
+  env?: Record<string, string>;
+  files?: { content: string; target: string }[];
+  nofile?: number;
+  /** The front terminates TLS with a certificate this CA (PEM) issued: its URLs are https/wss. */
+  tls?: { ca: string };
+}
+
+export async function startFront(opts: FrontContainerOptions): Promise<FrontHandle> {
+  const alias = opts.alias ?? 'front';
+  const front = frontDescriptor(opts.kind);
+  const contents = [...(opts.files ?? [])];
+  if (opts.config) {
+    if (!front.configPath) throw new Error(`a ${opts.kind} front takes no config file; give its flags as command`);
+    contents.push({ content: opts.config.content, target: front.configPath });
+  } else if (front.configPath && !opts.files?.some((f) => f.target === front.configPath)) {
+    throw new Error(`a ${opts.kind} front needs its config (config: { content }), copied to ${front.configPath}`);
+  }
+  const command = opts.command ?? front.command;
+  if (!command) throw new Error(`a ${opts.kind} front needs a command (e.g. node /app/http-front.mjs --target http://echo:8080 …)`);
+  const started = await startContainer({
+    what: `the ${opts.kind} front`,
+    image: imageFor(front.image.role),
+    network: opts.network,
+    alias,
+    command: [...command],
+    ...(opts.env ? { env: opts.env } : {}),
+    ...(front.bundle ? { files: bundle(front.bundle), user: NODE_USER } : {}),
+    contents,
+    wait: Wait.forListeningPorts(),
+    ...(opts.nofile !== undefined ? { nofile: opts.nofile } : {}),
+  });
+  const client = await runtimeClient();
+  const docker = client.container.getById(started.container.getId());
+  const { reloadCommand } = front;
+  return {
+    kind: opts.kind,
+    alias,
+    networkIp: started.networkIp,
+    get httpUrl() { return started.url(opts.tls ? 'https' : 'http', '/').replace(/\/$/, ''); },
+    wsUrl: (path = '/ws') => started.url(opts.tls ? 'wss' : 'ws', path),
+    ...(opts.tls ? { ca: opts.tls.ca } : {}),
+    logs: async () => started.logs.all(),
+    stop: started.stop,
+    restart: async () => { await started.container.restart({ timeout: STOP_TIMEOUT_MS }); },
+    ...(reloadCommand ? { reload: async () => { await execOrThrow(started.container, reloadCommand, `reloading the ${opts.kind} front`); } } : {}),
+    version: async () => versionFromOutput(front, await execOrThrow(started.container, front.version.command, `reading the ${opts.kind} front's version`)),
+    pause: async () => { await docker.pause(); },
+    unpause: async () => { await docker.unpause(); },
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * A scenario's topology in containers, on its own labelled network: the app, the front setup's
+ * companions, then the front, its config rendered from the very template file the docs show.
+ */
+import { frontDescriptor, frontSetup, type FrontSetup } from '../fronts/index.js';
+import type { FrontVars } from '../fronts/vars.js';
+import type { Scenario } from '../scenarios/types.js';
+import { renderFrontConfig } from '../topology/front-config.js';
+import type { FrontHandle } from '../topology/handles.js';
+import { assembleTopology, type Topology, type TopologyOptions } from '../topology/topology.js';
+import { APP_ALIAS, frontVars, WS_PATH } from '../topology/values.js';
+import { startEchoApp } from './app-container.js';
+import { startFront } from './front-container.js';
+import { createNetwork, type BenchNetwork } from './runtime.js';
+import { selfSignedCertificate, type TlsMaterial } from './tls.js';
+
+/** Starts one front setup on a network, its config rendered from its template with `vars`. */
+export async function startSetup(
+  network: BenchNetwork, setup: FrontSetup, alias: string, vars: FrontVars, limits: { nofile?: number } = {},
+): Promise<FrontHandle> {
+  const config = renderFrontConfig(setup, vars);
+  const command = frontDescriptor(setup.kind).setupCommand?.(setup, vars);
+  // A TLS-terminating front gets a throwaway certificate, which its clients then trust.
+  const tls: TlsMaterial | undefined = setup.tls ? await selfSignedCertificate() : undefined;
+  return startFront({
+    network,
+    kind: setup.kind,
+    alias,
+    ...limits,
+    ...(config !== undefined ? { config: { content: config } } : {}),
+    ...(command ? { command } : {}),
+    ...(setup.tls && tls
+      ? {
+          files: [{ content: tls.cert, target: setup.tls.certPath }, { content: tls.key, target: setup.tls.keyPath }],
+          tls: { ca: tls.cert },
+        }
+      : {}),
+  });
+}
+
+export async function startTopology(scenario: Scenario, options: TopologyOptions = {}): Promise<Topology> {
+  const lookup = options.setup ?? frontSetup;
+  const setup = lookup(scenario.front);
+  const network = await createNetwork();
+  return assembleTopology(scenario, async (keep) => {
+    const app = keep(await startEchoApp({ network, alias: APP_ALIAS, env: { ...scenario.app, ECHO_PATH: WS_PATH } }));
+    for (const [alias, name] of Object.entries(setup.companions ?? {})) {
+      keep(await startSetup(network, lookup(name), alias, frontVars(scenario)));
+    }
+    const front = keep(await startSetup(network, setup, 'front', frontVars(scenario)));
+    return { app, front };
+  }, () => network.stop());
+}

@@ -1,0 +1,28 @@
+/** Caddy: Caddyfiles in caddy/, read where the official image reads them. */
+import { defineFront, versionAfter } from './types.js';
+import { WS_HANDLER_ALIAS, WS_HANDLER_SETUP } from './vars.js';
+
+const CONFIG = '/etc/caddy/Caddyfile';
+
+export const caddy = defineFront({
+  kind: 'caddy',
+  title: 'Caddy',
+  image: { role: 'caddy', envVar: 'WS_PROXY_BENCH_IMAGE_CADDY', summary: 'Caddy front', debianPackages: ['caddy'] },
+  configPath: CONFIG,
+  command: ['caddy', 'run', '--config', CONFIG, '--adapter', 'caddyfile'],
+  // --force: reload even though the file did not change (a deploy that touches nothing else).
+  reloadCommand: ['caddy', 'reload', '--config', CONFIG, '--adapter', 'caddyfile', '--force'],
+  // "v2.9.1 h1:…" (official builds) or "2.6.2" (Debian's)
+  version: { command: ['caddy', 'version'], parse: versionAfter(/^/m) },
+  local: { names: ['caddy'], debianPackage: 'caddy', args: (c) => ['run', '--config', c, ...(c.endsWith('.json') ? [] : ['--adapter', 'caddyfile'])] },
+  docsPage: 'docs/caddy.md',
+  setups: [
+    { name: 'caddy', summary: 'Caddy reverse_proxy (upgrades WebSockets by itself)', template: 'caddy/Caddyfile.template' },
+    {
+      name: 'caddy-front-handles-websocket',
+      summary: "Caddy matching upgrades to the front tier's own WebSocket handler (front WebSocket handling on)",
+      template: 'caddy/front-handles-websocket.Caddyfile.template',
+      companions: { [WS_HANDLER_ALIAS]: WS_HANDLER_SETUP },
+    },
+  ],
+});

@@ -1,0 +1,36 @@
+/** HAProxy: configs in haproxy/, read where the official image reads them. */
+import { defineFront, versionAfter } from './types.js';
+import { WS_HANDLER_ALIAS, WS_HANDLER_SETUP } from './vars.js';
+
+const CONFIG = '/usr/local/etc/haproxy/haproxy.cfg';
+
+export const haproxy = defineFront({
+  kind: 'haproxy',
+  title: 'HAProxy',
+  image: { role: 'haproxy', envVar: 'WS_PROXY_BENCH_IMAGE_HAPROXY', summary: 'HAProxy front', debianPackages: ['haproxy'] },
+  configPath: CONFIG,
+  command: ['haproxy', '-f', CONFIG],
+  // "HAProxy version 2.6.12-1+deb12u1 2023/12/16 - https://haproxy.org/"
+  version: { command: ['haproxy', '-v'], parse: versionAfter(/HAProxy version/) },
+  local: { names: ['haproxy'], debianPackage: 'haproxy', args: (c) => ['-db', '-f', c] },
+  docsPage: 'docs/haproxy.md',
+  setups: [
+    { name: 'haproxy', summary: 'HAProxy in mode http with timeout tunnel (the correct WebSocket config)', template: 'haproxy/ws-proxy.cfg.template' },
+    {
+      name: 'haproxy-no-timeout-tunnel',
+      summary: 'HAProxy without timeout tunnel: upgraded connections keep timeout client/server (a classic mistake)',
+      template: 'haproxy/mistake-no-timeout-tunnel.cfg.template',
+    },
+    {
+      name: 'haproxy-tcp',
+      summary: 'HAProxy in mode tcp: bytes pass through untouched (front WebSocket handling off)',
+      template: 'haproxy/tcp-pass-through.cfg.template',
+    },
+    {
+      name: 'haproxy-front-handles-websocket',
+      summary: "HAProxy routing upgrades to the front tier's own WebSocket handler (front WebSocket handling on)",
+      template: 'haproxy/front-handles-websocket.cfg.template',
+      companions: { [WS_HANDLER_ALIAS]: WS_HANDLER_SETUP },
+    },
+  ],
+});

@@ -1,0 +1,54 @@
+/**
+ * The Node http-proxy front (proxy/): configured by options, not a file. A setup states its
+ * options; the container's command is derived from them, and local mode runs the front in this
+ * process with the same object.
+ */
+import { frontOptionSpecs, type FrontOptions, type FrontWebsocketMode } from '../../proxy/options.js';
+import { NODE_IMAGE } from './app-image.js';
+import { defineFront, versionAfter, type SetupSpec } from './types.js';
+import { WS_HANDLER_SETUP, type FrontVars } from './vars.js';
+
+/** The bundle the node image runs for this front (copied to /app). */
+export const HTTP_FRONT_BUNDLE = 'http-front.mjs';
+
+/** The command-line flags that give the front these options (each as its spec writes it). */
+export function httpFrontFlags(options: Partial<FrontOptions>): string[] {
+  return Object.entries(options).flatMap(([key, value]) => {
+    const spec = frontOptionSpecs[key as keyof FrontOptions];
+    const raw = spec.fromCode ? (spec.fromCode as (v: unknown) => string)(value) : String(value);
+    return [spec.flag, raw];
+  });
+}
+
+function options(websocket: FrontWebsocketMode) {
+  return (v: FrontVars): Partial<FrontOptions> => ({
+    host: '0.0.0.0',
+    port: v.LISTEN_PORT,
+    target: `http://${v.UPSTREAM}`,
+    idleTimeout: v.IDLE_TIMEOUT_SECONDS * 1000,
+    headerTimeout: v.HEADER_TIMEOUT_SECONDS * 1000,
+    websocket,
+  });
+}
+
+/** A setup's http-front options, rendered with a topology's values. */
+export function httpFrontOptions(setup: SetupSpec, vars: FrontVars): Partial<FrontOptions> {
+  if (!setup.httpFront) throw new Error(`front setup '${setup.name}' states no http-front options`);
+  return setup.httpFront(vars);
+}
+
+export const httpFront = defineFront({
+  kind: 'http-front',
+  title: 'the Node http-proxy front',
+  image: NODE_IMAGE,
+  bundle: HTTP_FRONT_BUNDLE,
+  setupCommand: (setup, vars) => ['node', `/app/${HTTP_FRONT_BUNDLE}`, ...httpFrontFlags(httpFrontOptions(setup, vars))],
+  // "v18.20.4": the Node.js the front runs on
+  version: { command: ['node', '--version'], parse: versionAfter(/^/m) },
+  local: 'in-process',
+  docsPage: 'docs/http-front.md',
+  setups: [
+    { name: 'http-front', summary: 'the Node http-proxy front, WebSocket handling off (upgrades pass to the app)', httpFront: options('off') },
+    { name: WS_HANDLER_SETUP, summary: 'the Node http-proxy front, WebSocket handling on (the front answers upgrades)', httpFront: options('on') },
+  ],
+});

@@ -1,0 +1,38 @@
+/** Apache httpd: configs in httpd/, each a complete httpd.conf for the official image's layout. */
+import { defineFront, versionAfter } from './types.js';
+import { WS_HANDLER_ALIAS, WS_HANDLER_SETUP } from './vars.js';
+
+export const httpd = defineFront({
+  kind: 'httpd',
+  title: 'Apache httpd',
+  image: { role: 'httpd', envVar: 'WS_PROXY_BENCH_IMAGE_HTTPD', summary: 'Apache httpd front', debianPackages: ['apache2'] },
+  configPath: '/usr/local/apache2/conf/httpd.conf',
+  command: ['httpd-foreground'],
+  // "Server version: Apache/2.4.62 (Unix)"
+  version: { command: ['httpd', '-v'], parse: versionAfter(/Apache\//) },
+  local: { names: ['apache2', 'httpd'], debianPackage: 'apache2', args: (c) => ['-DFOREGROUND', '-f', c] },
+  docsPage: 'docs/httpd.md',
+  setups: [
+    {
+      name: 'httpd',
+      summary: 'Apache httpd with ProxyPass … upgrade=websocket and ProxyTimeout (the correct WebSocket config)',
+      template: 'httpd/ws-proxy.conf.template',
+    },
+    {
+      name: 'httpd-no-upgrade',
+      summary: 'Apache httpd without upgrade=websocket (or mod_proxy_wstunnel): the upgrade is not enabled (a classic mistake)',
+      template: 'httpd/mistake-no-upgrade.conf.template',
+    },
+    {
+      name: 'httpd-proxy-timeout-only',
+      summary: 'Apache httpd with ProxyTimeout but no Timeout: the idle cut stays at Timeout (default 60 s) (a classic mistake)',
+      template: 'httpd/mistake-proxy-timeout-only.conf.template',
+    },
+    {
+      name: 'httpd-front-handles-websocket',
+      summary: "Apache httpd rewriting upgrades to the front tier's own WebSocket handler (front WebSocket handling on)",
+      template: 'httpd/front-handles-websocket.conf.template',
+      companions: { [WS_HANDLER_ALIAS]: WS_HANDLER_SETUP },
+    },
+  ],
+});

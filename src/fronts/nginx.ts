@@ -1,0 +1,33 @@
+/** nginx: configs in nginx/, the official image's /etc/nginx/nginx.conf replaced by ours. */
+import { defineFront, versionAfter } from './types.js';
+import { WS_HANDLER_ALIAS, WS_HANDLER_SETUP } from './vars.js';
+
+export const nginx = defineFront({
+  kind: 'nginx',
+  title: 'nginx',
+  image: { role: 'nginx', envVar: 'WS_PROXY_BENCH_IMAGE_NGINX', summary: 'nginx front', debianPackages: ['nginx-light'] },
+  configPath: '/etc/nginx/nginx.conf',
+  command: ['nginx', '-g', 'daemon off;'],
+  reloadCommand: ['nginx', '-s', 'reload'],
+  // "nginx version: nginx/1.22.1" (on stderr)
+  version: { command: ['nginx', '-v'], parse: versionAfter(/nginx\//) },
+  local: { names: ['nginx'], debianPackage: 'nginx-light', args: (c, d) => ['-e', 'stderr', '-p', `${d}/`, '-c', c, '-g', 'daemon off;'] },
+  docsPage: 'docs/nginx.md',
+  setups: [
+    { name: 'nginx', summary: 'nginx with the correct WebSocket proxy config', template: 'nginx/ws-proxy.conf.template' },
+    { name: 'nginx-no-http11', summary: 'nginx without proxy_http_version 1.1 (a classic mistake)', template: 'nginx/mistake-no-http11.conf.template' },
+    { name: 'nginx-no-upgrade-headers', summary: 'nginx without the Upgrade/Connection headers (a classic mistake)', template: 'nginx/mistake-no-upgrade-headers.conf.template' },
+    {
+      name: 'nginx-tls',
+      summary: 'nginx terminating TLS (wss:// outside, ws:// to the app) with the correct WebSocket proxy config',
+      template: 'nginx/tls.conf.template',
+      tls: { certPath: '/etc/nginx/tls/cert.pem', keyPath: '/etc/nginx/tls/key.pem' },
+    },
+    {
+      name: 'nginx-front-handles-websocket',
+      summary: 'nginx whose front tier answers WebSockets itself (front WebSocket handling on)',
+      template: 'nginx/front-handles-websocket.conf.template',
+      companions: { [WS_HANDLER_ALIAS]: WS_HANDLER_SETUP },
+    },
+  ],
+});

@@ -1,0 +1,93 @@
+/**
+ * What the bench knows about one kind of front, in one place: its image, where that image reads
+ * its config, how to run, reload and ask its version, how to run it on this host without Docker,
+ * what its offline stand-in needs, and its setups (config variants). The registry
+ * (src/fronts/index.ts) lists the kinds; everything that lists kinds derives from it.
+ */
+import type { FrontOptions } from '../../proxy/options.js';
+import type { FrontVars } from './vars.js';
+
+/** The image a front kind (or the app) runs, named by an environment variable / .env key. */
+export interface ImageSpec<R extends string = string> {
+  /** The role's name: `node` (the app and the http-front), or the front kind's own. */
+  role: R;
+  /** WS_PROXY_BENCH_IMAGE_<ROLE>: the environment variable (and .env key) naming the image. */
+  envVar: string;
+  summary: string;
+  /** The Debian packages the offline stand-in (images/offline/<role>.Dockerfile) installs. */
+  debianPackages: readonly string[];
+}
+
+/** How to read a front's version from inside its container: a command and what to take from its output. */
+export interface VersionProbe {
+  command: readonly string[];
+  /** The version in the command's output (stdout and stderr together), e.g. "1.22.1". */
+  parse(output: string): string | undefined;
+}
+
+/** A front run from its binary on this host (local mode). */
+export interface LocalBinary {
+  /** Names to look for, in order. */
+  names: readonly string[];
+  /** The Debian package that installs it, for the skip reason. */
+  debianPackage: string;
+  /** Foreground flags to run it on a config file; `dir` is a private temp dir. */
+  args(config: string, dir: string): string[];
+}
+
+/** A config variant of a front kind, as a descriptor declares it. */
+export interface SetupSpec {
+  name: string;
+  summary: string;
+  /** Config template, relative to the project root, rendered with FrontVars. */
+  template?: string;
+  /** The http-front's options (the container's command and local mode both derive from them). */
+  httpFront?(vars: FrontVars): Partial<FrontOptions>;
+  /** Other front setups this one needs on the same network, by the alias it reaches them at. */
+  companions?: Readonly<Record<string, string>>;
+  /**
+   * The front terminates TLS: the bench makes a throwaway certificate and copies it and its key
+   * to these paths in the container; clients then use https:// and wss:// and trust it.
+   */
+  tls?: { certPath: string; keyPath: string };
+}
+
+export interface FrontDescriptor<K extends string = string, R extends string = string> {
+  kind: K;
+  /** How people name it: "nginx", "HAProxy", "Apache httpd". */
+  title: string;
+  image: ImageSpec<R>;
+  /** Where its image reads the config file (absent: configured by flags). */
+  configPath?: string;
+  /** A bundle from dist/ the front runs (copied under /app; it then runs as the node user, never root). */
+  bundle?: string;
+  /** The container's command, for a front that reads its config file. */
+  command?: readonly string[];
+  /** The container's command derived from a setup, for a front configured by flags (the http-front). */
+  setupCommand?(setup: SetupSpec, vars: FrontVars): string[];
+  /** The command that makes a running front reload its config (absent: it has none here). */
+  reloadCommand?: readonly string[];
+  version: VersionProbe;
+  /** How local mode runs it: in this process (the http-front) or from an installed binary. */
+  local: 'in-process' | LocalBinary;
+  /** The docs page about it. */
+  docsPage: string;
+  setups: readonly SetupSpec[];
+}
+
+/** Declares a front kind (keeps its kind and role as literal types). */
+export function defineFront<K extends string, R extends string>(descriptor: FrontDescriptor<K, R>): FrontDescriptor<K, R> {
+  return descriptor;
+}
+
+/** The first version-looking token (digits and dots) after `prefix` in a command's output. */
+export function versionAfter(prefix: RegExp): (output: string) => string | undefined {
+  return (output) => new RegExp(`${prefix.source}\\s*v?(\\d+(?:\\.\\d+)+)`, prefix.flags).exec(output)?.[1];
+}
+
+/** The version a front's version command printed; throws with the output when it names none. */
+export function versionFromOutput(front: Pick<FrontDescriptor, 'kind' | 'version'>, output: string): string {
+  const version = front.version.parse(output);
+  if (!version) throw new Error(`the ${front.kind} front's version command (${front.version.command.join(' ')}) printed no version: ${output.trim().slice(0, 200)}`);
+  return version;
+}

@@ -1,0 +1,40 @@
+/**
+ * The values a front's config template (or the http-front's options) may use: where the app
+ * is, where the front listens, its idle timeout. Every front kind reads the same set.
+ */
+
+/** The values a config template or a front's options may use. */
+export interface FrontVars {
+  /** host:port of the app on the scenario's network. */
+  UPSTREAM: string;
+  LISTEN_PORT: number;
+  IDLE_TIMEOUT_SECONDS: number;
+  WS_PATH: string;
+  /** host:port of the front tier's own WebSocket handler (front-handles-WebSocket setups). */
+  WS_HANDLER: string;
+  /** nginx's worker_processes. */
+  WORKER_PROCESSES: number;
+  /** nginx's worker_connections, per worker (each proxied WebSocket takes two). */
+  WORKER_CONNECTIONS: number;
+  /** nginx's worker_rlimit_nofile: the worker's file descriptor limit. */
+  WORKER_RLIMIT_NOFILE: number;
+  /** A client must send its request headers within this long (nginx client_header_timeout, http-front --header-timeout). */
+  HEADER_TIMEOUT_SECONDS: number;
+}
+
+/** Short, so a slow-headers handshake is cut within seconds in the suites (nginx's default is 60). */
+export const HEADER_TIMEOUT_SECONDS = 3;
+
+/** nginx's worker_connections unless a run needs more (the scale bench does); nginx's own default is 512. */
+export const DEFAULT_WORKER_CONNECTIONS = 1024;
+
+/** nginx's workers, their worker_connections and the file descriptor limit that goes with them. */
+export function workerLimits(connections: number, processes = 1): Pick<FrontVars, 'WORKER_PROCESSES' | 'WORKER_CONNECTIONS' | 'WORKER_RLIMIT_NOFILE'> {
+  return { WORKER_PROCESSES: processes, WORKER_CONNECTIONS: connections, WORKER_RLIMIT_NOFILE: connections + 64 };
+}
+
+/** The alias of a front setup's companion that handles WebSockets for it (front-handles-WebSocket setups). */
+export const WS_HANDLER_ALIAS = 'front-ws';
+
+/** The http-front setup that answers WebSockets itself: the front tier's own handler. */
+export const WS_HANDLER_SETUP = 'http-front-websocket-on';

@@ -1,0 +1,41 @@
+/**
+ * What a topology hands its checks: the app and the front, each as a handle. Containers
+ * (src/containers/) and local mode (src/local/) both make these; checks never know which.
+ */
+import type { EchoStats } from '../echo/stats.js';
+import type { FrontKind } from '../fronts/index.js';
+
+export interface EchoAppHandle {
+  alias: string;
+  /** The container's address on the bench network: reachable from the host without docker-proxy (absent for local processes). */
+  networkIp?: string;
+  /** How other containers on the network reach the app: http://<alias>:8080. */
+  internalUrl: string;
+  httpUrl: string;
+  wsUrl(path?: string): string;
+  stats(): Promise<EchoStats>;
+  logs(): Promise<string>;
+  stop(): Promise<void>;
+  /** Stops the app (SIGTERM) and starts it again; resolves when it answers /healthz. The published port may change; the alias does not. */
+  restart(): Promise<void>;
+}
+
+export interface FrontHandle {
+  kind: FrontKind;
+  alias: string;
+  /** The container's address on the bench network: reachable from the host without docker-proxy (absent for local processes). */
+  networkIp?: string;
+  httpUrl: string;
+  wsUrl(path?: string): string;
+  /** The CA (PEM) to trust when the front terminates TLS (its URLs are then https/wss). */
+  ca?: string;
+  logs(): Promise<string>;
+  stop(): Promise<void>;
+  restart(): Promise<void>;
+  /** Makes the running front reload its config (its kind's reload command; absent where it has none). */
+  reload?(): Promise<void>;
+  /** The front's version, read from the running binary (its kind's version command). */
+  version(): Promise<string>;
+  pause(): Promise<void>;
+  unpause(): Promise<void>;
+}
