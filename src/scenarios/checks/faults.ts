@@ -6,10 +6,10 @@
 import WebSocket from 'ws';
 import { EchoSession } from '../../client/echo-session.js';
 import { ReconnectingClient } from '../../client/reconnecting-client.js';
-import { closed, connect, discard, open } from './client.js';
-import { seconds, verdict } from './result.js';
+import { closed, connect, discard, open } from '../check-helpers/client.js';
+import { seconds, verdict } from '../check-helpers/result.js';
 import type { Check, CheckContext, TopologyControls } from '../types.js';
-import { sleep, within } from './wait.js';
+import { sleep, within } from '../check-helpers/wait.js';
 
 function controlsOf(ctx: CheckContext): TopologyControls {
   if (!ctx.controls) throw new Error('this check needs topology controls (restart/pause), which this topology does not offer');

@@ -1,16 +1,16 @@
 /**
- * Hostile input through the front, each beside a client that keeps echoing (./background.ts):
+ * Hostile input through the front, each beside a client that keeps echoing (../check-helpers/background.ts):
  * a frame over the app's size limit (1009), invalid UTF-8 in a text frame (1007), a handshake
  * whose headers trickle in one byte a second (cut by the front's header timeout), and a burst of
  * handshakes (bounded concurrency) after which the app still serves and its memory settles.
  */
 import { connect as tcpConnect } from 'node:net';
-import { besideEchoingClient } from './background.js';
-import { connect, contextOptions, discard } from './client.js';
-import { closeCodeIn, frame, rawHandshake, socketTarget, upgradeRequest } from './raw-socket.js';
-import { bytes, seconds, verdict } from './result.js';
+import { besideEchoingClient } from '../check-helpers/background.js';
+import { connect, contextOptions, discard } from '../check-helpers/client.js';
+import { closeCodeIn, frame, rawHandshake, socketTarget, upgradeRequest } from '../check-helpers/raw-socket.js';
+import { bytes, seconds, verdict } from '../check-helpers/result.js';
 import type { Check, CheckContext, CheckResult } from '../types.js';
-import { within } from './wait.js';
+import { within } from '../check-helpers/wait.js';
 
 function othersText(o: { sent: number; received: number; open: boolean }): string {
   return `others: ${o.received}/${o.sent} echoed${o.open ? '' : ', their connection closed'}`;

@@ -2,8 +2,8 @@
  * Idle-timeout checks, measured in seconds: without pings the front cuts an idle WebSocket at
  * its timeout; with pings (from the server, or from the client) it stays open past it.
  */
-import { closed, contextOptions, discard, echoesText, open } from './client.js';
-import { seconds, verdict } from './result.js';
+import { closed, contextOptions, discard, echoesText, open } from '../check-helpers/client.js';
+import { seconds, verdict } from '../check-helpers/result.js';
 import type { Check } from '../types.js';
 
 /** How late past the configured timeout a cut may come and still count as "at the timeout". */

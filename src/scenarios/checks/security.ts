@@ -1,6 +1,6 @@
 /** Security defaults, seen through the front: the origin allow-list and whose X-Forwarded-For the app believes. */
-import { answeredBy, connect, contextOptions, describeOutcome, discard } from './client.js';
-import { verdict } from './result.js';
+import { answeredBy, connect, contextOptions, describeOutcome, discard } from '../check-helpers/client.js';
+import { verdict } from '../check-helpers/result.js';
 import type { Check } from '../types.js';
 
 /** With ECHO_ALLOWED_ORIGINS set, an allowed Origin gets 101 through the front and any other 403 from the app. */

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { docker } from '../../../src/containers/docker.js';
 import { createNetwork, startEchoApp, type BenchNetwork, type EchoAppHandle } from '../../../src/containers/harness.js';
 import { currentRunId } from '../../../src/containers/labels.js';
-import { connect as connectWs, nextMessage, open } from '../../../src/scenarios/checks/client.js';
+import { connect as connectWs, nextMessage, open } from '../../../src/scenarios/check-helpers/client.js';
 import { containersSkipped } from '../skip.js';
 import { containerOf } from './container-of.js';
 
