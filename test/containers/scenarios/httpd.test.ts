@@ -1,4 +1,3 @@
-import { frontSetup } from '../../../src/scenarios/fronts.js';
-import { describeScenarios } from './describe-scenarios.js';
+import { describeSuite } from './describe-scenarios.js';
 
-describeScenarios((s) => frontSetup(s.front).kind === 'httpd');
+describeSuite(import.meta.url);
