@@ -4,7 +4,7 @@
  * open. Exit code 0 when the handshake succeeded, 1 when it failed, 2 for bad usage.
  */
 import { OptionError, optionsHelp } from '../options.js';
-import { connect, discard, type ConnectOptions } from '../scenarios/checks/client.js';
+import { connect, discard, type ConnectOptions } from '../scenarios/check-helpers/client.js';
 import { PRODUCT } from '../version.js';
 import { probeEcho } from './echo.js';
 import { probeHandshake } from './handshake.js';

@@ -1,7 +1,7 @@
 /** Probe step 2: does the far end echo, and how long does a small message take there and back? */
 import { randomBytes } from 'node:crypto';
 import type WebSocket from 'ws';
-import { nextMessage } from '../scenarios/checks/client.js';
+import { nextMessage } from '../scenarios/check-helpers/client.js';
 
 export interface EchoReport {
   /** true: every message came back unchanged; false: no answer, or an answer that is not an echo. */

@@ -1,6 +1,6 @@
 /** Probe step 1: the handshake, as the client sees it: status, who answered, what was agreed. */
 import type { IncomingHttpHeaders } from 'node:http';
-import { answeredBy, connect, type Answerer, type ConnectOptions, type HandshakeOutcome } from '../scenarios/checks/client.js';
+import { answeredBy, connect, type Answerer, type ConnectOptions, type HandshakeOutcome } from '../scenarios/check-helpers/client.js';
 
 /** The response headers worth showing: identity, the upgrade's own, and common proxy marks. */
 const SHOWN_HEADERS = [

@@ -5,7 +5,7 @@
  */
 import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
-import { discard, type HandshakeOutcome } from '../scenarios/checks/client.js';
+import { discard, type HandshakeOutcome } from '../scenarios/check-helpers/client.js';
 
 /** How the connection ended, as the client saw it. */
 export type CutKind = 'close-frame' | 'tcp-reset' | 'tcp-close';

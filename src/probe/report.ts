@@ -3,7 +3,7 @@ import type { EchoReport } from './echo.js';
 import type { HandshakeReport } from './handshake.js';
 import type { Cut, IdleReport, PingHoldReport } from './idle.js';
 import type { ReconnectReport } from './reconnect.js';
-import { seconds } from '../scenarios/checks/result.js';
+import { seconds } from '../scenarios/check-helpers/result.js';
 
 export interface ProbeReport {
   url: string;

@@ -8,13 +8,14 @@ import { closeCodeCarried } from './checks/close.js';
 import { echoes, payloads } from './checks/echo.js';
 import { appSawForwardedHeaders } from './checks/forwarded.js';
 import { handshakeRefused, upgradeAnsweredBy } from './checks/handshake.js';
-import { CUT_TOLERANCE_MS, idleConnectionCut, staysOpenPastTimeout } from './checks/idle.js';
-import { appRestartAnswered, FREEZE_PING_INTERVAL_MS, frontRestartLosesNothing, frozenPathDetected, frozenPathHangs } from './checks/faults.js';
-import { handshakeBurst, invalidUtf8Refused, oversizedFrameRefused, slowHeadersCut } from './checks/hostile.js';
+import { CUT_TOLERANCE_MS, HOLD_FACTOR, idleConnectionCut, PINGS_PER_IDLE_TIMEOUT, staysOpenPastTimeout } from './checks/idle.js';
+import { appRestartAnswered, FREEZE_DETECT_INTERVALS, FREEZE_PING_INTERVAL_MS, frontRestartLosesNothing, frozenPathDetected, frozenPathHangs } from './checks/faults.js';
+import { BURST_HANDSHAKES, handshakeBurst, INVALID_PAYLOAD, invalidUtf8Refused, MESSAGE_TOO_BIG, oversizedFrameRefused, slowHeadersCut } from './checks/hostile.js';
 import { websocketHandledBy } from './checks/ownership.js';
 import { clientAddressFromForwardedFor, originAllowList } from './checks/security.js';
 import { pageServed } from './checks/page.js';
 import { frontReload } from './checks/reload.js';
+import { ABNORMAL_CLOSURE } from './check-helpers/client.js';
 import { HEADER_TIMEOUT_SECONDS } from '../fronts/vars.js';
 import { WS_PATH } from '../topology/values.js';
 import type { Scenario } from './types.js';
@@ -24,7 +25,20 @@ export const KEEPALIVE_IDLE_TIMEOUT_SECONDS = 2;
 /** Long enough that nothing is cut while the other families run their checks. */
 const RELAXED_IDLE_TIMEOUT_SECONDS = 30;
 
+/**
+ * httpd's Timeout when a config does not set it (Debian's packaged config sets 300 s): what an
+ * upgraded connection waits for when only ProxyTimeout is set.
+ */
+export const HTTPD_DEFAULT_TIMEOUT_SECONDS = 60;
+
+/** What the app answers a handshake that is not a valid WebSocket upgrade (src/echo/handshake-gate.ts). */
+export const APP_REFUSAL_STATUS = 400;
+
 const APP_NO_PINGS = { ECHO_KEEPALIVE_INTERVAL_MS: '0' };
+
+/** Small counts spelled out in a summary ("about two intervals"). */
+const WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+const inWords = (n: number): string => WORDS[n] ?? String(n);
 
 /** Family 1: the upgrade passes through and everything a client sends comes back. */
 function upgradePasses(
@@ -60,7 +74,7 @@ function keepalive(front: string): Scenario[] {
       id: `${front}/keepalive-no-server-pings`,
       family: 'keepalive',
       front,
-      summary: `app pings off: an idle connection is cut at the ${t} s timeout; client pings every T/2 keep one open`,
+      summary: `app pings off: an idle connection is cut at the ${t} s timeout; client pings every T/${PINGS_PER_IDLE_TIMEOUT} keep one open`,
       idleTimeoutSeconds: t,
       app: APP_NO_PINGS,
       checks: [idleConnectionCut(), staysOpenPastTimeout({ pingsFrom: 'client' })],
@@ -69,9 +83,9 @@ function keepalive(front: string): Scenario[] {
       id: `${front}/keepalive-server-pings`,
       family: 'keepalive',
       front,
-      summary: `app pings every T/2: an idle connection is still open at 3 × the ${t} s timeout`,
+      summary: `app pings every T/${PINGS_PER_IDLE_TIMEOUT}: an idle connection is still open at ${HOLD_FACTOR} × the ${t} s timeout`,
       idleTimeoutSeconds: t,
-      app: { ECHO_KEEPALIVE_INTERVAL_MS: String((t * 1000) / 2) },
+      app: { ECHO_KEEPALIVE_INTERVAL_MS: String((t * 1000) / PINGS_PER_IDLE_TIMEOUT) },
       checks: [staysOpenPastTimeout({ pingsFrom: 'server' })],
     },
   ];
@@ -127,7 +141,7 @@ function faults(front: string, appDownStatus: number): Scenario[] {
     {
       ...base,
       id: `${front}/path-freeze-pings`,
-      summary: `the front is frozen (docker pause): client and app pings (every ${FREEZE_PING_INTERVAL_MS / 1000} s) detect it within about two intervals`,
+      summary: `the front is frozen (docker pause): client and app pings (every ${FREEZE_PING_INTERVAL_MS / 1000} s) detect it within about ${inWords(FREEZE_DETECT_INTERVALS)} intervals`,
       app: { ECHO_KEEPALIVE_INTERVAL_MS: String(FREEZE_PING_INTERVAL_MS) },
       checks: [frozenPathDetected()],
     },
@@ -141,7 +155,8 @@ function faults(front: string, appDownStatus: number): Scenario[] {
     {
       ...base,
       id: `${front}/hostile-input`,
-      summary: 'hostile input through the front, beside a client that keeps echoing: oversized frame 1009, invalid UTF-8 1007, slow headers cut, a burst of 2,000 handshakes',
+      summary: `hostile input through the front, beside a client that keeps echoing: oversized frame ${MESSAGE_TOO_BIG}, invalid UTF-8 ${INVALID_PAYLOAD}, ` +
+        `slow headers cut, a burst of ${BURST_HANDSHAKES.toLocaleString('en-US')} handshakes`,
       app: { ...APP_NO_PINGS, ECHO_MAX_MESSAGE_BYTES: String(HOSTILE_MAX_MESSAGE_BYTES) },
       checks: [oversizedFrameRefused(HOSTILE_MAX_MESSAGE_BYTES), invalidUtf8Refused(), slowHeadersCut(HEADER_TIMEOUT_SECONDS), handshakeBurst()],
     },
@@ -169,10 +184,10 @@ const FORWARDED = ['X-Forwarded-For', 'X-Forwarded-Proto'];
 export const catalog: readonly Scenario[] = [
   upgradePasses('nginx', FORWARDED),
   ...keepalive('nginx'),
-  misconfigured('nginx-no-http11', 400, 'app',
-    'no proxy_http_version 1.1: nginx sends the upgrade upstream as HTTP/1.0, which the app (like Kestrel, per RFC 6455) refuses with 400'),
-  misconfigured('nginx-no-upgrade-headers', 400, 'app',
-    'no Upgrade/Connection headers: the app gets a plain GET on /ws and answers 400'),
+  misconfigured('nginx-no-http11', APP_REFUSAL_STATUS, 'app',
+    `no proxy_http_version 1.1: nginx sends the upgrade upstream as HTTP/1.0, which the app (like Kestrel, per RFC 6455) refuses with ${APP_REFUSAL_STATUS}`),
+  misconfigured('nginx-no-upgrade-headers', APP_REFUSAL_STATUS, 'app',
+    `no Upgrade/Connection headers: the app gets a plain GET on ${WS_PATH} and answers ${APP_REFUSAL_STATUS}`),
   frontWebsocket('nginx', 'app'),
   upgradePasses('nginx-tls', { 'X-Forwarded-For': undefined, 'X-Forwarded-Proto': 'https' },
     'nginx terminates TLS: wss:// handshake 101 from the app, which sees X-Forwarded-Proto: https; echo, close codes, the page over https'),
@@ -196,24 +211,25 @@ export const catalog: readonly Scenario[] = [
     family: 'misconfiguration',
     front: 'haproxy-no-timeout-tunnel',
     summary: 'no timeout tunnel: the upgrade passes, but the upgraded connection keeps timeout client/server, ' +
-      'so a quiet WebSocket is cut at that HTTP timeout (here 2 s; typically 30–50 s in production) with no close frame: the client sees 1006',
+      `so a quiet WebSocket is cut at that HTTP timeout (here ${KEEPALIVE_IDLE_TIMEOUT_SECONDS} s; typically 30–50 s in production) with no close frame: the client sees ${ABNORMAL_CLOSURE}`,
     idleTimeoutSeconds: KEEPALIVE_IDLE_TIMEOUT_SECONDS,
     app: APP_NO_PINGS,
-    checks: [upgradeAnsweredBy('app'), idleConnectionCut(CUT_TOLERANCE_MS, 1006)],
+    checks: [upgradeAnsweredBy('app'), idleConnectionCut(CUT_TOLERANCE_MS, ABNORMAL_CLOSURE)],
   },
   frontWebsocket('haproxy-tcp', 'app'),
   frontWebsocket('haproxy-front-handles-websocket', 'front'),
 
   upgradePasses('httpd', FORWARDED),
   ...keepalive('httpd'),
-  misconfigured('httpd-no-upgrade', 400, 'app',
-    'no upgrade=websocket (nor a mod_proxy_wstunnel rule): httpd drops the hop-by-hop Upgrade header, the app gets a plain GET on /ws and answers 400'),
+  misconfigured('httpd-no-upgrade', APP_REFUSAL_STATUS, 'app',
+    `no upgrade=websocket (nor a mod_proxy_wstunnel rule): httpd drops the hop-by-hop Upgrade header, the app gets a plain GET on ${WS_PATH} and answers ${APP_REFUSAL_STATUS}`),
   {
     id: 'httpd-proxy-timeout-only/not-cut-at-proxy-timeout',
     family: 'misconfiguration',
     front: 'httpd-proxy-timeout-only',
     summary: 'ProxyTimeout alone does not set the idle cut: an upgraded connection waits for the longer of Timeout and ProxyTimeout, ' +
-      'so with ProxyTimeout 2 s and Timeout left at its default (60 s) a quiet WebSocket with no pings is still open at 6 s (3 × ProxyTimeout)',
+      `so with ProxyTimeout ${KEEPALIVE_IDLE_TIMEOUT_SECONDS} s and Timeout left at its default (${HTTPD_DEFAULT_TIMEOUT_SECONDS} s) ` +
+      `a quiet WebSocket with no pings is still open at ${HOLD_FACTOR * KEEPALIVE_IDLE_TIMEOUT_SECONDS} s (${HOLD_FACTOR} × ProxyTimeout)`,
     idleTimeoutSeconds: KEEPALIVE_IDLE_TIMEOUT_SECONDS,
     app: APP_NO_PINGS,
     checks: [staysOpenPastTimeout({ pingsFrom: 'none' })],
@@ -226,7 +242,7 @@ export const catalog: readonly Scenario[] = [
     id: 'caddy/keepalive-no-idle-timeout',
     family: 'keepalive',
     front: 'caddy',
-    summary: 'Caddy has no idle timeout for upgraded connections: with no pings either way an idle connection is still open at 3 × 2 s',
+    summary: `Caddy has no idle timeout for upgraded connections: with no pings either way an idle connection is still open at ${HOLD_FACTOR} × ${KEEPALIVE_IDLE_TIMEOUT_SECONDS} s`,
     idleTimeoutSeconds: KEEPALIVE_IDLE_TIMEOUT_SECONDS,
     app: APP_NO_PINGS,
     checks: [staysOpenPastTimeout({ pingsFrom: 'none' })],

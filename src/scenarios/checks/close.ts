@@ -1,6 +1,6 @@
 /** Close codes carried end to end: the client closes, the app mirrors the code and reason back. */
-import { closed, discard, open, contextOptions } from './client.js';
-import { verdict } from './result.js';
+import { closed, discard, open, contextOptions } from '../check-helpers/client.js';
+import { verdict } from '../check-helpers/result.js';
 import type { Check } from '../types.js';
 
 export function closeCodeCarried(code: number, reason: string): Check {

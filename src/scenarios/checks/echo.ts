@@ -1,8 +1,8 @@
 /** Checks that messages cross the front and come back byte for byte, boundaries and type kept. */
 import { randomBytes } from 'node:crypto';
 import type WebSocket from 'ws';
-import { discard, nextMessage, open, contextOptions } from './client.js';
-import { bytes, verdict } from './result.js';
+import { discard, nextMessage, open, contextOptions } from '../check-helpers/client.js';
+import { bytes, verdict } from '../check-helpers/result.js';
 import type { Check } from '../types.js';
 
 export interface Payload {

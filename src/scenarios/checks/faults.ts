@@ -6,10 +6,10 @@
 import WebSocket from 'ws';
 import { EchoSession } from '../../client/echo-session.js';
 import { ReconnectingClient } from '../../client/reconnecting-client.js';
-import { closed, connect, discard, open } from './client.js';
-import { seconds, verdict } from './result.js';
+import { closed, connect, discard, open } from '../check-helpers/client.js';
+import { seconds, verdict } from '../check-helpers/result.js';
 import type { Check, CheckContext, TopologyControls } from '../types.js';
-import { sleep, within } from './wait.js';
+import { sleep, within } from '../check-helpers/wait.js';
 
 function controlsOf(ctx: CheckContext): TopologyControls {
   if (!ctx.controls) throw new Error('this check needs topology controls (restart/pause), which this topology does not offer');
@@ -64,7 +64,7 @@ export function frontRestartLosesNothing(options: FrontRestartOptions = {}): Che
         let k = 0;
         sending = setInterval(() => { k++; for (const s of sessions) s.send(`message ${k}`); }, every);
         await sleep(1_000);
-        ctx.progress('restarting the front under 3 sending clients');
+        ctx.progress(`restarting the front under ${n} sending clients`);
         const restartAt = performance.now();
         await controls.restartFront();
         const restartedIn = performance.now() - restartAt;
@@ -155,16 +155,20 @@ const RECONNECT_BOUND_MS = 10_000;
 /** The app's keepalive interval in the path-freeze-with-pings scenario; clients ping at the same rate. */
 export const FREEZE_PING_INTERVAL_MS = 1_000;
 
+/** A frozen path must be noticed within this many ping intervals (plus FREEZE_DETECT_SLACK_MS). */
+export const FREEZE_DETECT_INTERVALS = 2;
+const FREEZE_DETECT_SLACK_MS = 700;
+
 /**
  * The path freezes (the front is paused) longer than the ping timeout: with pings, the client
  * (its own pings) and the app (its keepalive, `pingTimeouts` in /stats) both notice within about
- * two ping intervals; the client reconnects once the front runs again.
+ * FREEZE_DETECT_INTERVALS ping intervals; the client reconnects once the front runs again.
  */
 export function frozenPathDetected(intervalMs = FREEZE_PING_INTERVAL_MS): Check {
-  const bound = 2 * intervalMs + 700;
+  const bound = FREEZE_DETECT_INTERVALS * intervalMs + FREEZE_DETECT_SLACK_MS;
   return {
     id: 'freeze-detected',
-    title: `a frozen front is detected by client and app pings within ~2 intervals (${seconds(bound)})`,
+    title: `a frozen front is detected by client and app pings within ~${FREEZE_DETECT_INTERVALS} intervals (${seconds(bound)})`,
     independent: false,
     async run(ctx) {
       const controls = controlsOf(ctx);

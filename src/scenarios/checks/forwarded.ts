@@ -1,6 +1,6 @@
 /** The app saw the forwarding headers a front is expected to add to the upgrade request. */
-import { discard, open, contextOptions } from './client.js';
-import { verdict } from './result.js';
+import { discard, open, contextOptions } from '../check-helpers/client.js';
+import { verdict } from '../check-helpers/result.js';
 import type { Check } from '../types.js';
 
 /**

@@ -1,6 +1,6 @@
 /** Checks on the handshake: who answered it, and with what status. */
-import { answeredBy, connect, describeOutcome, discard, type Answerer, contextOptions } from './client.js';
-import { verdict } from './result.js';
+import { answeredBy, connect, describeOutcome, discard, type Answerer, contextOptions } from '../check-helpers/client.js';
+import { verdict } from '../check-helpers/result.js';
 import type { Check } from '../types.js';
 
 /** The upgrade passes: 101, answered by `by` (its identity header on the 101). */

@@ -1,16 +1,25 @@
 /**
- * Hostile input through the front, each beside a client that keeps echoing (./background.ts):
+ * Hostile input through the front, each beside a client that keeps echoing (../check-helpers/background.ts):
  * a frame over the app's size limit (1009), invalid UTF-8 in a text frame (1007), a handshake
  * whose headers trickle in one byte a second (cut by the front's header timeout), and a burst of
  * handshakes (bounded concurrency) after which the app still serves and its memory settles.
  */
 import { connect as tcpConnect } from 'node:net';
-import { besideEchoingClient } from './background.js';
-import { connect, contextOptions, discard } from './client.js';
-import { closeCodeIn, frame, rawHandshake, socketTarget, upgradeRequest } from './raw-socket.js';
-import { bytes, seconds, verdict } from './result.js';
+import { besideEchoingClient } from '../check-helpers/background.js';
+import { connect, contextOptions, discard } from '../check-helpers/client.js';
+import { closeCodeIn, frame, rawHandshake, socketTarget, upgradeRequest } from '../check-helpers/raw-socket.js';
+import { bytes, seconds, verdict } from '../check-helpers/result.js';
 import type { Check, CheckContext, CheckResult } from '../types.js';
-import { within } from './wait.js';
+import { within } from '../check-helpers/wait.js';
+
+/** The app's close code for a message over its size limit (RFC 6455: message too big). */
+export const MESSAGE_TOO_BIG = 1009;
+/** The app's close code for a text frame that is not UTF-8 (RFC 6455: invalid frame payload data). */
+export const INVALID_PAYLOAD = 1007;
+
+/** The handshake burst: this many handshakes, so many at a time. */
+export const BURST_HANDSHAKES = 2_000;
+export const BURST_CONCURRENCY = 100;
 
 function othersText(o: { sent: number; received: number; open: boolean }): string {
   return `others: ${o.received}/${o.sent} echoed${o.open ? '' : ', their connection closed'}`;
@@ -43,13 +52,13 @@ function closesWith(id: string, title: string, code: number, data: () => Buffer)
 
 /** A binary message one byte over the app's limit (ECHO_MAX_MESSAGE_BYTES) is refused with 1009. */
 export function oversizedFrameRefused(maxMessageBytes: number): Check {
-  return closesWith('oversized-1009', `a frame of ${bytes(maxMessageBytes + 1)} (limit ${bytes(maxMessageBytes)}) gets 1009`, 1009,
+  return closesWith(`oversized-${MESSAGE_TOO_BIG}`, `a frame of ${bytes(maxMessageBytes + 1)} (limit ${bytes(maxMessageBytes)}) gets ${MESSAGE_TOO_BIG}`, MESSAGE_TOO_BIG,
     () => frame(0x2, Buffer.alloc(maxMessageBytes + 1, 0x61)));
 }
 
 /** A text frame that is not UTF-8 is refused with 1007. */
 export function invalidUtf8Refused(): Check {
-  return closesWith('invalid-utf8-1007', 'a text frame with invalid UTF-8 gets 1007', 1007,
+  return closesWith(`invalid-utf8-${INVALID_PAYLOAD}`, `a text frame with invalid UTF-8 gets ${INVALID_PAYLOAD}`, INVALID_PAYLOAD,
     () => frame(0x1, Buffer.from([0x68, 0x69, 0xff, 0xfe])));
 }
 
@@ -112,8 +121,8 @@ export interface BurstOptions {
  * return to where they were and its heap settles near where it started.
  */
 export function handshakeBurst(options: BurstOptions = {}): Check {
-  const total = options.total ?? 2_000;
-  const concurrency = options.concurrency ?? 100;
+  const total = options.total ?? BURST_HANDSHAKES;
+  const concurrency = options.concurrency ?? BURST_CONCURRENCY;
   const tolerance = options.heapToleranceBytes ?? 32 * 1024 * 1024;
   return {
     id: 'handshake-burst',

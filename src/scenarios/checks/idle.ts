@@ -2,12 +2,18 @@
  * Idle-timeout checks, measured in seconds: without pings the front cuts an idle WebSocket at
  * its timeout; with pings (from the server, or from the client) it stays open past it.
  */
-import { closed, contextOptions, discard, echoesText, open } from './client.js';
-import { seconds, verdict } from './result.js';
+import { closed, contextOptions, discard, echoesText, open } from '../check-helpers/client.js';
+import { seconds, verdict } from '../check-helpers/result.js';
 import type { Check } from '../types.js';
 
 /** How late past the configured timeout a cut may come and still count as "at the timeout". */
 export const CUT_TOLERANCE_MS = 1_500;
+
+/** How many idle timeouts a connection kept open by pings (or by no timeout at all) is held for. */
+export const HOLD_FACTOR = 3;
+
+/** Pings per idle timeout that keep a connection open: the client's pings come every T/2. */
+export const PINGS_PER_IDLE_TIMEOUT = 2;
 
 /**
  * An idle connection (no pings either way) is cut within [T, T + tolerance]; with `closeCode`,
@@ -57,7 +63,7 @@ export interface StaysOpenOptions {
 
 /** With pings, a connection with no messages is still open at holdFactor·T and still echoes. */
 export function staysOpenPastTimeout(options: StaysOpenOptions): Check {
-  const factor = options.holdFactor ?? 3;
+  const factor = options.holdFactor ?? HOLD_FACTOR;
   return {
     id: `${options.pingsFrom}-pings-hold`,
     title: options.pingsFrom === 'none'
@@ -72,7 +78,7 @@ export function staysOpenPastTimeout(options: StaysOpenOptions): Check {
       let serverPings = 0;
       let clientPings = 0;
       ws.on('ping', () => { serverPings += 1; });
-      const every = options.pingsFrom === 'client' ? (options.clientPingEvery ?? ((ms) => ms / 2))(t) : undefined;
+      const every = options.pingsFrom === 'client' ? (options.clientPingEvery ?? ((ms) => ms / PINGS_PER_IDLE_TIMEOUT))(t) : undefined;
       const pinger = every === undefined ? undefined : setInterval(() => { ws.ping(); clientPings += 1; }, every);
       try {
         ctx.progress(`holding an idle connection for ${seconds(holdMs)} ${options.pingsFrom === 'none' ? 'without pings' : `with ${options.pingsFrom} pings`}`);

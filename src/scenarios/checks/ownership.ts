@@ -2,8 +2,8 @@
  * Who handles the WebSocket: the front (it consumes the upgrade; the app's upgrade counter does
  * not move) or the app (the upgrade reaches it; its counter goes up and it answers and echoes).
  */
-import { answeredBy, connect, contextOptions, describeOutcome, discard, echoesText, type Answerer } from './client.js';
-import { verdict } from './result.js';
+import { answeredBy, connect, contextOptions, describeOutcome, discard, echoesText, type Answerer } from '../check-helpers/client.js';
+import { verdict } from '../check-helpers/result.js';
 import type { Check } from '../types.js';
 
 export function websocketHandledBy(by: Exclude<Answerer, 'proxy'>): Check {

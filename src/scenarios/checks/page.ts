@@ -4,7 +4,7 @@
  */
 import { get } from 'node:https';
 import { request } from 'node:http';
-import { verdict } from './result.js';
+import { verdict } from '../check-helpers/result.js';
 import type { Check, CheckContext } from '../types.js';
 
 interface PageResponse {

@@ -4,10 +4,10 @@
  * new connection after the reload must work.
  */
 import type WebSocket from 'ws';
-import { answeredBy, closed, connect, contextOptions, describeOutcome, discard, echoesText, open } from './client.js';
-import { seconds, verdict } from './result.js';
+import { answeredBy, closed, connect, contextOptions, describeOutcome, discard, echoesText, open } from '../check-helpers/client.js';
+import { seconds, verdict } from '../check-helpers/result.js';
 import type { Check } from '../types.js';
-import { sleep } from './wait.js';
+import { sleep } from '../check-helpers/wait.js';
 
 /** How soon after the reload command returns the drop must be seen. */
 export const RELOAD_DROP_WITHIN_MS = 3_000;

@@ -1,22 +1,25 @@
 /** Security defaults, seen through the front: the origin allow-list and whose X-Forwarded-For the app believes. */
-import { answeredBy, connect, contextOptions, describeOutcome, discard } from './client.js';
-import { verdict } from './result.js';
+import { answeredBy, connect, contextOptions, describeOutcome, discard } from '../check-helpers/client.js';
+import { verdict } from '../check-helpers/result.js';
 import type { Check } from '../types.js';
+
+/** What the app answers a handshake from an Origin not on its allow-list. */
+const ORIGIN_REFUSED = 403;
 
 /** With ECHO_ALLOWED_ORIGINS set, an allowed Origin gets 101 through the front and any other 403 from the app. */
 export function originAllowList(allowed: string, other: string): Check {
   return {
     id: 'origin-allow-list',
-    title: `origin ${allowed} gets 101 through the front; ${other} gets 403 from the app`,
+    title: `origin ${allowed} gets 101 through the front; ${other} gets ${ORIGIN_REFUSED} from the app`,
     independent: true,
     async run(ctx) {
       const good = await connect(ctx.wsUrl, contextOptions(ctx, { headers: { Origin: allowed } }));
       discard(good.socket);
       const bad = await connect(ctx.wsUrl, contextOptions(ctx, { headers: { Origin: other } }));
       discard(bad.socket);
-      const ok = good.status === 101 && answeredBy(good.headers) === 'app' && bad.status === 403 && answeredBy(bad.headers) === 'app';
+      const ok = good.status === 101 && answeredBy(good.headers) === 'app' && bad.status === ORIGIN_REFUSED && answeredBy(bad.headers) === 'app';
       const figure = `${allowed}: ${describeOutcome(good)}; ${other}: ${describeOutcome(bad)}`;
-      return verdict(ok, figure, `101 from app, then 403 from app`, figure);
+      return verdict(ok, figure, `101 from app, then ${ORIGIN_REFUSED} from app`, figure);
     },
   };
 }

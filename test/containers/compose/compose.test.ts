@@ -6,7 +6,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, discard, nextMessage, open } from '../../../src/scenarios/checks/client.js';
+import { connect, discard, nextMessage, open } from '../../../src/scenarios/check-helpers/client.js';
 import { freePort } from '../../../src/free-port.js';
 import { projectRoot } from '../../../src/paths.js';
 import { containersSkipped } from '../skip.js';

@@ -11,7 +11,7 @@ import { startEchoApp } from '../../../src/containers/app-container.js';
 import { createNetwork, type BenchNetwork } from '../../../src/containers/runtime.js';
 import type { EchoAppHandle } from '../../../src/topology/handles.js';
 import { currentRunId } from '../../../src/containers/labels.js';
-import { connect as connectWs, nextMessage, open } from '../../../src/scenarios/checks/client.js';
+import { connect as connectWs, nextMessage, open } from '../../../src/scenarios/check-helpers/client.js';
 import { containersSkipped } from '../skip.js';
 import { containerOf } from './container-of.js';
 

@@ -1,7 +1,10 @@
 /**
  * Turns catalog entries into Vitest suites: one describe per scenario (its own topology), one
  * test per check. Independent checks run side by side, as `runChecks` does for the report.
+ * A suite file calls `describeSuite(import.meta.url)`; which scenarios it runs is in suites.ts.
  */
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalog } from '../../../src/scenarios/catalog.js';
 import { runCheck } from '../../../src/scenarios/run.js';
@@ -9,6 +12,12 @@ import { startTopology } from '../../../src/containers/topology.js';
 import type { Topology } from '../../../src/topology/topology.js';
 import type { Scenario } from '../../../src/scenarios/types.js';
 import { containersSkipped } from '../skip.js';
+import { suiteSelector } from './suites.js';
+
+/** The scenarios of the calling suite file, looked up by its own name in the suites table (suites.ts). */
+export function describeSuite(fileUrl: string): void {
+  describeScenarios(suiteSelector(basename(fileURLToPath(fileUrl))));
+}
 
 export function describeScenarios(select: (scenario: Scenario) => boolean): void {
   if (containersSkipped) {

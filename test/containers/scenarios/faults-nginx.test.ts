@@ -1,6 +1,4 @@
 /** The faults and security families against the nginx front (issue 7): restarts, freezes, hostile input, security defaults. */
-import { frontSetup } from '../../../src/fronts/index.js';
-import { describeScenarios } from './describe-scenarios.js';
-import { isFaultOrSecurity } from './families.js';
+import { describeSuite } from './describe-scenarios.js';
 
-describeScenarios((s) => frontSetup(s.front).kind === 'nginx' && isFaultOrSecurity(s));
+describeSuite(import.meta.url);

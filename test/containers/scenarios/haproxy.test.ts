@@ -1,4 +1,3 @@
-import { frontSetup } from '../../../src/fronts/index.js';
-import { describeScenarios } from './describe-scenarios.js';
+import { describeSuite } from './describe-scenarios.js';
 
-describeScenarios((s) => frontSetup(s.front).kind === 'haproxy');
+describeSuite(import.meta.url);

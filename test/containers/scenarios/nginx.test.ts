@@ -1,5 +1,3 @@
-import { frontSetup } from '../../../src/fronts/index.js';
-import { describeScenarios } from './describe-scenarios.js';
-import { isFaultOrSecurity } from './families.js';
+import { describeSuite } from './describe-scenarios.js';
 
-describeScenarios((s) => frontSetup(s.front).kind === 'nginx' && !isFaultOrSecurity(s));
+describeSuite(import.meta.url);

@@ -2,8 +2,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { relativeLinks } from '../../../src/docs/links.js';
-import { docPages } from '../../../src/docs/pages.js';
+import { relativeLinks } from '../../support/docs/links.js';
+import { docPages } from '../../support/docs/pages.js';
 import { projectPath } from '../../../src/paths.js';
 
 describe('docs links: the module', () => {

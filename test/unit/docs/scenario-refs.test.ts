@@ -1,8 +1,8 @@
 /** Every scenario id the docs name is in the catalog (src/scenarios/catalog.ts). */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { docPages } from '../../../src/docs/pages.js';
-import { scenarioRefs } from '../../../src/docs/scenario-refs.js';
+import { docPages } from '../../support/docs/pages.js';
+import { scenarioRefs } from '../../support/docs/scenario-refs.js';
 import { projectPath } from '../../../src/paths.js';
 import { catalog } from '../../../src/scenarios/catalog.js';
 import { frontSetups } from '../../../src/fronts/index.js';

@@ -1,13 +1,13 @@
 /**
  * Every config shown in docs/ (and the README) is the very file the suite runs: a page includes
- * it with `<!-- include: <path>[#region] -->` right before a fenced block (src/docs/snippets.ts).
+ * it with `<!-- include: <path>[#region] -->` right before a fenced block (test/support/docs/snippets.ts).
  * To rewrite drifted snippets from their files:
  *   WS_PROXY_BENCH_UPDATE_DOCS=1 npx vitest run --project unit docs
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { docPages } from '../../../src/docs/pages.js';
-import { checkSnippets, extractSnippet, fencedBlocks, findIncludes } from '../../../src/docs/snippets.js';
+import { docPages } from '../../support/docs/pages.js';
+import { checkSnippets, extractSnippet, fencedBlocks, findIncludes } from '../../support/docs/snippets.js';
 import { projectPath } from '../../../src/paths.js';
 
 const UPDATE = 'WS_PROXY_BENCH_UPDATE_DOCS=1 npx vitest run --project unit docs';

@@ -2,7 +2,7 @@
 import { connect } from 'node:net';
 import { WebSocket, type ClientOptions, type RawData } from 'ws';
 import { silentSink } from '../../../src/echo/log.js';
-import { rawHandshake as sharedRawHandshake, type RawWebSocket } from '../../../src/scenarios/checks/raw-socket.js';
+import { rawHandshake as sharedRawHandshake, type RawWebSocket } from '../../../src/scenarios/check-helpers/raw-socket.js';
 import { startEchoServer, type EchoServerHandle } from '../../../src/echo/server.js';
 import type { EchoOptions } from '../../../src/echo/options.js';
 
@@ -92,7 +92,7 @@ export function rawExchange(port: number, request: string, timeoutMs = 3000): Pr
   });
 }
 
-export { closeCodeIn, frame, upgradeRequest, type RawWebSocket } from '../../../src/scenarios/checks/raw-socket.js';
+export { closeCodeIn, frame, upgradeRequest, type RawWebSocket } from '../../../src/scenarios/check-helpers/raw-socket.js';
 
 export function rawHandshake(port: number, path = '/ws'): Promise<RawWebSocket> {
   return sharedRawHandshake(`ws://127.0.0.1:${port}${path}`);

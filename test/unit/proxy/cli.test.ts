@@ -1,7 +1,7 @@
 /** `ws-proxy-bench front`: help, refusals with exit code 2, and a real start/stop on SIGTERM. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runFrontCommand } from '../../../proxy/cli.js';
-import { discard, nextMessage, open } from '../../../src/scenarios/checks/client.js';
+import { discard, nextMessage, open } from '../../../src/scenarios/check-helpers/client.js';
 import { startUpstream } from './upstream.js';
 
 afterEach(() => {

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpFrontHandle } from '../../../proxy/front.js';
 import { FRONT_IDENTITY } from '../../../proxy/identity.js';
-import { closed, connect, discard, open } from '../../../src/scenarios/checks/client.js';
+import { closed, connect, discard, open } from '../../../src/scenarios/check-helpers/client.js';
 import { freePort } from '../../../src/free-port.js';
 import { expectEchoed, rawExchange, startQuietFront, startSilentApp, startUpstream, type TestUpstream } from './upstream.js';
 

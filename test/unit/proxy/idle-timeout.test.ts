@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpFrontHandle } from '../../../proxy/front.js';
-import { closed, discard, nextMessage, open } from '../../../src/scenarios/checks/client.js';
+import { closed, discard, nextMessage, open } from '../../../src/scenarios/check-helpers/client.js';
 import { startQuietFront, startUpstream, type TestUpstream } from './upstream.js';
 
 // 1 s: a pause of a few hundred ms in a loaded event loop must not look like idleness.

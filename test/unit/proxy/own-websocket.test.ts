@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { FRONT_IDENTITY } from '../../../proxy/identity.js';
-import { connect, discard } from '../../../src/scenarios/checks/client.js';
+import { connect, discard } from '../../../src/scenarios/check-helpers/client.js';
 import { VERSION } from '../../../src/version.js';
 import { expectCloseMirrored, expectEchoed, rawExchange, useFrontOverUpstream } from './upstream.js';
 

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpFrontHandle } from '../../../proxy/front.js';
-import { connect, discard, nextMessage, open } from '../../../src/scenarios/checks/client.js';
+import { connect, discard, nextMessage, open } from '../../../src/scenarios/check-helpers/client.js';
 import { silentSink } from '../../../src/echo/log.js';
 import { startEchoServer, type EchoServerHandle } from '../../../src/echo/server.js';
 import { PRODUCT } from '../../../src/version.js';

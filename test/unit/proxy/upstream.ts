@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { startHttpFront, type HttpFrontHandle, type HttpFrontOptions } from '../../../proxy/front.js';
 import { silentLog } from '../../../proxy/log.js';
-import { closed, discard, nextMessage, open } from '../../../src/scenarios/checks/client.js';
+import { closed, discard, nextMessage, open } from '../../../src/scenarios/check-helpers/client.js';
 
 export interface TestUpstream {
   port: number;

@@ -138,6 +138,9 @@ export async function echoesText(ws: WebSocket, text: string, timeoutMs = 5_000)
   return (await reply.catch(() => undefined))?.data.toString() === text;
 }
 
+/** The close code a client sees when the connection ended without a close frame (RFC 6455, 1006). */
+export const ABNORMAL_CLOSURE = 1006;
+
 export interface Closed {
   code: number;
   reason: string;
@@ -149,7 +152,7 @@ export interface Closed {
 export function closed(ws: WebSocket, timeoutMs: number): Promise<Closed | undefined> {
   return new Promise((resolve) => {
     if (ws.readyState === WebSocket.CLOSED) {
-      resolve({ code: 1006, reason: '', at: performance.now() });
+      resolve({ code: ABNORMAL_CLOSURE, reason: '', at: performance.now() });
       return;
     }
     const timer = setTimeout(() => { ws.off('close', onClose); resolve(undefined); }, timeoutMs);

@@ -1,7 +1,7 @@
 /** The pages the docs tests guard: README.md and every Markdown file under docs/, root-relative. */
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { projectPath, projectRoot } from '../paths.js';
+import { projectPath, projectRoot } from '../../../src/paths.js';
 
 export function docPages(): string[] {
   const walk = (dir: string): string[] =>
