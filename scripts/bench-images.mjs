@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// Measures the offline images: a cold build (stand-ins and their Debian base removed first, so
-// debootstrap runs), a warm re-run (everything present: must skip), and how long a stand-in
-// container takes from `docker run` to answering HTTP (nginx, median of a few samples).
+// Measures the offline images of every Debian suite: a cold build (stand-ins and their Debian
+// bases removed first, so debootstrap runs for each suite), a warm re-run (everything present:
+// must skip), and how long a stand-in container takes from `docker run` to answering HTTP (the
+// default suite's nginx, median of a few samples).
 // Prints the figures against their targets and writes bench-results/images.json.
 // Needs: a Docker engine, root and debootstrap (the cold build), `npm run build` done
 // (`npm run bench:images` does it).
@@ -13,8 +14,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const cli = join(root, 'dist/cli.mjs');
-const envFile = join(root, 'build/offline-images.env');
-const TARGETS = { coldSeconds: 180, warmSeconds: 5, startSeconds: 1.5 };
+const SUITES = ['bookworm', 'trixie', 'sid'];
+const DEFAULT_SUITE = 'trixie';
+const envFile = (suite) => join(root, `build/offline-images-${suite}.env`);
+const TARGETS = { coldSeconds: 240, warmSeconds: 5, startSeconds: 1.5 };
 const START_SAMPLES = 5;
 
 const log = (line) => console.log(`[bench:images] ${line}`);
@@ -26,14 +29,14 @@ function docker(args, { allowFail = false } = {}) {
 }
 
 function timedOffline(label) {
-  log(`${label}: node dist/cli.mjs images offline`);
+  log(`${label}: node dist/cli.mjs images offline --suite all`);
   const t = process.hrtime.bigint();
-  execFileSync(process.execPath, [cli, 'images', 'offline'], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 15 * 60_000 });
+  execFileSync(process.execPath, [cli, 'images', 'offline', '--suite', 'all'], { stdio: ['ignore', 'ignore', 'inherit'], timeout: 15 * 60_000 });
   return Number(process.hrtime.bigint() - t) / 1e9;
 }
 
-function offlineImages() {
-  return Object.fromEntries(readFileSync(envFile, 'utf8').split('\n')
+function offlineImages(suite) {
+  return Object.fromEntries(readFileSync(envFile(suite), 'utf8').split('\n')
     .filter((l) => l.startsWith('WS_PROXY_BENCH_IMAGE_'))
     .map((l) => l.split('=', 2)));
 }
@@ -68,11 +71,12 @@ async function startSample(image, i) {
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 
-// Learn the current recipe's image names (builds whatever is missing), then remove them all.
+// Learn the current recipes' image names (builds whatever is missing), then remove them all.
 timedOffline('prepare');
-const images = offlineImages();
-const hash = images.WS_PROXY_BENCH_IMAGE_NGINX.split(':').pop();
-const toRemove = [...Object.values(images), `ws-proxy-bench/debian-base:${hash}`];
+const sets = Object.fromEntries(SUITES.map((suite) => [suite, offlineImages(suite)]));
+const images = sets[DEFAULT_SUITE];
+const tags = Object.fromEntries(SUITES.map((suite) => [suite, sets[suite].WS_PROXY_BENCH_IMAGE_NGINX.split(':').pop()]));
+const toRemove = SUITES.flatMap((suite) => [...Object.values(sets[suite]), `ws-proxy-bench/debian-base:${tags[suite]}`]);
 log(`removing ${toRemove.join(', ')}`);
 docker(['rmi', '-f', ...toRemove]);
 
@@ -82,10 +86,11 @@ const samples = [];
 for (let i = 0; i < START_SAMPLES; i++) samples.push(await startSample(images.WS_PROXY_BENCH_IMAGE_NGINX, i));
 const startSeconds = median(samples);
 
-const sizes = Object.fromEntries(Object.values(images).map((img) => [img, Number(docker(['image', 'inspect', '--format', '{{.Size}}', img]).stdout.trim())]));
+const sizes = Object.fromEntries(SUITES.flatMap((suite) => Object.values(sets[suite])).map((img) => [img, Number(docker(['image', 'inspect', '--format', '{{.Size}}', img]).stdout.trim())]));
 const result = {
   measuredAt: new Date().toISOString(),
-  recipe: hash,
+  suites: SUITES,
+  recipes: tags,
   engine: docker(['info', '--format', '{{.ServerVersion}}']).stdout.trim(),
   coldSeconds: +coldSeconds.toFixed(2),
   warmSeconds: +warmSeconds.toFixed(2),
@@ -98,7 +103,7 @@ mkdirSync(join(root, 'bench-results'), { recursive: true });
 writeFileSync(join(root, 'bench-results/images.json'), `${JSON.stringify(result, null, 2)}\n`);
 
 const mark = (ok) => (ok ? 'ok  ' : 'MISS');
-log(`${mark(result.met.cold)} cold build (all stand-ins + Debian base): ${result.coldSeconds} s   (target < ${TARGETS.coldSeconds} s)`);
+log(`${mark(result.met.cold)} cold build (3 suites: stand-ins + bases): ${result.coldSeconds} s   (target < ${TARGETS.coldSeconds} s)`);
 log(`${mark(result.met.warm)} warm re-run (all present):                  ${result.warmSeconds} s   (target < ${TARGETS.warmSeconds} s)`);
 log(`${mark(result.met.start)} nginx stand-in, docker run -> HTTP answer:  median ${result.start.medianSeconds} s of ${samples.map((s) => s.toFixed(2)).join(', ')}   (target < ${TARGETS.startSeconds} s)`);
 log('wrote bench-results/images.json');

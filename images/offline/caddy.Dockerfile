@@ -1,4 +1,4 @@
-# Offline stand-in for the official `caddy` image: Debian bookworm's Caddy (2.6).
+# Offline stand-in for the official `caddy` image: the suite's Caddy.
 # The Caddyfile lives where the official image reads it: /etc/caddy/Caddyfile.
 ARG BASE
 FROM ${BASE}

@@ -1,4 +1,4 @@
-# Offline stand-in for the official `haproxy` image: Debian bookworm's HAProxy (2.6).
+# Offline stand-in for the official `haproxy` image: the suite's HAProxy.
 # The config lives where the official image reads it: /usr/local/etc/haproxy/haproxy.cfg.
 ARG BASE
 FROM ${BASE}

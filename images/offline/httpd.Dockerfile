@@ -1,4 +1,4 @@
-# Offline stand-in for the official `httpd` image: Debian bookworm's Apache httpd (2.4), laid out
+# Offline stand-in for the official `httpd` image: the suite's Apache httpd, laid out
 # the way the official image is: ServerRoot /usr/local/apache2 with conf/, modules/ (Debian's
 # /usr/lib/apache2/modules), bin/httpd (Debian's /usr/sbin/apache2), logs/, htdocs/, and the
 # `httpd-foreground` command on PATH.

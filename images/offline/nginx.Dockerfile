@@ -1,4 +1,4 @@
-# Offline stand-in for the official `nginx` image: Debian bookworm's nginx-light (1.22).
+# Offline stand-in for the official `nginx` image: the suite's nginx-light.
 # A full nginx.conf mounted or copied at /etc/nginx/nginx.conf replaces Debian's, as with the
 # official image; logs go to the container's stdout/stderr.
 ARG BASE

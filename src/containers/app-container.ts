@@ -2,7 +2,9 @@
 import { Wait } from 'testcontainers';
 import type { EchoStats } from '../echo/stats.js';
 import type { EchoAppHandle } from '../topology/handles.js';
-import { bundle, CONTAINER_PORT, NODE_USER, startContainer, STOP_TIMEOUT_MS } from './container.js';
+import { NODE_VERSION } from '../fronts/app-image.js';
+import { versionFromOutput } from '../fronts/types.js';
+import { bundle, CONTAINER_PORT, execOrThrow, NODE_USER, startContainer, STOP_TIMEOUT_MS } from './container.js';
 import { imageFor } from './images.js';
 import type { BenchNetwork } from './runtime.js';
 
@@ -13,12 +15,14 @@ export async function startEchoApp(opts: {
   /** Another bundle in dist/ that serves the same way (ECHO_HOST/ECHO_PORT, GET /healthz), e.g. the bench's bare-echo.mjs. */
   bundle?: string;
   nofile?: number;
+  /** The node image to run (default: the configured one, WS_PROXY_BENCH_IMAGE_NODE). */
+  image?: string;
 }): Promise<EchoAppHandle> {
   const alias = opts.alias ?? 'echo';
   const name = opts.bundle ?? 'echo-server.mjs';
   const started = await startContainer({
     what: name === 'echo-server.mjs' ? 'the echo app' : `the echo app (${name})`,
-    image: imageFor('node'),
+    image: opts.image ?? imageFor('node'),
     network: opts.network,
     alias,
     command: ['node', `/app/${name}`],
@@ -43,6 +47,7 @@ export async function startEchoApp(opts: {
     logs: async () => started.logs.all(),
     stop: started.stop,
     restart: async () => { await started.container.restart({ timeout: STOP_TIMEOUT_MS }); },
+    nodeVersion: async () => versionFromOutput(NODE_VERSION, 'the app', await execOrThrow(started.container, NODE_VERSION.command, "reading the app's Node.js version")),
   };
 }
 

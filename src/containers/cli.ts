@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { imageExists } from './docker.js';
 import { checkEngine, ENGINE_LOG_FILE, engineMissingMessage, ensureEngine, stopEngine } from './engine.js';
 import { imageCatalog, IMAGE_SPECS } from './images.js';
+import { DEBIAN_SUITES, DEFAULT_SUITE, parseSuites, SUITE_RECIPES, type DebianSuite } from './debian-suites.js';
 import { buildOfflineImages, offlineImages } from './offline-images.js';
 import { resolveImages } from './resolve.js';
 import { sweepDeadRuns } from './cleanup.js';
@@ -80,17 +81,28 @@ export function runEngineCommand(argv: string[]): Promise<number> {
   });
 }
 
-const IMAGES_HELP = `Usage: ws-proxy-bench images [list|offline|resolve]
+const IMAGES_HELP = `Usage: ws-proxy-bench images [list|offline|resolve] [--suite <suite,...|all>]
 
   list     (default) each role's image (WS_PROXY_BENCH_IMAGE_<ROLE>, else .env) and whether it is here.
-  offline  build the offline stand-ins from Debian packages (debootstrap; root; ~1 min cold),
-           then write build/offline-images.env. Mirror: WS_PROXY_BENCH_DEBIAN_MIRROR.
+  offline  build the offline stand-ins from Debian packages (debootstrap; root; ~1 min cold per
+           suite, suites side by side), then write build/offline-images-<suite>.env (and, for the
+           default suite, build/offline-images.env). Mirror: WS_PROXY_BENCH_DEBIAN_MIRROR.
+           --suite: ${DEBIAN_SUITES.map((s) => `${s} (${SUITE_RECIPES[s].release})`).join(', ')} or all;
+           default ${DEFAULT_SUITE}.
   resolve  make every role's image available: present, else pulled, else the offline stand-in.`;
 
 export function runImagesCommand(argv: string[]): Promise<number> {
   return withUsage(async () => {
-    const parsed = parseSubcommand('images', argv, ['list', 'offline', 'resolve'], 'list');
+    const parsed = parseSubcommand('images', argv, ['list', 'offline', 'resolve'], 'list', { suite: { type: 'string' } });
     if (parsed === 'help') { console.log(IMAGES_HELP); return 0; }
+    const rawSuite = parsed.flags.suite;
+    if (rawSuite !== undefined && parsed.sub !== 'offline') throw new UsageError(`images: --suite goes with \`images offline\` (${parsed.sub} uses the configured images)`);
+    let suites: DebianSuite[];
+    try {
+      suites = rawSuite === undefined ? [DEFAULT_SUITE] : parseSuites(String(rawSuite));
+    } catch (err) {
+      throw new UsageError(`images offline --suite ${String(rawSuite)}: ${(err as Error).message}`);
+    }
     if (parsed.sub === 'list') {
       const offline = offlineImages();
       for (const c of imageCatalog()) {
@@ -101,9 +113,11 @@ export function runImagesCommand(argv: string[]): Promise<number> {
       return 0;
     }
     if (parsed.sub === 'offline') {
-      const r = await buildOfflineImages({ progress });
-      console.log(`offline images (recipe ${r.hash}) ready in ${r.seconds.toFixed(1)} s; built: ${r.built.join(', ') || 'nothing (all present)'}`);
-      console.log(`use them: set -a; . build/offline-images.env; set +a    or    docker-compose --env-file build/offline-images.env up`);
+      const r = await buildOfflineImages({ suites, progress });
+      for (const s of r.suites) {
+        console.log(`${s.suite}: offline images (recipe ${s.hash}) ready; built: ${s.built.join(', ') || 'nothing (all present)'}; use them: set -a; . ${s.envFile}; set +a`);
+      }
+      console.log(`done in ${r.seconds.toFixed(1)} s`);
       return 0;
     }
     const resolved = await resolveImages({ progress });

@@ -22,6 +22,8 @@ export interface FrontContainerOptions {
   nofile?: number;
   /** The front terminates TLS with a certificate this CA (PEM) issued: its URLs are https/wss. */
   tls?: { ca: string };
+  /** The image to run (default: the configured one for the kind's role). */
+  image?: string;
 }
 
 export async function startFront(opts: FrontContainerOptions): Promise<FrontHandle> {
@@ -38,7 +40,7 @@ export async function startFront(opts: FrontContainerOptions): Promise<FrontHand
   if (!command) throw new Error(`a ${opts.kind} front needs a command (e.g. node /app/http-front.mjs --target http://echo:8080 …)`);
   const started = await startContainer({
     what: `the ${opts.kind} front`,
-    image: imageFor(front.image.role),
+    image: opts.image ?? imageFor(front.image.role),
     network: opts.network,
     alias,
     command: [...command],
@@ -62,7 +64,7 @@ export async function startFront(opts: FrontContainerOptions): Promise<FrontHand
     stop: started.stop,
     restart: async () => { await started.container.restart({ timeout: STOP_TIMEOUT_MS }); },
     ...(reloadCommand ? { reload: async () => { await execOrThrow(started.container, reloadCommand, `reloading the ${opts.kind} front`); } } : {}),
-    version: async () => versionFromOutput(front, await execOrThrow(started.container, front.version.command, `reading the ${opts.kind} front's version`)),
+    version: async () => versionFromOutput(front.version, `the ${opts.kind} front`, await execOrThrow(started.container, front.version.command, `reading the ${opts.kind} front's version`)),
     pause: async () => { await docker.pause(); },
     unpause: async () => { await docker.unpause(); },
   };

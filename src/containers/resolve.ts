@@ -6,7 +6,7 @@
 import { imageExists, tryPull } from './docker.js';
 import { stopwatch } from '../exec.js';
 import { chooseImage, IMAGE_ROLES, IMAGE_SPECS, type ImageRole } from './images.js';
-import { buildOfflineImages, debootstrapRefusal, offlineImages, recipeHash } from './offline-images.js';
+import { buildOfflineImages, debootstrapRefusal, offlineImages } from './offline-images.js';
 
 export interface ResolvedImage {
   role: ImageRole;
@@ -48,7 +48,7 @@ export async function resolveImages({ progress = () => {}, env = process.env, pu
   }
 
   if (needOffline.length > 0) {
-    const offline = offlineImages(recipeHash());
+    const offline = offlineImages();
     const missing: ImageRole[] = [];
     for (const role of needOffline) if (!(await imageExists(offline[role]))) missing.push(role);
     if (missing.length > 0) {

@@ -16,7 +16,7 @@ import { selfSignedCertificate, type TlsMaterial } from './tls.js';
 
 /** Starts one front setup on a network, its config rendered from its template with `vars`. */
 export async function startSetup(
-  network: BenchNetwork, setup: FrontSetup, alias: string, vars: FrontVars, limits: { nofile?: number } = {},
+  network: BenchNetwork, setup: FrontSetup, alias: string, vars: FrontVars, limits: { nofile?: number; image?: string } = {},
 ): Promise<FrontHandle> {
   const config = renderFrontConfig(setup, vars);
   const command = frontDescriptor(setup.kind).setupCommand?.(setup, vars);
@@ -41,13 +41,19 @@ export async function startSetup(
 export async function startTopology(scenario: Scenario, options: TopologyOptions = {}): Promise<Topology> {
   const lookup = options.setup ?? frontSetup;
   const setup = lookup(scenario.front);
+  const image = (s: FrontSetup): { image?: string } => {
+    const chosen = options.images?.[frontDescriptor(s.kind).image.role];
+    return chosen ? { image: chosen } : {};
+  };
   const network = await createNetwork();
   return assembleTopology(scenario, async (keep) => {
-    const app = keep(await startEchoApp({ network, alias: APP_ALIAS, env: { ...scenario.app, ECHO_PATH: WS_PATH } }));
+    const nodeImage = options.images?.node;
+    const app = keep(await startEchoApp({ network, alias: APP_ALIAS, env: { ...scenario.app, ECHO_PATH: WS_PATH }, ...(nodeImage ? { image: nodeImage } : {}) }));
     for (const [alias, name] of Object.entries(setup.companions ?? {})) {
-      keep(await startSetup(network, lookup(name), alias, frontVars(scenario)));
+      const companion = lookup(name);
+      keep(await startSetup(network, companion, alias, frontVars(scenario), image(companion)));
     }
-    const front = keep(await startSetup(network, setup, 'front', frontVars(scenario)));
+    const front = keep(await startSetup(network, setup, 'front', frontVars(scenario), image(setup)));
     return { app, front };
   }, () => network.stop());
 }

@@ -4,8 +4,8 @@
  * process with the same object.
  */
 import { frontOptionSpecs, type FrontOptions, type FrontWebsocketMode } from '../../proxy/options.js';
-import { NODE_IMAGE } from './app-image.js';
-import { defineFront, versionAfter, type SetupSpec } from './types.js';
+import { NODE_IMAGE, NODE_VERSION } from './app-image.js';
+import { defineFront, type SetupSpec } from './types.js';
 import { WS_HANDLER_SETUP, type FrontVars } from './vars.js';
 
 /** The bundle the node image runs for this front (copied to /app). */
@@ -43,8 +43,8 @@ export const httpFront = defineFront({
   image: NODE_IMAGE,
   bundle: HTTP_FRONT_BUNDLE,
   setupCommand: (setup, vars) => ['node', `/app/${HTTP_FRONT_BUNDLE}`, ...httpFrontFlags(httpFrontOptions(setup, vars))],
-  // "v18.20.4": the Node.js the front runs on
-  version: { command: ['node', '--version'], parse: versionAfter(/^/m) },
+  // The Node.js the front runs on.
+  version: NODE_VERSION,
   local: 'in-process',
   docsPage: 'docs/http-front.md',
   setups: [

@@ -85,9 +85,9 @@ export function versionAfter(prefix: RegExp): (output: string) => string | undef
   return (output) => new RegExp(`${prefix.source}\\s*v?(\\d+(?:\\.\\d+)+)`, prefix.flags).exec(output)?.[1];
 }
 
-/** The version a front's version command printed; throws with the output when it names none. */
-export function versionFromOutput(front: Pick<FrontDescriptor, 'kind' | 'version'>, output: string): string {
-  const version = front.version.parse(output);
-  if (!version) throw new Error(`the ${front.kind} front's version command (${front.version.command.join(' ')}) printed no version: ${output.trim().slice(0, 200)}`);
+/** The version a version command printed (`what`: whose, for the error); throws with the output when it names none. */
+export function versionFromOutput(probe: VersionProbe, what: string, output: string): string {
+  const version = probe.parse(output);
+  if (!version) throw new Error(`${what}'s version command (${probe.command.join(' ')}) printed no version: ${output.trim().slice(0, 200)}`);
   return version;
 }

@@ -100,7 +100,7 @@ async function startBinaryFront(setup: FrontSetup, alias: string, vars: FrontVar
     version: async () => {
       const front = frontDescriptor(setup.kind);
       const r = await run(path, front.version.command.slice(1), { timeoutMs: 5_000 });
-      return versionFromOutput(front, r.stdout + r.stderr);
+      return versionFromOutput(front.version, `the ${setup.kind} front`, r.stdout + r.stderr);
     },
     pause: async () => proc.pause(),
     unpause: async () => proc.unpause(),

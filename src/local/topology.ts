@@ -35,6 +35,7 @@ async function startLocalApp(scenario: Scenario): Promise<EchoAppHandle> {
       await server.close();
       server = await startEchoServer({ ...options, port: server.port }, runtime);
     },
+    nodeVersion: async () => process.versions.node,
   };
 }
 
@@ -56,6 +57,7 @@ export async function startLocalTopology(scenario: Scenario, options: LocalTopol
   const find = options.findBinary ?? findBinary;
   const containerOnly = CONTAINER_ONLY_FAMILIES.get(scenario.family);
   if (containerOnly) throw new TopologyUnavailable(containerOnly);
+  if (options.images) throw new TopologyUnavailable("local mode runs this host's binaries, not image sets; run with Docker to choose versions");
   const setup = lookup(scenario.front);
   const companions = Object.entries(setup.companions ?? {}).map(([alias, name]) => ({ alias, setup: lookup(name) }));
   for (const s of [setup, ...companions.map((c) => c.setup)]) {

@@ -69,8 +69,13 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     return { ...base, ok: false, checks: [], durationMs: performance.now() - started, error };
   }
   try {
+    const [front, appNode] = await Promise.all([topology.front.version(), topology.app.nodeVersion()]);
+    const versions = { front, appNode };
     const checks = await runChecks(scenario.checks, (progress) => topology.context(progress), hooks);
-    return { ...base, ok: checks.every((c) => c.ok), checks, durationMs: performance.now() - started };
+    return { ...base, versions, ok: checks.every((c) => c.ok), checks, durationMs: performance.now() - started };
+  } catch (err) {
+    const error = err instanceof Error ? err.message : String(err);
+    return { ...base, ok: false, checks: [], durationMs: performance.now() - started, error };
   } finally {
     await topology.stop();
   }

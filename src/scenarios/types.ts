@@ -72,10 +72,18 @@ export interface CheckOutcome extends CheckResult {
   durationMs: number;
 }
 
+/** What ran, read from the running binaries: the front's version and the Node.js the app runs on. */
+export interface RunVersions {
+  front: string;
+  appNode: string;
+}
+
 export interface ScenarioOutcome {
   scenario: string;
   front: string;
   family: Family;
+  /** Read from the running topology (absent when it did not start). */
+  versions?: RunVersions;
   ok: boolean;
   checks: CheckOutcome[];
   durationMs: number;

@@ -18,6 +18,8 @@ export interface EchoAppHandle {
   stop(): Promise<void>;
   /** Stops the app (SIGTERM) and starts it again; resolves when it answers /healthz. The published port may change; the alias does not. */
   restart(): Promise<void>;
+  /** The Node.js version the app runs on, read from the running process's binary. */
+  nodeVersion(): Promise<string>;
 }
 
 export interface FrontHandle {

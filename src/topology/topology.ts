@@ -19,6 +19,8 @@ export interface Topology {
 export interface TopologyOptions {
   /** Looks up a front setup by name (default: the registry's); `run --config` swaps in the user's file. */
   setup?: (name: string) => FrontSetup;
+  /** The images to run, by image role (containers only; default: the configured ones). `run --versions` gives one set per Debian suite. */
+  images?: Readonly<Record<string, string>>;
 }
 
 /** Brings up a scenario's topology: in containers (startTopology) or on this host (startLocalTopology). */

@@ -56,10 +56,10 @@ describe('the front registry', () => {
     };
     for (const front of FRONTS) {
       const [output, version] = samples[front.kind] as [string, string];
-      expect(versionFromOutput(front, output), front.kind).toBe(version);
-      expect(() => versionFromOutput(front, 'command not found'), front.kind).toThrow(/printed no version: command not found/);
+      expect(versionFromOutput(front.version, front.kind, output), front.kind).toBe(version);
+      expect(() => versionFromOutput(front.version, front.kind, 'command not found'), front.kind).toThrow(/printed no version: command not found/);
     }
-    expect(versionFromOutput(frontDescriptor('caddy'), '2.6.2\n')).toBe('2.6.2');
+    expect(versionFromOutput(frontDescriptor('caddy').version, 'caddy', '2.6.2\n')).toBe('2.6.2');
   });
 
   it("derives the http-front's container command from its setup's options, and the flags read back as the same options", () => {
