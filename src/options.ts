@@ -6,6 +6,7 @@
  *   const spec = { port: option({ flag: '--port', env: 'ECHO_PORT', default: 8080, parse: integer(0, 65535), help: '…' }) };
  *   const options = resolveOptions(spec, { argv, env, overrides });
  */
+import { markdownTable } from './report/markdown-table.js';
 
 export class OptionError extends Error {
   override name = 'OptionError';
@@ -249,10 +250,8 @@ export function optionsHelp(specs: OptionSpecs): string {
 
 /** Markdown table of the options, for the README. */
 export function optionsMarkdown(specs: OptionSpecs): string {
-  const lines = ['| flag | environment | default | allowed | what it does |', '| --- | --- | --- | --- | --- |'];
-  for (const s of Object.values(specs)) {
-    const def = showDefault(s);
-    lines.push(`| \`${s.flag}\` | ${s.env ? `\`${s.env}\`` : ''} | \`${def}\` | ${s.allowed} | ${s.help} |`);
-  }
-  return lines.join('\n');
+  return markdownTable(
+    ['flag', 'environment', 'default', 'allowed', 'what it does'],
+    Object.values(specs).map((s) => [`\`${s.flag}\``, s.env ? `\`${s.env}\`` : '', `\`${showDefault(s)}\``, s.allowed, s.help]),
+  );
 }
