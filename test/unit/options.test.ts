@@ -50,6 +50,7 @@ describe('resolveOptions', () => {
     expect(resolveOptions(specs, { argv: ['--deflate'] }).deflate).toBe(true);
     expect(resolveOptions(specs, { argv: ['--deflate', '--port', '1'] }).deflate).toBe(true);
     expect(resolveOptions(specs, { argv: ['--deflate=off'] }).deflate).toBe(false);
+    expect(resolveOptions(specs, { argv: ['--deflate', 'off', '--port', '1'] }).deflate).toBe(false);
     expect(resolveOptions(specs, { env: { T_DEFLATE: 'yes' } }).deflate).toBe(true);
     expect(resolveOptions(specs, { argv: ['--origins', 'a, b,,c'] }).origins).toEqual(['a', 'b', 'c']);
   });
@@ -64,6 +65,8 @@ describe('resolveOptions', () => {
     [['--nope', '1'], /test: unknown option '--nope'\. Options: --port, .*--help/],
     [['stray'], /unknown argument 'stray'/],
     [['--port'], /--port needs a value: an integer/],
+    [['--port', '-1'], /invalid --port \(T_PORT\) from flag --port: "-1"; expected an integer/],
+    [['--origins', '--deflate'], /test: --origins needs a value: .*; write --origins=--deflate if it is the value/],
   ])('refuses %j with a message naming the problem and the fix', (argv, message) => {
     expect(() => resolveOptions(specs, { argv, command: 'test' })).toThrow(OptionError);
     expect(() => resolveOptions(specs, { argv, command: 'test' })).toThrow(message);
