@@ -29,7 +29,7 @@ export interface OptionSpec<T> {
   allowed: string;
   /** A flag given without a value means this (boolean switches). */
   bare?: T;
-  /** The flag may be given more than once; its values are joined with commas (for list()). */
+  /** The flag may be given more than once: each value is parsed, and the lists they give are joined (list(), repeated()). */
   repeatable?: boolean;
   /** The string form of a value given in code, re-parsed for validation (default String()). */
   fromCode?(value: T): string;
@@ -113,6 +113,18 @@ export function list(allowed: string, item: (value: string) => boolean = () => t
       const items = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
       if (!items.every(item)) throw new ParseFailure();
       return items;
+    },
+  };
+}
+
+/** A flag given once per value (`--protocol a --protocol b`), each value checked by `valid`. */
+export function repeated(allowed: string, valid: (value: string) => boolean): { parse: Parser<string[]>; allowed: string; repeatable: true } {
+  return {
+    allowed,
+    repeatable: true,
+    parse: (raw) => {
+      if (!valid(raw)) throw new ParseFailure();
+      return [raw];
     },
   };
 }
@@ -281,6 +293,14 @@ export function resolveOptions<S extends OptionSpecs>(specs: S, sources: Resolve
   return resolve(specs, sources, false).options;
 }
 
+/**
+ * resolveOptions for a command that also takes positional arguments (probe's URL): they come
+ * back as given, in order, for the command to check.
+ */
+export function resolveCommandLine<S extends OptionSpecs>(specs: S, sources: ResolveSources<S> = {}): { options: OptionValues<S>; positionals: string[] } {
+  return resolve(specs, sources, true);
+}
+
 function resolve<S extends OptionSpecs>(specs: S, sources: ResolveSources<S>, takesPositionals: boolean): { options: OptionValues<S>; positionals: string[] } {
   const command = sources.command ?? 'options';
   const line = sources.argv ? readCommandLine(specs, sources.argv, command, takesPositionals) : { flags: new Map<string, (string | true)[]>(), positionals: [] };
@@ -289,15 +309,17 @@ function resolve<S extends OptionSpecs>(specs: S, sources: ResolveSources<S>, ta
   for (const [key, spec] of Object.entries(specs)) {
     const override = (sources.overrides as Record<string, unknown> | undefined)?.[key];
     const given = line.flags.get(key) ?? [];
-    // The last one given wins; a repeatable flag's values are joined with commas (for list()).
-    const flag = spec.repeatable && given.length > 0 ? given.filter((v) => v !== true).join(',') : given.at(-1);
+    const flag = given.at(-1); // the last one given wins, unless the flag is repeatable
     const fromEnv = spec.env ? env[spec.env] : undefined;
     if (override !== undefined) {
-      const raw = spec.fromCode ? spec.fromCode(override) : Array.isArray(override) ? override.join(',') : String(override);
       if (typeof override !== typeof spec.default && !(Array.isArray(override) && Array.isArray(spec.default))) {
         throw describe(spec, 'code', override);
       }
-      out[key] = parseWith(spec, raw, 'code');
+      out[key] = spec.repeatable && Array.isArray(override)
+        ? override.flatMap((v) => parseWith(spec, String(v), 'code'))
+        : parseWith(spec, spec.fromCode ? spec.fromCode(override) : Array.isArray(override) ? override.join(',') : String(override), 'code');
+    } else if (spec.repeatable && given.length > 0) {
+      out[key] = given.flatMap((v) => (v === true ? spec.bare : parseWith(spec, v, `flag ${spec.flag}`)));
     } else if (flag === true) {
       out[key] = spec.bare;
     } else if (flag !== undefined) {
