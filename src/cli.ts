@@ -20,7 +20,7 @@ const commands: Record<string, Command> = {
   },
   run: {
     summary: 'run the scenario matrix and print the compatibility report (npm run bench)',
-    run: async (argv) => (await import('./report/cli.js')).runRunCommand(argv),
+    run: async (argv) => (await import('./run/cli.js')).runRunCommand(argv),
   },
   probe: {
     summary: 'diagnose a ws:// or wss:// endpoint: handshake, echo latency, idle timeout, pings',

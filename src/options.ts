@@ -1,11 +1,13 @@
 /**
  * One validated options object from flags, environment variables and code, shared by every
- * long-running part (the echo server, the http-proxy front). A bad value is refused with a
- * message that names the option, the value and what is allowed.
+ * command (serve, front, run, probe, the benches). Flags are read by node:util's parseArgs. A
+ * bad value is refused with a message that names the option, the value and what is allowed.
  *
  *   const spec = { port: option({ flag: '--port', env: 'ECHO_PORT', default: 8080, parse: integer(0, 65535), help: '…' }) };
  *   const options = resolveOptions(spec, { argv, env, overrides });
  */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { markdownTable } from './report/markdown-table.js';
 
 export class OptionError extends Error {
   override name = 'OptionError';
@@ -27,7 +29,7 @@ export interface OptionSpec<T> {
   allowed: string;
   /** A flag given without a value means this (boolean switches). */
   bare?: T;
-  /** The flag may be given more than once; its values are joined with commas (for list()). */
+  /** The flag may be given more than once: each value is parsed, and the lists they give are joined (list(), repeated()). */
   repeatable?: boolean;
   /** The string form of a value given in code, re-parsed for validation (default String()). */
   fromCode?(value: T): string;
@@ -115,6 +117,18 @@ export function list(allowed: string, item: (value: string) => boolean = () => t
   };
 }
 
+/** A flag given once per value (`--protocol a --protocol b`), each value checked by `valid`. */
+export function repeated(allowed: string, valid: (value: string) => boolean): { parse: Parser<string[]>; allowed: string; repeatable: true } {
+  return {
+    allowed,
+    repeatable: true,
+    parse: (raw) => {
+      if (!valid(raw)) throw new ParseFailure();
+      return [raw];
+    },
+  };
+}
+
 export function text(allowed: string, valid: (value: string) => boolean): { parse: Parser<string>; allowed: string } {
   return {
     allowed,
@@ -153,41 +167,113 @@ function parseWith(spec: OptionSpec<unknown>, raw: string, source: string): unkn
   }
 }
 
+// ---- the command line ---------------------------------------------------------------------
+
+type ArgsOptions = NonNullable<ParseArgsConfig['options']>;
+type ArgToken = NonNullable<ReturnType<typeof parseArgs<ParseArgsConfig>>['tokens']>[number];
+
+interface Flag { key: string; spec: OptionSpec<unknown> }
+
+interface CommandLine {
+  /** Option key → what each of its flags gave, in order: a value, or `true` for a bare switch. */
+  flags: Map<string, (string | true)[]>;
+  positionals: string[];
+}
+
 /**
- * `--name value`, `--name=value`, bare `--switch`; anything else is refused by name. `--help`
- * and `-h` are passed over: each command looks for them itself before resolving.
+ * The specs as parseArgs' `options`: a value-taking flag is a string, a switch (a spec with
+ * `bare`) a boolean, a repeatable flag `multiple`. `--help` and `-h` are known and passed over:
+ * each command looks for them itself before resolving.
  */
-function parseFlags(specs: OptionSpecs, argv: readonly string[], command: string): Record<string, string | true> {
-  const byFlag = new Map(Object.entries(specs).map(([key, spec]) => [spec.flag, { key, spec }]));
-  const values: Record<string, string | true> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    if (arg === '--help' || arg === '-h') continue;
-    const eq = arg.indexOf('=');
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const entry = byFlag.get(flag);
-    if (!entry) {
-      const known = [...byFlag.keys()].join(', ');
-      throw new OptionError(`${command}: unknown ${arg.startsWith('-') ? 'option' : 'argument'} '${arg}'. Options: ${known}, --help`);
-    }
-    const set = (value: string): void => {
-      const before = values[entry.key];
-      values[entry.key] = entry.spec.repeatable && typeof before === 'string' ? `${before},${value}` : value;
-    };
-    if (eq > 0) {
-      set(arg.slice(eq + 1));
-      continue;
-    }
-    const next = argv[i + 1];
-    if (next === undefined || (next.startsWith('--') && entry.spec.bare !== undefined)) {
-      if (entry.spec.bare === undefined) throw new OptionError(`${command}: ${flag} needs a value: ${entry.spec.allowed}`);
-      values[entry.key] = true;
-      continue;
-    }
-    set(next);
-    i++;
+function argsOptions(specs: OptionSpecs): { options: ArgsOptions; byName: Map<string, Flag> } {
+  const options: ArgsOptions = { help: { type: 'boolean', short: 'h' } };
+  const byName = new Map<string, Flag>();
+  for (const [key, spec] of Object.entries(specs)) {
+    const name = spec.flag.replace(/^--/, '');
+    options[name] = { type: spec.bare === undefined ? 'string' : 'boolean', ...(spec.repeatable ? { multiple: true } : {}) };
+    byName.set(name, { key, spec });
   }
-  return values;
+  return { options, byName };
+}
+
+function tokenize(args: readonly string[], options: ArgsOptions): ArgToken[] {
+  return parseArgs({ args: [...args], options, strict: false, allowPositionals: true, tokens: true }).tokens ?? [];
+}
+
+/**
+ * argv as node:util's parseArgs reads it: `--name value`, `--name=value`, bare `--switch`, and
+ * positional arguments where the command takes them; the strict parse refuses anything else.
+ * A switch may also be given a value, `--deflate=off` or (in a command without positional
+ * arguments) `--forwarded-headers false`; parseArgs' booleans take none, so those values are
+ * read from its tokens and taken out of what the strict parse sees.
+ */
+function readCommandLine(specs: OptionSpecs, argv: readonly string[], command: string, takesPositionals: boolean): CommandLine {
+  const { options, byName } = argsOptions(specs);
+  const tokens = tokenize(argv, options);
+  const flags = new Map<string, (string | true)[]>();
+  const positionals: string[] = [];
+  const strictArgs: (string | undefined)[] = [...argv];
+  for (let n = 0; n < tokens.length; n++) {
+    const t = tokens[n] as ArgToken;
+    if (t.kind === 'positional') positionals.push(t.value);
+    if (t.kind !== 'option') continue;
+    const flag = byName.get(t.name);
+    if (!flag) continue; // --help, or an unknown option the strict parse refuses
+    const given = flags.get(flag.key) ?? [];
+    flags.set(flag.key, given);
+    const next = tokens[n + 1];
+    if (t.value !== undefined) {
+      given.push(t.value);
+      if (flag.spec.bare !== undefined) strictArgs[t.index] = t.rawName;
+    } else if (flag.spec.bare === undefined) {
+      continue; // no value: the strict parse refuses it
+    } else if (!takesPositionals && next?.kind === 'positional' && next.index === t.index + 1) {
+      given.push(next.value);
+      strictArgs[next.index] = undefined;
+      n++;
+    } else {
+      given.push(true);
+    }
+  }
+  const args = strictArgs.filter((a) => a !== undefined);
+  try {
+    parseArgs({ args, options, strict: true, allowPositionals: takesPositionals });
+  } catch (err) {
+    throw explain(err, args, options, byName, command);
+  }
+  return { flags, positionals };
+}
+
+const isOptionLike = (value: string): boolean => value.length > 1 && value.startsWith('-');
+
+/** A parseArgs refusal (ERR_PARSE_ARGS_*) as an OptionError naming the argument and the fix. */
+function explain(err: unknown, args: readonly string[], options: ArgsOptions, byName: Map<string, Flag>, command: string): unknown {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  if (typeof code !== 'string' || !code.startsWith('ERR_PARSE_ARGS_')) return err;
+  const known = `Options: ${[...byName.values()].map((f) => f.spec.flag).join(', ')}, --help`;
+  for (const t of tokenize(args, options)) {
+    if (t.kind === 'positional' && code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+      return new OptionError(`${command}: unknown argument '${t.value}'. ${known}`);
+    }
+    if (t.kind !== 'option') continue;
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && !Object.hasOwn(options, t.name)) {
+      return new OptionError(`${command}: unknown option '${args[t.index] ?? t.rawName}'. ${known}`);
+    }
+    if (code !== 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') continue;
+    const spec = byName.get(t.name)?.spec;
+    if (!spec) {
+      if (t.value !== undefined) return new OptionError(`${command}: ${t.rawName} takes no value`);
+    } else if (spec.bare === undefined && t.value === undefined) {
+      return new OptionError(`${command}: ${spec.flag} needs a value: ${spec.allowed}`);
+    } else if (spec.bare === undefined && !t.inlineValue && isOptionLike(t.value ?? '')) {
+      // `--port -1`, or a value forgotten before the next flag: refused as the value it would be,
+      // or, when it would be a good one, asked for in the form that cannot be mistaken.
+      const value = t.value ?? '';
+      parseWith(spec, value, `flag ${spec.flag}`);
+      return new OptionError(`${command}: ${spec.flag} needs a value: ${spec.allowed} ('${value}' reads as an option; write ${spec.flag}=${value} if it is the value)`);
+    }
+  }
+  return new OptionError(`${command}: ${err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err)}`);
 }
 
 export interface ResolveSources<S extends OptionSpecs> {
@@ -204,20 +290,36 @@ export interface ResolveSources<S extends OptionSpecs> {
  * their string form, so `{ port: -1 }` is refused as `--port=-1` would be.
  */
 export function resolveOptions<S extends OptionSpecs>(specs: S, sources: ResolveSources<S> = {}): OptionValues<S> {
+  return resolve(specs, sources, false).options;
+}
+
+/**
+ * resolveOptions for a command that also takes positional arguments (probe's URL): they come
+ * back as given, in order, for the command to check.
+ */
+export function resolveCommandLine<S extends OptionSpecs>(specs: S, sources: ResolveSources<S> = {}): { options: OptionValues<S>; positionals: string[] } {
+  return resolve(specs, sources, true);
+}
+
+function resolve<S extends OptionSpecs>(specs: S, sources: ResolveSources<S>, takesPositionals: boolean): { options: OptionValues<S>; positionals: string[] } {
   const command = sources.command ?? 'options';
-  const flags = sources.argv ? parseFlags(specs, sources.argv, command) : {};
+  const line = sources.argv ? readCommandLine(specs, sources.argv, command, takesPositionals) : { flags: new Map<string, (string | true)[]>(), positionals: [] };
   const env = sources.env ?? {};
   const out: Record<string, unknown> = {};
   for (const [key, spec] of Object.entries(specs)) {
     const override = (sources.overrides as Record<string, unknown> | undefined)?.[key];
-    const flag = flags[key];
+    const given = line.flags.get(key) ?? [];
+    const flag = given.at(-1); // the last one given wins, unless the flag is repeatable
     const fromEnv = spec.env ? env[spec.env] : undefined;
     if (override !== undefined) {
-      const raw = spec.fromCode ? spec.fromCode(override) : Array.isArray(override) ? override.join(',') : String(override);
       if (typeof override !== typeof spec.default && !(Array.isArray(override) && Array.isArray(spec.default))) {
         throw describe(spec, 'code', override);
       }
-      out[key] = parseWith(spec, raw, 'code');
+      out[key] = spec.repeatable && Array.isArray(override)
+        ? override.flatMap((v) => parseWith(spec, String(v), 'code'))
+        : parseWith(spec, spec.fromCode ? spec.fromCode(override) : Array.isArray(override) ? override.join(',') : String(override), 'code');
+    } else if (spec.repeatable && given.length > 0) {
+      out[key] = given.flatMap((v) => (v === true ? spec.bare : parseWith(spec, v, `flag ${spec.flag}`)));
     } else if (flag === true) {
       out[key] = spec.bare;
     } else if (flag !== undefined) {
@@ -228,7 +330,7 @@ export function resolveOptions<S extends OptionSpecs>(specs: S, sources: Resolve
       out[key] = spec.default;
     }
   }
-  return out as OptionValues<S>;
+  return { options: out as OptionValues<S>, positionals: line.positionals };
 }
 
 function showDefault(s: OptionSpec<unknown>): string {
@@ -249,10 +351,8 @@ export function optionsHelp(specs: OptionSpecs): string {
 
 /** Markdown table of the options, for the README. */
 export function optionsMarkdown(specs: OptionSpecs): string {
-  const lines = ['| flag | environment | default | allowed | what it does |', '| --- | --- | --- | --- | --- |'];
-  for (const s of Object.values(specs)) {
-    const def = showDefault(s);
-    lines.push(`| \`${s.flag}\` | ${s.env ? `\`${s.env}\`` : ''} | \`${def}\` | ${s.allowed} | ${s.help} |`);
-  }
-  return lines.join('\n');
+  return markdownTable(
+    ['flag', 'environment', 'default', 'allowed', 'what it does'],
+    Object.values(specs).map((s) => [`\`${s.flag}\``, s.env ? `\`${s.env}\`` : '', `\`${showDefault(s)}\``, s.allowed, s.help]),
+  );
 }

@@ -42,10 +42,8 @@ export function writeResults(name: string, data: unknown): string {
   return file;
 }
 
-/** A Markdown table from a header row and rows. */
-export function markdownTable(header: string[], rows: string[][]): string {
-  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
-}
+/** The Markdown tables of docs/perf.md are the report's (one renderer). */
+export { markdownTable } from '../report/markdown-table.js';
 
 /** The same table for a terminal: columns padded. */
 export function textTable(header: string[], rows: string[][]): string {

@@ -4,6 +4,7 @@
  * project's top-level .env (which docker-compose reads too), where the pinned official images are.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
 import { NODE_IMAGE } from '../fronts/app-image.js';
 import { FRONTS } from '../fronts/index.js';
 import type { ImageSpec } from '../fronts/types.js';
@@ -18,28 +19,12 @@ export const IMAGE_SPECS: Readonly<Record<ImageRole, ImageSpec<ImageRole>>> = Ob
 ) as Record<ImageRole, ImageSpec<ImageRole>>;
 export const IMAGE_ROLES = Object.keys(IMAGE_SPECS) as ImageRole[];
 
-/** Parses a dotenv file's text: KEY=VALUE lines, # comments, optional quotes around the value. */
-export function parseDotEnv(text: string): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const raw of text.split('\n')) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) continue;
-    const match = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
-    if (!match) continue;
-    let value = match[2] ?? '';
-    const quoted = /^(['"])(.*)\1$/.exec(value);
-    value = quoted ? (quoted[2] ?? '') : value.replace(/\s+#.*$/, '');
-    values[match[1] as string] = value;
-  }
-  return values;
-}
-
 let dotEnvCache: Record<string, string> | undefined;
-/** The project's .env (the defaults), read once. */
+/** The project's .env (the defaults), read once, by Node's own dotenv parser. */
 export function projectDotEnv(): Record<string, string> {
   if (!dotEnvCache) {
     const file = projectPath('.env');
-    dotEnvCache = existsSync(file) ? parseDotEnv(readFileSync(file, 'utf8')) : {};
+    dotEnvCache = existsSync(file) ? (parseEnv(readFileSync(file, 'utf8')) as Record<string, string>) : {};
   }
   return dotEnvCache;
 }

@@ -1,16 +1,15 @@
 /**
  * `ws-proxy-bench probe` options: one positional ws:// or wss:// URL, repeatable --protocol, and
- * the rest validated by the shared option machinery (src/options.ts), so a bad value is refused
- * the same way everywhere.
+ * the rest, all read and validated by the shared option machinery (src/options.ts), so a bad
+ * value is refused the same way everywhere.
  */
 import { readFileSync } from 'node:fs';
-import { boolean, duration, HTTP_TOKEN, integer, option, OptionError, resolveOptions, text, type OptionValues } from '../options.js';
-
+import { boolean, duration, HTTP_TOKEN, integer, option, OptionError, repeated, resolveCommandLine, text, type OptionValues } from '../options.js';
 
 export const probeOptionSpecs = {
-  protocol: option({
-    flag: '--protocol', default: '', ...text('a subprotocol name (a token such as chat.v1); repeat the flag to offer several', (v) => HTTP_TOKEN.test(v)),
-    help: 'offer this subprotocol in the handshake (repeatable)',
+  protocol: option<string[]>({
+    flag: '--protocol', default: [], ...repeated('a subprotocol name (a token such as chat.v1); repeat the flag to offer several', (v) => HTTP_TOKEN.test(v)),
+    help: 'offer this subprotocol in the handshake',
   }),
   deflate: option({ flag: '--deflate', default: false, bare: true, ...boolean, help: 'offer the permessage-deflate extension' }),
   timeout: option({ flag: '--timeout', default: 5_000, ...duration('s', 120_000), help: 'how long to wait for the handshake' }),
@@ -33,31 +32,6 @@ export interface ProbeOptions extends Omit<ProbeFlags, 'protocol' | 'ca'> {
   ca?: string;
 }
 
-/** Splits the URL (the one argument not starting with --) and the repeated --protocol flags out. */
-function split(argv: readonly string[]): { positional: string[]; protocols: string[]; rest: string[] } {
-  const positional: string[] = [];
-  const protocols: string[] = [];
-  const rest: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (arg === '--protocol' || arg.startsWith('--protocol=')) {
-      const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[++i];
-      if (value === undefined) throw new OptionError(`probe: --protocol needs a value: ${probeOptionSpecs.protocol.allowed}`);
-      protocols.push(value);
-      continue;
-    }
-    if (!arg.startsWith('-')) {
-      positional.push(arg);
-      continue;
-    }
-    rest.push(arg);
-    const spec = Object.values(probeOptionSpecs).find((s) => s.flag === arg);
-    // A value-taking flag keeps its value with it, even one that does not start with --.
-    if (spec && spec.bare === undefined && argv[i + 1] !== undefined) rest.push(argv[++i] as string);
-  }
-  return { positional, protocols, rest };
-}
-
 function wsUrl(raw: string): string {
   let url: URL;
   try {
@@ -73,15 +47,13 @@ function wsUrl(raw: string): string {
 }
 
 export function resolveProbeOptions(argv: readonly string[], env: Record<string, string | undefined> = {}): ProbeOptions {
-  const { positional, protocols, rest } = split(argv);
-  if (positional.length !== 1) {
-    throw new OptionError(positional.length === 0
+  const { options: flags, positionals } = resolveCommandLine(probeOptionSpecs, { argv, env, command: 'probe' });
+  if (positionals.length !== 1) {
+    throw new OptionError(positionals.length === 0
       ? 'probe: which endpoint? give a ws:// or wss:// URL, e.g. ws-proxy-bench probe ws://127.0.0.1:8080/ws'
-      : `probe: one URL at a time; got ${positional.map((p) => `'${p}'`).join(', ')}`);
+      : `probe: one URL at a time; got ${positionals.map((p) => `'${p}'`).join(', ')}`);
   }
-  const url = wsUrl(positional[0] as string);
-  for (const p of protocols) resolveOptions({ protocol: probeOptionSpecs.protocol }, { argv: ['--protocol', p], command: 'probe' });
-  const flags = resolveOptions(probeOptionSpecs, { argv: rest, env, command: 'probe' });
+  const url = wsUrl(positionals[0] as string);
   const secure = url.startsWith('wss:');
   if (!secure && (flags.insecure || flags.ca !== '')) {
     throw new OptionError(`probe: ${flags.insecure ? '--insecure' : '--ca'} applies to wss:// URLs only; ${url} is plain ws://`);
@@ -95,6 +67,6 @@ export function resolveProbeOptions(argv: readonly string[], env: Record<string,
     }
     if (!ca.includes('-----BEGIN CERTIFICATE-----')) throw new OptionError(`probe: --ca file '${flags.ca}' holds no PEM certificate (no -----BEGIN CERTIFICATE----- line)`);
   }
-  const { protocol: _protocol, ca: _ca, ...rest2 } = flags;
-  return { ...rest2, url, protocols, ...(ca !== undefined ? { ca } : {}) };
+  const { protocol: protocols, ca: _ca, ...rest } = flags;
+  return { ...rest, url, protocols, ...(ca !== undefined ? { ca } : {}) };
 }

@@ -1,10 +1,9 @@
 /**
  * The report's results: one entry per scenario with the outcome of each of its checks, as the
- * table, the JSON, the Markdown and the JUnit files all show them.
+ * table, the JSON, the Markdown and the JUnit files all show them. The run builds it
+ * (src/run/build-report.ts); this folder only renders it.
  */
-import { frontSetups } from '../fronts/index.js';
-import type { Family, Scenario, ScenarioOutcome } from '../scenarios/types.js';
-import { VERSION } from '../version.js';
+import type { Family } from '../scenarios/types.js';
 
 export type Status = 'pass' | 'fail' | 'skip';
 
@@ -50,66 +49,4 @@ export interface Report {
   ok: boolean;
   counts: { scenarios: Counts; checks: Counts };
   scenarios: ReportScenario[];
-}
-
-/** A scenario's outcome as the report shows it: a check that did not run is failed or skipped, never passed. */
-export function reportScenario(scenario: Scenario, outcome: ScenarioOutcome, config?: string): ReportScenario {
-  const base = {
-    scenario: scenario.id,
-    front: scenario.front,
-    kind: frontSetups.get(scenario.front)?.kind ?? scenario.front,
-    family: scenario.family,
-    summary: scenario.summary,
-    durationMs: outcome.durationMs,
-    ...(config ? { config } : {}),
-  };
-  if (outcome.skipped !== undefined) {
-    const checks = scenario.checks.map((c): ReportCheck => ({ check: c.id, title: c.title, status: 'skip', figure: 'skipped', detail: outcome.skipped as string, durationMs: 0 }));
-    return { ...base, status: 'skip', skipped: outcome.skipped, checks };
-  }
-  if (outcome.error !== undefined && outcome.checks.length === 0) {
-    const detail = `the topology did not start: ${outcome.error}`;
-    const checks = scenario.checks.map((c): ReportCheck => ({ check: c.id, title: c.title, status: 'fail', figure: 'not started', detail, durationMs: 0 }));
-    return { ...base, status: 'fail', error: outcome.error, checks };
-  }
-  const checks = outcome.checks.map((c): ReportCheck => ({
-    check: c.check,
-    title: c.title,
-    status: c.ok ? 'pass' : 'fail',
-    figure: c.figure,
-    detail: c.detail,
-    durationMs: c.durationMs,
-    ...(c.measured ? { measured: c.measured } : {}),
-  }));
-  const ok = outcome.ok && checks.every((c) => c.status === 'pass');
-  return { ...base, status: ok ? 'pass' : 'fail', ...(outcome.error ? { error: outcome.error } : {}), checks };
-}
-
-function count(statuses: Status[]): Counts {
-  return {
-    pass: statuses.filter((s) => s === 'pass').length,
-    fail: statuses.filter((s) => s === 'fail').length,
-    skip: statuses.filter((s) => s === 'skip').length,
-  };
-}
-
-export function buildReport(input: { mode: Report['mode']; startedAt: Date; durationMs: number; concurrency: number; scenarios: ReportScenario[] }): Report {
-  const scenarios = count(input.scenarios.map((s) => s.status));
-  const checks = count(input.scenarios.flatMap((s) => s.checks.map((c) => c.status)));
-  return {
-    tool: 'ws-proxy-bench',
-    version: VERSION,
-    mode: input.mode,
-    startedAt: input.startedAt.toISOString(),
-    durationMs: Math.round(input.durationMs),
-    concurrency: input.concurrency,
-    ok: scenarios.fail === 0,
-    counts: { scenarios, checks },
-    scenarios: input.scenarios,
-  };
-}
-
-/** 0 when no expectation failed (skipped rows do not fail a run, and are never counted as passed), else 1. */
-export function exitCode(report: Report): number {
-  return report.ok ? 0 : 1;
 }

@@ -3,6 +3,7 @@
  * order), each cell pass/fail with its measured figure; below it, what failed and why, and
  * why rows were skipped.
  */
+import { escapeMarkdown, markdownTable } from './markdown-table.js';
 import type { Report, ReportScenario, Status } from './model.js';
 
 export interface Cell { status: Status; text: string }
@@ -88,22 +89,15 @@ export function renderTextTable(report: Report): string {
   ].join('\n');
 }
 
-function escapeMarkdown(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\n/g, ' ');
-}
-
 export function renderMarkdown(report: Report): string {
   const matrix = buildMatrix(report.scenarios);
   const [header = [], ...body] = grid(matrix);
-  const row = (cells: string[]): string => `| ${cells.map(escapeMarkdown).join(' | ')} |`;
   return [
     `# ws-proxy-bench compatibility report`,
     '',
     `${report.startedAt}, ws-proxy-bench ${report.version}. ${summaryLine(report)}.`,
     '',
-    row(header),
-    row(header.map(() => '---')),
-    ...body.map(row),
+    markdownTable(header, body),
     ...(matrix.notes.length > 0 ? ['', ...matrix.notes.map((n) => `- ${escapeMarkdown(n)}`)] : []),
     '',
   ].join('\n');

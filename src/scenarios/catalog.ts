@@ -1,6 +1,6 @@
 /**
  * The scenario catalog: every scenario the bench runs, as data. A scenario names a front setup
- * (src/scenarios/fronts.ts), the app's options, the front's idle timeout, and the checks
+ * (src/fronts/), the app's options, the front's idle timeout, and the checks
  * (src/scenarios/checks/) whose results prove the claim. The container suites and the report
  * both run this list; nothing about a scenario is written anywhere else.
  */

@@ -56,7 +56,7 @@ export interface Scenario {
   /** "<front setup>/<what>", e.g. "nginx/keepalive-server-pings". */
   id: string;
   family: Family;
-  /** The front setup's name in the fronts table (src/scenarios/fronts.ts). */
+  /** The front setup's name in the front registry (src/fronts/). */
   front: string;
   summary: string;
   /** The front's idle timeout for this scenario (rendered into its config). */

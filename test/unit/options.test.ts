@@ -10,6 +10,8 @@ import {
   OptionError,
   optionsHelp,
   optionsMarkdown,
+  repeated,
+  resolveCommandLine,
   resolveOptions,
 } from '../../src/options.js';
 
@@ -50,6 +52,7 @@ describe('resolveOptions', () => {
     expect(resolveOptions(specs, { argv: ['--deflate'] }).deflate).toBe(true);
     expect(resolveOptions(specs, { argv: ['--deflate', '--port', '1'] }).deflate).toBe(true);
     expect(resolveOptions(specs, { argv: ['--deflate=off'] }).deflate).toBe(false);
+    expect(resolveOptions(specs, { argv: ['--deflate', 'off', '--port', '1'] }).deflate).toBe(false);
     expect(resolveOptions(specs, { env: { T_DEFLATE: 'yes' } }).deflate).toBe(true);
     expect(resolveOptions(specs, { argv: ['--origins', 'a, b,,c'] }).origins).toEqual(['a', 'b', 'c']);
   });
@@ -64,6 +67,8 @@ describe('resolveOptions', () => {
     [['--nope', '1'], /test: unknown option '--nope'\. Options: --port, .*--help/],
     [['stray'], /unknown argument 'stray'/],
     [['--port'], /--port needs a value: an integer/],
+    [['--port', '-1'], /invalid --port \(T_PORT\) from flag --port: "-1"; expected an integer/],
+    [['--origins', '--deflate'], /test: --origins needs a value: .*; write --origins=--deflate if it is the value/],
   ])('refuses %j with a message naming the problem and the fix', (argv, message) => {
     expect(() => resolveOptions(specs, { argv, command: 'test' })).toThrow(OptionError);
     expect(() => resolveOptions(specs, { argv, command: 'test' })).toThrow(message);
@@ -73,6 +78,31 @@ describe('resolveOptions', () => {
     expect(() => resolveOptions(specs, { env: { T_PORT: '-1' } })).toThrow(/invalid --port \(T_PORT\) from environment T_PORT: "-1"/);
     expect(() => resolveOptions(specs, { overrides: { port: 1.5 } })).toThrow(/from code: "1.5"/);
     expect(() => resolveOptions(specs, { overrides: { port: '80' as unknown as number } })).toThrow(/from code/);
+  });
+});
+
+describe('resolveCommandLine (a command with positional arguments)', () => {
+  const probeLike = {
+    protocol: option<string[]>({ flag: '--protocol', default: [], help: 'offer it', ...repeated('a token', (v) => /^[a-z.0-9]+$/.test(v)) }),
+    json: option({ flag: '--json', default: false, bare: true, help: 'json', ...boolean }),
+  };
+
+  it('gives the positional arguments back in order, and a switch never takes one as its value', () => {
+    expect(resolveCommandLine(probeLike, { argv: ['a', '--json', 'b', '--protocol', 'x', 'c'] })).toEqual({
+      options: { protocol: ['x'], json: true },
+      positionals: ['a', 'b', 'c'],
+    });
+  });
+
+  it('checks a repeated flag value by value, from flags and from code', () => {
+    expect(resolveCommandLine(probeLike, { argv: ['--protocol', 'a', '--protocol=b.v1'] }).options.protocol).toEqual(['a', 'b.v1']);
+    expect(() => resolveCommandLine(probeLike, { argv: ['--protocol', 'a', '--protocol', 'b,c'], command: 'test' })).toThrow(/invalid --protocol from flag --protocol: "b,c"; expected a token/);
+    expect(resolveCommandLine(probeLike, { overrides: { protocol: ['a', 'b'] } }).options.protocol).toEqual(['a', 'b']);
+    expect(() => resolveCommandLine(probeLike, { overrides: { protocol: ['a b'] } })).toThrow(/from code: "a b"/);
+  });
+
+  it('refuses unknown options there too', () => {
+    expect(() => resolveCommandLine(probeLike, { argv: ['a', '--nope'], command: 'test' })).toThrow(/test: unknown option '--nope'\. Options: --protocol, --json, --help/);
   });
 });
 

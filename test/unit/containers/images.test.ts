@@ -1,12 +1,22 @@
 import { describe, expect, it } from 'vitest';
+import { parseEnv } from 'node:util';
 import { FRONTS } from '../../../src/fronts/index.js';
-import { chooseImage, IMAGE_ROLES, imageCatalog, parseDotEnv, projectDotEnv, IMAGE_SPECS } from '../../../src/containers/images.js';
+import { chooseImage, IMAGE_ROLES, imageCatalog, projectDotEnv, IMAGE_SPECS } from '../../../src/containers/images.js';
 
-describe('parseDotEnv', () => {
-  it('reads KEY=VALUE lines, skipping comments and blanks, unquoting values', () => {
-    expect(parseDotEnv('# c\n\nA=1\nexport B="two words"\nC=\'x\'\nD=val # trailing\nnot a line\n')).toEqual({
+describe('reading .env (node:util parseEnv)', () => {
+  it('reads KEY=VALUE lines, skipping comments and blanks, unquoting values and dropping trailing comments', () => {
+    expect({ ...parseEnv('# c\n\nA=1\nexport B="two words"\nC=\'x\'\nD=val # trailing\nnot a line\n') }).toEqual({
       A: '1', B: 'two words', C: 'x', D: 'val',
     });
+  });
+
+  it("reads the project's .env as image variables only: its comment lines are not values", () => {
+    const dotEnv = projectDotEnv();
+    expect(Object.keys(dotEnv).length).toBeGreaterThan(0);
+    for (const [key, value] of Object.entries(dotEnv)) {
+      expect(key).toMatch(/^WS_PROXY_BENCH_IMAGE_[A-Z]+$/);
+      expect(value).toMatch(/^[^\s#'"]+$/);
+    }
   });
 });
 

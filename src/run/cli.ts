@@ -8,15 +8,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { checkEngine } from '../containers/engine.js';
 import { OptionError, optionsHelp } from '../options.js';
-import { startLocalTopology } from '../local/topology.js';
+import { renderJson } from '../report/json.js';
+import { renderJunit } from '../report/junit.js';
+import type { Report } from '../report/model.js';
+import { renderMarkdown, renderTextTable } from '../report/table.js';
 import { startTopology } from '../containers/topology.js';
+import { startLocalTopology } from '../local/topology.js';
 import type { StartTopology } from '../topology/topology.js';
-import { renderJunit } from './junit.js';
-import { exitCode, type Report } from './model.js';
+import { exitCode } from './build-report.js';
+import { runMatrix } from './matrix.js';
 import { planRun, runOptionSpecs, type RunPlan } from './options.js';
 import { ProgressBoard } from './progress.js';
-import { runMatrix } from './runner.js';
-import { renderMarkdown, renderTextTable } from './table.js';
 
 export const RUN_HELP = `Usage: ws-proxy-bench run [options]   (npm run bench -- [options])
 
@@ -97,7 +99,7 @@ export async function runRunCommand(argv: string[]): Promise<number> {
     process.off('SIGINT', interrupted);
   }
   console.log(`\n${renderTextTable(report)}`);
-  if (plan.options.json) writeOutput(plan.options.json, `${JSON.stringify(report, null, 2)}\n`, 'the JSON report');
+  if (plan.options.json) writeOutput(plan.options.json, renderJson(report), 'the JSON report');
   if (plan.options.markdown) writeOutput(plan.options.markdown, renderMarkdown(report), 'the Markdown report');
   if (plan.options.junit) writeOutput(plan.options.junit, renderJunit(report), 'the JUnit report');
   return exitCode(report);

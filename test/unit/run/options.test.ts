@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OptionError } from '../../../src/options.js';
-import { globToRegExp, planRun, type RunPlan } from '../../../src/report/options.js';
+import { globToRegExp, planRun, type RunPlan } from '../../../src/run/options.js';
 import { catalog } from '../../../src/scenarios/catalog.js';
 
 const plan = (argv: string[], cwd?: string): RunPlan => {

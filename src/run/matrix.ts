@@ -2,12 +2,13 @@
  * Runs the selected scenarios, each on its own topology, at most `concurrency` at a time, with
  * progress on the board, and gathers their outcomes into a report in catalog order.
  */
+import type { Report, ReportScenario } from '../report/model.js';
 import { frontSetup, type FrontSetup } from '../fronts/index.js';
 import { runScenario } from '../scenarios/run.js';
 import type { StartTopology } from '../topology/topology.js';
 import type { Scenario } from '../scenarios/types.js';
-import { buildReport, reportScenario, type Report, type ReportScenario } from './model.js';
-import { ProgressBoard } from './progress.js';
+import { buildReport, reportScenario } from './build-report.js';
+import type { ProgressBoard } from './progress.js';
 
 export interface MatrixOptions {
   scenarios: readonly Scenario[];
