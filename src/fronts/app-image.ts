@@ -9,4 +9,4 @@ export const NODE_IMAGE: ImageSpec<'node'> = {
 };
 
 /** The Node.js a node-role container runs: "v20.19.2". */
-export const NODE_VERSION: VersionProbe = { command: ['node', '--version'], parse: versionAfter(/^/m) };
+export const NODE_VERSION: VersionProbe = { command: ['node', '--version'], of: 'Node.js', parse: versionAfter(/^/m) };

@@ -21,6 +21,8 @@ export interface ImageSpec<R extends string = string> {
 /** How to read a front's version from inside its container: a command and what to take from its output. */
 export interface VersionProbe {
   command: readonly string[];
+  /** Whose version it is, when not the front's own (the http-front reports the Node.js it runs on). */
+  of?: string;
   /** The version in the command's output (stdout and stderr together), e.g. "1.22.1". */
   parse(output: string): string | undefined;
 }

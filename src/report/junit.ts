@@ -19,10 +19,15 @@ export function renderJunit(report: Report): string {
   for (const s of report.scenarios) {
     const failures = s.checks.filter((k) => k.status === 'fail').length;
     const skipped = s.checks.filter((k) => k.status === 'skip').length;
-    lines.push(`  <testsuite name="${escapeXml(s.scenario)}" tests="${s.checks.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${secs(s.durationMs)}">`);
-    lines.push(`    <properties><property name="front" value="${escapeXml(s.front)}"/><property name="summary" value="${escapeXml(s.summary)}"/>${s.config ? `<property name="config" value="${escapeXml(s.config)}"/>` : ''}</properties>`);
+    const name = s.imageSet ? `${s.scenario} [${s.imageSet}]` : s.scenario;
+    const properties = [
+      ['front', s.front], ['summary', s.summary], ['config', s.config], ['imageSet', s.imageSet],
+      ['frontVersion', s.versions?.front], ['appNodeVersion', s.versions?.appNode],
+    ].filter((p): p is [string, string] => p[1] !== undefined);
+    lines.push(`  <testsuite name="${escapeXml(name)}" tests="${s.checks.length}" failures="${failures}" errors="0" skipped="${skipped}" time="${secs(s.durationMs)}">`);
+    lines.push(`    <properties>${properties.map(([k, v]) => `<property name="${k}" value="${escapeXml(v)}"/>`).join('')}</properties>`);
     for (const k of s.checks) {
-      const open = `    <testcase classname="${escapeXml(s.scenario)}" name="${escapeXml(`${k.check}: ${k.title}`)}" time="${secs(k.durationMs)}"`;
+      const open = `    <testcase classname="${escapeXml(name)}" name="${escapeXml(`${k.check}: ${k.title}`)}" time="${secs(k.durationMs)}"`;
       if (k.status === 'pass') {
         lines.push(`${open}>`, `      <system-out>${escapeXml(k.figure)}</system-out>`, '    </testcase>');
       } else if (k.status === 'skip') {

@@ -3,7 +3,7 @@
  * table, the JSON, the Markdown and the JUnit files all show them. The run builds it
  * (src/run/build-report.ts); this folder only renders it.
  */
-import type { Family } from '../scenarios/types.js';
+import type { Family, RunVersions } from '../scenarios/types.js';
 
 export type Status = 'pass' | 'fail' | 'skip';
 
@@ -29,6 +29,10 @@ export interface ReportScenario {
   durationMs: number;
   /** The user's config file the front ran with (run --config). */
   config?: string;
+  /** The image set it ran on (run --versions: a Debian suite); absent: the configured images. */
+  imageSet?: string;
+  /** The front's version and the app's Node.js, read from the running binaries. */
+  versions?: RunVersions;
   /** The topology did not come up: every check failed with this. */
   error?: string;
   /** Why it could not run here. */

@@ -17,17 +17,29 @@ export interface Matrix {
 
 const MARK: Record<Status, string> = { pass: '✓', fail: '✗', skip: '–' };
 
+/**
+ * A row: the front setup, with the version it ran (read from its binary) and, in a run over
+ * several image sets, the set: "nginx 1.26.3 [trixie]", "http-front (Node.js 20.19.2) [trixie]".
+ * Rows group by setup and version.
+ */
+export function rowLabel(s: Pick<ReportScenario, 'front' | 'versions' | 'imageSet'>): string {
+  const v = s.versions;
+  const version = v ? (v.frontOf ? `(${v.frontOf} ${v.front})` : v.front) : undefined;
+  return [s.front, version, s.imageSet ? `[${s.imageSet}]` : undefined].filter(Boolean).join(' ');
+}
+
 export function buildMatrix(scenarios: readonly ReportScenario[]): Matrix {
   const columns: string[] = [];
   const rows = new Map<string, Map<string, { status: Status; figures: string[] }>>();
   const notes: string[] = [];
   const skipNotes = new Map<string, number>();
   for (const s of scenarios) {
-    const row = rows.get(s.front) ?? new Map<string, { status: Status; figures: string[] }>();
-    rows.set(s.front, row);
+    const label = rowLabel(s);
+    const row = rows.get(label) ?? new Map<string, { status: Status; figures: string[] }>();
+    rows.set(label, row);
     let skipRef = '';
     if (s.skipped !== undefined) {
-      const key = `${s.front}: ${s.skipped}`;
+      const key = `${label}: ${s.skipped}`;
       if (!skipNotes.has(key)) skipNotes.set(key, skipNotes.size + 1);
       skipRef = ` [${skipNotes.get(key)}]`;
     }

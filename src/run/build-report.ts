@@ -8,7 +8,7 @@ import type { Scenario, ScenarioOutcome } from '../scenarios/types.js';
 import { VERSION } from '../version.js';
 
 /** A scenario's outcome as the report shows it: a check that did not run is failed or skipped, never passed. */
-export function reportScenario(scenario: Scenario, outcome: ScenarioOutcome, config?: string): ReportScenario {
+export function reportScenario(scenario: Scenario, outcome: ScenarioOutcome, where: { config?: string | undefined; imageSet?: string | undefined } = {}): ReportScenario {
   const base = {
     scenario: scenario.id,
     front: scenario.front,
@@ -16,7 +16,9 @@ export function reportScenario(scenario: Scenario, outcome: ScenarioOutcome, con
     family: scenario.family,
     summary: scenario.summary,
     durationMs: outcome.durationMs,
-    ...(config ? { config } : {}),
+    ...(where.config ? { config: where.config } : {}),
+    ...(where.imageSet ? { imageSet: where.imageSet } : {}),
+    ...(outcome.versions ? { versions: outcome.versions } : {}),
   };
   if (outcome.skipped !== undefined) {
     const checks = scenario.checks.map((c): ReportCheck => ({ check: c.id, title: c.title, status: 'skip', figure: 'skipped', detail: outcome.skipped as string, durationMs: 0 }));

@@ -15,19 +15,21 @@ import { renderMarkdown, renderTextTable } from '../report/table.js';
 import { startTopology } from '../containers/topology.js';
 import { startLocalTopology } from '../local/topology.js';
 import type { StartTopology } from '../topology/topology.js';
+import { FRONTS } from '../fronts/index.js';
 import { exitCode } from './build-report.js';
-import { runMatrix } from './matrix.js';
+import { runMatrix, type ImageSet } from './matrix.js';
 import { planRun, runOptionSpecs, type RunPlan } from './options.js';
 import { ProgressBoard } from './progress.js';
 
 export const RUN_HELP = `Usage: ws-proxy-bench run [options]   (npm run bench -- [options])
 
 Runs every scenario of the catalog, each on its own topology (the echo app behind a front), and
-prints a table: front setups as rows, checks as columns, each cell pass/fail with its measured
-figure. Progress goes to standard error, the table to standard output. With a Docker engine the
-fronts run in containers; without one (or with --local) the app and the http-proxy front run in
-this process and nginx/HAProxy/Apache/Caddy from their binaries when installed; rows that cannot
-run are skipped with the reason, never passed.
+prints a table: front setups (with the version read from each running front) as rows, checks
+as columns, each cell pass/fail with its measured figure. Progress goes to standard error, the
+table to standard output. With a Docker engine the fronts run in containers; without one (or
+with --local) the app and the http-proxy front run in this process and
+${FRONTS.filter((f) => f.local !== 'in-process').map((f) => f.title).join(', ')} from their binaries when installed; rows
+that cannot run are skipped with the reason, never passed.
 
 Options:
 ${optionsHelp(runOptionSpecs)}
@@ -35,18 +37,22 @@ ${optionsHelp(runOptionSpecs)}
 Exit code: 0 when every expectation held, 1 when one failed, 2 for a usage error.
 Examples:
   ws-proxy-bench run --front nginx --scenario '*/upgrade' --json report.json
-  ws-proxy-bench run --config nginx=./my-nginx.conf.template --front nginx`;
+  ws-proxy-bench run --config nginx=./my-nginx.conf.template --front nginx
+  ws-proxy-bench run --versions all --front haproxy     # HAProxy 2.6, 3.0 and 3.2 side by side`;
 
 const say = (line: string): void => { process.stderr.write(`${line}\n`); };
 
 /** Containers when an engine answers (and --local was not asked for), else this host. */
-async function chooseTopology(plan: RunPlan, board: ProgressBoard): Promise<{ mode: Report['mode']; start: StartTopology; finish(): Promise<void> }> {
-  const local = { mode: 'local' as const, start: startLocalTopology, finish: async () => {} };
+async function chooseTopology(plan: RunPlan, board: ProgressBoard): Promise<{ mode: Report['mode']; start: StartTopology; imageSets: ImageSet[]; finish(): Promise<void> }> {
+  const local = { mode: 'local' as const, start: startLocalTopology, imageSets: [], finish: async () => {} };
   if (plan.options.local) {
     board.line('local mode (--local): the app and the http-proxy front in this process, other fronts from installed binaries');
     return local;
   }
   const engine = await checkEngine();
+  if (!engine.ok && plan.suites.length > 0) {
+    throw new Error(`--versions runs each suite's images, which needs a Docker engine, and none answers (${engine.reason}); \`ws-proxy-bench engine ensure\` sets one up`);
+  }
   if (!engine.ok) {
     board.line(`no Docker engine answers (${engine.reason}): local mode, fronts from installed binaries; \`ws-proxy-bench engine ensure\` sets up Docker`);
     return local;
@@ -54,9 +60,20 @@ async function chooseTopology(plan: RunPlan, board: ProgressBoard): Promise<{ mo
   board.line(`Docker engine ${engine.version}: every scenario in its own containers`);
   const { prepareContainerRun } = await import('../containers/prepare.js');
   const run = await prepareContainerRun({ progress: (l) => board.line(l), bundles: 'check' });
+  let imageSets: ImageSet[] = [];
+  if (plan.suites.length > 0) {
+    const { buildOfflineImages } = await import('../containers/offline-images.js');
+    board.line(`image sets for ${plan.suites.join(', ')}: the offline stand-ins of each Debian suite (built if missing)`);
+    const built = await buildOfflineImages({ suites: plan.suites, progress: (l) => board.line(l) }).catch(async (err: unknown) => {
+      await run.finish();
+      throw err;
+    });
+    imageSets = built.suites.map((s) => ({ name: s.suite, images: s.images }));
+  }
   return {
     mode: 'containers',
     start: startTopology,
+    imageSets,
     finish: async () => {
       const { left } = await run.finish();
       if (left.length > 0) board.line(`left behind: ${left.map((r) => `${r.kind} ${r.name}`).join(', ')}; \`ws-proxy-bench sweep\` removes them`);
@@ -85,15 +102,21 @@ export async function runRunCommand(argv: string[]): Promise<number> {
     return 0;
   }
   const board = new ProgressBoard(say);
-  board.line(`${plan.scenarios.length} scenarios, concurrency ${plan.options.concurrency}`);
-  const topology = await chooseTopology(plan, board);
+  board.line(`${plan.scenarios.length} scenarios${plan.suites.length > 0 ? ` on ${plan.suites.length} image sets (${plan.suites.join(', ')})` : ''}, concurrency ${plan.options.concurrency}`);
+  let topology;
+  try {
+    topology = await chooseTopology(plan, board);
+  } catch (err) {
+    say(`run: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
   // Ctrl-C in local mode: exiting kills the fronts started from binaries (local-process.ts).
   // (In containers mode the run's signal cleanup removes its containers, then exits.)
   const interrupted = (): void => { process.exit(130); };
   if (topology.mode === 'local') process.once('SIGINT', interrupted);
   let report: Report;
   try {
-    report = await runMatrix({ scenarios: plan.scenarios, concurrency: plan.options.concurrency, start: topology.start, mode: topology.mode, configs: plan.configs, board });
+    report = await runMatrix({ scenarios: plan.scenarios, imageSets: topology.imageSets, concurrency: plan.options.concurrency, start: topology.start, mode: topology.mode, configs: plan.configs, board });
   } finally {
     await topology.finish();
     process.off('SIGINT', interrupted);

@@ -10,8 +10,27 @@ import type { Scenario } from '../scenarios/types.js';
 import { buildReport, reportScenario } from './build-report.js';
 import type { ProgressBoard } from './progress.js';
 
+/** A named set of images, one per image role (a Debian suite's offline stand-ins). */
+export interface ImageSet {
+  name: string;
+  images: Readonly<Record<string, string>>;
+}
+
+/** One scenario on one image set (none: the configured images). */
+export interface PlannedRun {
+  scenario: Scenario;
+  imageSet?: ImageSet;
+}
+
+/** Every scenario on every image set, scenario by scenario (so a front setup's versions sit together). */
+export function planMatrix(scenarios: readonly Scenario[], imageSets: readonly ImageSet[] = []): PlannedRun[] {
+  return scenarios.flatMap((scenario) => (imageSets.length === 0 ? [{ scenario }] : imageSets.map((imageSet) => ({ scenario, imageSet }))));
+}
+
 export interface MatrixOptions {
   scenarios: readonly Scenario[];
+  /** Run every scenario on each of these (default: once, on the configured images). */
+  imageSets?: readonly ImageSet[];
   concurrency: number;
   start: StartTopology;
   mode: Report['mode'];
@@ -35,32 +54,36 @@ export async function runMatrix(o: MatrixOptions): Promise<Report> {
   const started = performance.now();
   const configs = o.configs ?? new Map<string, string>();
   const setup = setupsWithConfigs(configs);
-  const results: ReportScenario[] = new Array<ReportScenario>(o.scenarios.length);
+  const runs = planMatrix(o.scenarios, o.imageSets);
+  const results: ReportScenario[] = new Array<ReportScenario>(runs.length);
   let next = 0;
   const board = o.board;
   const worker = async (): Promise<void> => {
-    while (next < o.scenarios.length) {
+    while (next < runs.length) {
       const index = next++;
-      const scenario = o.scenarios[index] as Scenario;
-      board.line(`start ${scenario.id} (${scenario.checks.length} checks): ${scenario.summary}`);
+      const { scenario, imageSet } = runs[index] as PlannedRun;
+      const id = imageSet ? `${scenario.id} [${imageSet.name}]` : scenario.id;
+      board.line(`start ${id} (${scenario.checks.length} checks): ${scenario.summary}`);
       const outcome = await runScenario(scenario, {
         start: o.start,
         setup,
+        ...(imageSet ? { images: imageSet.images } : {}),
         hooks: {
-          checkStarted: (check) => board.checkStarted(scenario.id, check),
-          progress: (line, check) => board.checkProgress(scenario.id, check, line),
-          checkFinished: (out) => board.checkFinished(scenario.id, out),
+          checkStarted: (check) => board.checkStarted(id, check),
+          progress: (line, check) => board.checkProgress(id, check, line),
+          checkFinished: (out) => board.checkFinished(id, out),
         },
       });
-      const result = reportScenario(scenario, outcome, configs.get(scenario.front));
+      const result = reportScenario(scenario, outcome, { config: configs.get(scenario.front), imageSet: imageSet?.name });
       results[index] = result;
       const why = result.skipped ?? result.error;
-      board.line(`${result.status === 'pass' ? 'passed' : result.status === 'skip' ? 'SKIPPED' : 'FAILED'} ${scenario.id} in ${(outcome.durationMs / 1000).toFixed(1)} s${why ? `: ${why.split('\n')[0] ?? ''}` : ''}`);
+      const versions = result.versions ? ` (${result.kind} ${result.versions.front}, app on Node.js ${result.versions.appNode})` : '';
+      board.line(`${result.status === 'pass' ? 'passed' : result.status === 'skip' ? 'SKIPPED' : 'FAILED'} ${id}${versions} in ${(outcome.durationMs / 1000).toFixed(1)} s${why ? `: ${why.split('\n')[0] ?? ''}` : ''}`);
     }
   };
   board.start(o.heartbeatMs);
   try {
-    await Promise.all(Array.from({ length: Math.min(o.concurrency, o.scenarios.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(o.concurrency, runs.length) }, worker));
   } finally {
     board.stop();
   }

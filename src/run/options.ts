@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { boolean, integer, list, option, OptionError, resolveOptions, text, type OptionValues } from '../options.js';
+import { DEBIAN_SUITES, isDebianSuite, parseSuites, SUITE_RECIPES, type DebianSuite } from '../containers/debian-suites.js';
 import { catalog } from '../scenarios/catalog.js';
 import { frontSetups } from '../fronts/index.js';
 import type { Scenario } from '../scenarios/types.js';
@@ -49,6 +50,13 @@ export const runOptionSpecs = {
     ...list('<front setup>=<config file> pairs, e.g. nginx=./my-nginx.conf.template', (v) => CONFIG_PAIR.test(v)),
     help: "run that front setup's scenarios against your own config file (its ${NAME} placeholders are rendered like the templates')",
   }),
+  versions: option<string[]>({
+    flag: '--versions',
+    default: [],
+    repeatable: true,
+    ...list(`Debian suites (${DEBIAN_SUITES.join(', ')}) or all`, (v) => v === 'all' || isDebianSuite(v)),
+    help: `run every selected scenario on each suite's offline image set (${DEBIAN_SUITES.map((s) => `${s}: ${SUITE_RECIPES[s].release}`).join(', ')}), built if need be; default: the configured images`,
+  }),
   json: option({ flag: '--json', default: '', ...text(PATH_ALLOWED, (v) => v.trim() !== ''), show: showPath, help: 'also write the results as JSON to this file' }),
   markdown: option({ flag: '--markdown', default: '', ...text(PATH_ALLOWED, (v) => v.trim() !== ''), show: showPath, help: 'also write the report as a Markdown table to this file' }),
   junit: option({ flag: '--junit', default: '', ...text(PATH_ALLOWED, (v) => v.trim() !== ''), show: showPath, help: 'also write the results as JUnit XML to this file (a testsuite per scenario, a testcase per check)' }),
@@ -61,6 +69,8 @@ export interface RunPlan {
   scenarios: Scenario[];
   /** Front setup name → the user's config file (absolute). */
   configs: Map<string, string>;
+  /** The Debian suites whose image sets the run covers (empty: the configured images). */
+  suites: DebianSuite[];
 }
 
 /** A scenario glob: '*' matches any run of characters (slashes too), '?' one character. */
@@ -105,5 +115,9 @@ export function planRun(argv: readonly string[], cwd = process.cwd()): RunPlan |
     if (configs.has(name)) throw new OptionError(`run: --config names front setup '${name}' twice`);
     configs.set(name, path);
   }
-  return { options, scenarios, configs };
+  const suites = options.versions.length === 0 ? [] : parseSuites(options.versions.join(','));
+  if (suites.length > 0 && options.local) {
+    throw new OptionError("run: --versions picks image sets, which need Docker; --local runs this host's binaries (drop one of the two)");
+  }
+  return { options, scenarios, configs, suites };
 }

@@ -1,7 +1,8 @@
 /** Runs checks and scenarios into outcomes: shared by the container suites and the report. */
 import { startTopology } from '../containers/topology.js';
 import type { StartTopology, TopologyOptions } from '../topology/topology.js';
-import type { Check, CheckContext, CheckOutcome, Scenario, ScenarioOutcome } from './types.js';
+import { frontDescriptor } from '../fronts/index.js';
+import type { Check, CheckContext, CheckOutcome, RunVersions, Scenario, ScenarioOutcome } from './types.js';
 import { TopologyUnavailable } from '../topology/unavailable.js';
 
 /** What a runner wants to hear while a scenario runs (the report's progress lines). */
@@ -70,7 +71,8 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   }
   try {
     const [front, appNode] = await Promise.all([topology.front.version(), topology.app.nodeVersion()]);
-    const versions = { front, appNode };
+    const { of } = frontDescriptor(topology.front.kind).version;
+    const versions: RunVersions = { front, ...(of ? { frontOf: of } : {}), appNode };
     const checks = await runChecks(scenario.checks, (progress) => topology.context(progress), hooks);
     return { ...base, versions, ok: checks.every((c) => c.ok), checks, durationMs: performance.now() - started };
   } catch (err) {

@@ -75,6 +75,8 @@ export interface CheckOutcome extends CheckResult {
 /** What ran, read from the running binaries: the front's version and the Node.js the app runs on. */
 export interface RunVersions {
   front: string;
+  /** Whose version `front` is when not the front's own ("Node.js" for the http-front). */
+  frontOf?: string;
   appNode: string;
 }
 

@@ -31,7 +31,7 @@ export function fixedReport(): Report {
     scenarios: [
       reportScenario(upgrade, outcome(upgrade, {}, [[true, '101 from app'], [true, '1 MiB ok']])),
       reportScenario(idle, outcome(idle, {}, [[true, 'cut after 2.03 s (1006)']])),
-      reportScenario(broken, outcome(broken, {}, [[false, '101 from app', 'expected 400 from app; saw 101 from app']]), '/home/me/nginx.conf'),
+      reportScenario(broken, outcome(broken, {}, [[false, '101 from app', 'expected 400 from app; saw 101 from app']]), { config: '/home/me/nginx.conf' }),
       reportScenario(skipped, outcome(skipped, { skipped: 'caddy is not installed on this host' })),
       reportScenario(noStart, outcome(noStart, { error: 'haproxy exited 1' })),
     ],
