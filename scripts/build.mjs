@@ -27,6 +27,7 @@ const hostBundles = [
   // The benchmarks (npm run bench:perf / bench:scale); the load worker sits next to them.
   { entry: 'src/bench/perf.ts', out: 'dist/bench-perf.mjs' },
   { entry: 'src/bench/scale.ts', out: 'dist/bench-scale.mjs' },
+  { entry: 'src/bench/matrix.ts', out: 'dist/bench-matrix.mjs' },
   { entry: 'src/bench/load-worker.ts', out: 'dist/bench-load-worker.mjs' },
 ];
 

@@ -46,6 +46,6 @@ export function machineLines(m: Machine): string[] {
     `- date: ${m.date}`,
     `- machine: ${m.cores} cores (${m.cpuModel}), ${m.ramGiB} GiB RAM, ${m.os}`,
     `- load generator: Node.js ${m.node} on the host; ${m.docker}`,
-    `- images: ${Object.entries(m.images).map(([role, image]) => `${role} \`${image}\``).join(', ')}`,
+    ...(Object.keys(m.images).length > 0 ? [`- images: ${Object.entries(m.images).map(([role, image]) => `${role} \`${image}\``).join(', ')}`] : []),
   ];
 }

@@ -41,7 +41,11 @@ describe.skipIf(containersSkipped)('ws-proxy-bench run (containers)', () => {
     expect(report.scenarios.map((s) => [s.scenario, s.status])).toEqual([['nginx/upgrade', 'pass']]);
     const figures = Object.fromEntries(report.scenarios[0]?.checks.map((c) => [c.check, c.figure]) ?? []);
     expect(figures).toMatchObject({ handshake: '101 from app', 'echo-large': '1 MiB ok', 'close-code': '4000 "bye"' });
-    expect(r.stdout).toMatch(/^nginx +\| ✓ all present +\| ✓ 101 from app/m);
+    // The row names the version read from the running nginx, as the JSON does.
+    const version = report.scenarios[0]?.versions?.front ?? '';
+    expect(version).toMatch(/^1\.\d+\.\d+$/);
+    expect(report.scenarios[0]?.versions?.appNode).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(r.stdout).toMatch(new RegExp(`^nginx ${version.replace(/\./g, '\\.')} +\\| ✓ all present +\\| ✓ 101 from app`, 'm'));
     expect(r.stderr).toMatch(/Docker engine .*every scenario in its own containers/);
   });
 
@@ -53,7 +57,7 @@ describe.skipIf(containersSkipped)('ws-proxy-bench run (containers)', () => {
     const row = report.scenarios[0];
     expect(row).toMatchObject({ scenario: 'nginx/upgrade', status: 'fail', config: projectPath('nginx/mistake-no-upgrade-headers.conf.template') });
     expect(row?.checks.find((c) => c.check === 'handshake')).toMatchObject({ status: 'fail', figure: '400 from app' });
-    expect(r.stdout).toMatch(/^nginx +\| ✗ .*\| ✗ 400 from app/m);
+    expect(r.stdout).toMatch(/^nginx 1\.\d+\.\d+ +\| ✗ .*\| ✗ 400 from app/m);
     expect(r.stdout).toContain('nginx ran with your config');
   });
 });
