@@ -12,9 +12,13 @@ import { machineLines, type Machine } from './machine.js';
 
 const MARK = { pass: '✓', fail: '✗', skip: '–' } as const;
 
-/** A figure with its timings blurred, so 2.00 s against 2.01 s is no difference but 1001 against 1006 is. */
+/**
+ * A figure with its measurements blurred (durations, counts, sizes, addresses), its codes kept
+ * (HTTP statuses, close codes): 2.00 s against 2.01 s is no difference, 1001 against 1006 is.
+ */
 export function figureShape(figure: string): string {
-  return figure.replace(/\d+(?:\.\d+)?\s*(ms|s)\b/g, 'N $1');
+  const codeOrNumber = /(\b[1-5]\d{2}(?= from\b)|(?<=HTTP\/1\.[01] )[1-5]\d{2}|(?<=\()[1-4]\d{3}(?=\))|(?<=\b(?:close|code) )[1-4]\d{3}\b)|\d+(?:[.,]\d+)*/g;
+  return figure.replace(codeOrNumber, (_number, code: string | undefined) => code ?? 'N');
 }
 
 export interface Difference {

@@ -5,10 +5,10 @@
  * changed there (src/bench/compatibility-notes.ts), or when a difference between versions is
  * unexplained.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { prepareContainerRun } from '../containers/prepare.js';
 import { startTopology } from '../containers/topology.js';
-import { DEBIAN_SUITES } from '../containers/debian-suites.js';
+import { DEBIAN_SUITES, DEFAULT_SUITE } from '../containers/debian-suites.js';
 import { buildOfflineImages } from '../containers/offline-images.js';
 import { integer, list, option, OptionError, optionsHelp, resolveOptions } from '../options.js';
 import { projectPath } from '../paths.js';
@@ -16,10 +16,11 @@ import { runMatrix } from '../run/matrix.js';
 import { selectScenarios } from '../run/options.js';
 import { ProgressBoard } from '../run/progress.js';
 import { catalog } from '../scenarios/catalog.js';
-import { findDifferences, renderCompatibility } from './compatibility-doc.js';
+import { findDifferences, renderCompatibility, versionsBySet } from './compatibility-doc.js';
 import { COMPATIBILITY_NOTES } from './compatibility-notes.js';
 import { describeMachine } from './machine.js';
 import { writeResults } from './perf-doc.js';
+import { README_MATRIX_BEGIN, README_MATRIX_END, renderReadmeMatrix, replaceBetween } from './readme-matrix.js';
 import { runBench } from './run-containers.js';
 
 const specs = {
@@ -62,7 +63,10 @@ async function main(argv: string[]): Promise<number> {
   for (const d of differences) say(`${d.explanation ? 'differs' : 'UNEXPLAINED'}: ${d.scenario} ${d.check}: ${DEBIAN_SUITES.map((s) => `${s} ${d.cells[s]}`).join('; ')}`);
   if (whole) {
     writeFileSync(projectPath('docs/compatibility.md'), renderCompatibility(report, DEBIAN_SUITES, machine, COMPATIBILITY_NOTES));
-    say('wrote docs/compatibility.md');
+    const versions = [...(versionsBySet(report, [DEFAULT_SUITE]).get(DEFAULT_SUITE) ?? [])].map(([kind, v]) => `${kind} ${v}`).join(', ');
+    const readme = projectPath('README.md');
+    writeFileSync(readme, replaceBetween(readFileSync(readme, 'utf8'), README_MATRIX_BEGIN, README_MATRIX_END, renderReadmeMatrix(report, DEFAULT_SUITE, versions)));
+    say('wrote docs/compatibility.md and the README matrix');
   }
   const failedUnexplained = report.scenarios.filter((s) => s.status === 'fail' && !s.checks.every((c) => c.status !== 'fail' || COMPATIBILITY_NOTES[`${s.scenario} ${c.check}`]));
   say(`${report.counts.checks.pass} checks passed, ${report.counts.checks.fail} failed; ${differences.length} differences between versions (${unexplained.length} unexplained); ${(report.durationMs / 1000).toFixed(0)} s`);

@@ -71,7 +71,7 @@ export function buildMatrix(scenarios: readonly ReportScenario[]): Matrix {
   };
 }
 
-function grid(matrix: Matrix): string[][] {
+export function grid(matrix: Matrix): string[][] {
   return [['front', ...matrix.columns], ...matrix.rows.map((r) => [r.front, ...matrix.columns.map((c) => r.cells.get(c)?.text ?? '')])];
 }
 

@@ -218,6 +218,8 @@ export const catalog: readonly Scenario[] = [
   },
   frontWebsocket('haproxy-tcp', 'app'),
   frontWebsocket('haproxy-front-handles-websocket', 'front'),
+  ...faults('haproxy', 503),
+  securityDefaults('haproxy'),
 
   upgradePasses('httpd', FORWARDED),
   ...keepalive('httpd'),
@@ -236,6 +238,8 @@ export const catalog: readonly Scenario[] = [
   },
   frontWebsocket('httpd', 'app'),
   frontWebsocket('httpd-front-handles-websocket', 'front'),
+  ...faults('httpd', 503),
+  securityDefaults('httpd'),
 
   upgradePasses('caddy', FORWARDED),
   {
@@ -259,6 +263,8 @@ export const catalog: readonly Scenario[] = [
     app: APP_NO_PINGS,
     checks: [frontReload('drops')],
   },
+  ...faults('caddy', 502),
+  securityDefaults('caddy'),
 
   upgradePasses('http-front', FORWARDED),
   ...keepalive('http-front'),

@@ -1,4 +1,4 @@
-/** The faults and security families against the http-front front (issue 7): restarts, freezes, hostile input, security defaults. */
+/** The faults and security families against the http-front front: restarts, freezes, hostile input, security defaults. */
 import { describeSuite } from './describe-scenarios.js';
 
 describeSuite(import.meta.url);

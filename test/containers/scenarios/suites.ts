@@ -8,7 +8,7 @@
  * This module imports only the front setups (and the catalog's types): a unit test reads it
  * without starting Docker or loading the container suites' helpers.
  */
-import { frontSetup, type FrontKind } from '../../../src/fronts/index.js';
+import { FRONT_KINDS, frontSetup, type FrontKind } from '../../../src/fronts/index.js';
 import type { Scenario } from '../../../src/scenarios/types.js';
 
 type Selector = (scenario: Scenario) => boolean;
@@ -24,15 +24,9 @@ function ofKind(kind: FrontKind, families: 'faults' | 'the rest'): Selector {
 }
 
 /** The catalog suites: file name (in test/containers/scenarios/) → the scenarios it runs. */
-export const catalogSuites: Readonly<Record<string, Selector>> = {
-  'nginx.test.ts': ofKind('nginx', 'the rest'),
-  'faults-nginx.test.ts': ofKind('nginx', 'faults'),
-  'haproxy.test.ts': ofKind('haproxy', 'the rest'),
-  'httpd.test.ts': ofKind('httpd', 'the rest'),
-  'caddy.test.ts': ofKind('caddy', 'the rest'),
-  'http-front.test.ts': ofKind('http-front', 'the rest'),
-  'faults-http-front.test.ts': ofKind('http-front', 'faults'),
-};
+export const catalogSuites: Readonly<Record<string, Selector>> = Object.fromEntries(
+  FRONT_KINDS.flatMap((kind) => [[`${kind}.test.ts`, ofKind(kind, 'the rest')], [`faults-${kind}.test.ts`, ofKind(kind, 'faults')]]),
+);
 
 /** Container test files in the same folder that are not catalog suites, and what they test instead. */
 export const nonCatalogSuites: Readonly<Record<string, string>> = {

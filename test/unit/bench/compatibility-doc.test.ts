@@ -26,6 +26,11 @@ describe('docs/compatibility.md', () => {
     expect(figureShape('cut after 2.00 s (1006)')).toBe(figureShape('cut after 2.47 s (1006)'));
     expect(figureShape('cut after 2.00 s (1006)')).not.toBe(figureShape('cut after 2.00 s (1001)'));
     expect(figureShape('502 for 400 ms')).toBe(figureShape('502 for 12 ms'));
+    expect(figureShape('sent 309, received 309; client 172.28.0.3')).toBe(figureShape('sent 303, received 303; client 172.29.0.3'));
+    expect(figureShape('2000/2000 in 3.13 s; heap 11.4 MiB')).toBe(figureShape('2000/2000 in 6.56 s; heap 8.2 MiB'));
+    expect(figureShape('400 from app')).not.toBe(figureShape('101 from app'));
+    expect(figureShape('answer "HTTP/1.1 408 Request Timeout"')).not.toBe(figureShape('answer "HTTP/1.1 400 Bad Request"'));
+    expect(figureShape('dropped, close 1001')).not.toBe(figureShape('dropped, close 1006'));
   });
 
   it('lists a check whose verdict or figure differs between versions, with its note or as unexplained', () => {

@@ -1,0 +1,4 @@
+/** The faults and security families against the haproxy front: restarts, freezes, hostile input, security defaults. */
+import { describeSuite } from './describe-scenarios.js';
+
+describeSuite(import.meta.url);
