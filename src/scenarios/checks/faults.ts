@@ -93,14 +93,33 @@ export function frontRestartLosesNothing(options: FrontRestartOptions = {}): Che
   };
 }
 
+/** What the front does with handshakes while the app behind it restarts. */
+export type AppDownAnswer =
+  /** It refuses them with this status (nginx 502, httpd 503, …). */
+  | { refusedWith: number }
+  /** It holds them (connect retries) until the app is back: every one gets 101, some after a wait. */
+  | 'held';
+
+/** A handshake that waited this long while the app was down was held by the front, not answered at once (one takes a few ms). */
+export const HELD_HANDSHAKE_MS = 100;
+
+export function describeAppDownAnswer(answer: AppDownAnswer): string {
+  return answer === 'held' ? 'handshakes held until it is back' : `${answer.refusedWith} while down`;
+}
+
 /**
- * The app restarts behind a running front: while it is down, handshakes through the front get
- * `status` from the front; once it is back, 101 again. Measures the window and the statuses.
+ * The app restarts behind the running front, probed with a handshake every 50 ms: the front
+ * refuses handshakes with the expected status while the app is down and answers 101 again once
+ * it is back (within `recoveryBoundMs`); or, for a front that retries its connection to the app,
+ * every handshake gets 101 and at least one of them waited for the app (HELD_HANDSHAKE_MS).
  */
-export function appRestartAnswered(status: number, recoveryBoundMs = 10_000): Check {
+export function appRestartAnswered(expected: AppDownAnswer, recoveryBoundMs = 10_000): Check {
+  const held = expected === 'held';
   return {
     id: 'app-restart',
-    title: `the app restarts behind the front: handshakes get ${status} while it is down, 101 once it is back`,
+    title: held
+      ? 'the app restarts behind the front: the front holds handshakes until it is back, every one gets 101'
+      : `the app restarts behind the front: handshakes get ${expected.refusedWith} while it is down, 101 once it is back`,
     independent: false,
     async run(ctx) {
       const controls = controlsOf(ctx);
@@ -108,13 +127,16 @@ export function appRestartAnswered(status: number, recoveryBoundMs = 10_000): Ch
       let firstRefusedAt: number | undefined;
       let lastRefusedAt: number | undefined;
       let backAt: number | undefined;
+      let longestMs = 0;
       let probing = true;
       const restartAt = performance.now();
       const prober = (async () => {
         while (probing) {
+          const sent = performance.now();
           const outcome = await connect(ctx.wsUrl, { timeoutMs: 5_000 });
           discard(outcome.socket);
           const now = performance.now();
+          longestMs = Math.max(longestMs, now - sent);
           seen.set(outcome.status, (seen.get(outcome.status) ?? 0) + 1);
           if (outcome.status !== 101) {
             firstRefusedAt ??= now;
@@ -129,10 +151,20 @@ export function appRestartAnswered(status: number, recoveryBoundMs = 10_000): Ch
       ctx.progress('restarting the app behind the front, probing handshakes every 50 ms');
       await controls.restartApp();
       const restartedIn = performance.now() - restartAt;
-      await within(recoveryBoundMs, 50, () => backAt !== undefined);
+      if (held) await sleep(500); // a handshake still held when the restart command returns gets its 101 meanwhile
+      else await within(recoveryBoundMs, 50, () => backAt !== undefined);
       probing = false;
       await prober;
       const statuses = [...seen.entries()].map(([s, c]) => `${s}×${c}`).join(', ');
+      const measured = { restartCommandMs: restartedIn, longestHandshakeMs: longestMs };
+      if (held) {
+        const allAnswered = [...seen.keys()].every((s) => s === 101);
+        const ok = allAnswered && longestMs >= HELD_HANDSHAKE_MS;
+        const figure = allAnswered ? `every handshake 101, the longest held ${seconds(longestMs)}` : `refused: ${statuses}`;
+        return verdict(ok, figure, `every handshake 101 and one held ≥ ${seconds(HELD_HANDSHAKE_MS)} while the app was down`,
+          `${figure} (handshakes: ${statuses}; the restart command took ${seconds(restartedIn)})`, { ...measured, handshakes: [...seen.values()].reduce((a, b) => a + b, 0) });
+      }
+      const status = expected.refusedWith;
       const downMs = firstRefusedAt !== undefined && lastRefusedAt !== undefined ? lastRefusedAt - firstRefusedAt : 0;
       // Besides the front's answer, a handshake caught mid-read by the app's SIGTERM gets the
       // app's own 503 "server shutting down" (src/echo/server.ts): both are clean refusals.
@@ -140,7 +172,7 @@ export function appRestartAnswered(status: number, recoveryBoundMs = 10_000): Ch
       const ok = (seen.get(status) ?? 0) > 0 && refusedOnlyWith && backAt !== undefined;
       const figure = `${status} for ${seconds(downMs)}, 101 again ${backAt !== undefined ? seconds(backAt - restartAt) : 'never'} after the restart`;
       return verdict(ok, figure, `${status} while the app is down, then 101`, `${figure} (handshakes: ${statuses}; the restart command took ${seconds(restartedIn)})`,
-        { downMs, recoverMs: backAt !== undefined ? backAt - restartAt : Number.NaN, restartCommandMs: restartedIn, refused: seen.get(status) ?? 0 });
+        { ...measured, downMs, recoverMs: backAt !== undefined ? backAt - restartAt : Number.NaN, refused: seen.get(status) ?? 0 });
     },
   };
 }

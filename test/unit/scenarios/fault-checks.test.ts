@@ -115,9 +115,17 @@ describe('fault, hostile-input and security checks through the in-process http-f
     });
 
     it('the app restarts behind the front: 502 from the front while it is down, then 101', async () => {
-      const outcome = await runCheck(appRestartAnswered(502), ctx);
+      const outcome = await runCheck(appRestartAnswered({ refusedWith: 502 }), ctx);
       console.log(`  in-process app restart: ${outcome.figure}`);
       expect(outcome.ok, outcome.detail).toBe(true);
+    });
+
+    it("fails 'held' against a front that refuses while the app is down, and a refusal status the front does not give", async () => {
+      const held = await runCheck(appRestartAnswered('held'), ctx);
+      expect(held.ok, held.detail).toBe(false);
+      expect(held.figure).toMatch(/^refused: .*502×\d+/);
+      const other = await runCheck(appRestartAnswered({ refusedWith: 503 }, 2_000), ctx);
+      expect(other.ok, other.detail).toBe(false);
     });
   });
 });
