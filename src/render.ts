@@ -19,6 +19,7 @@ export const COMPOSE_VARS: TemplateVars = {
   WS_HANDLER: 'front-ws:8080',
   ...workerLimits(DEFAULT_WORKER_CONNECTIONS),
   HEADER_TIMEOUT_SECONDS: 60,
+  DRAIN_TIMEOUT_SECONDS: 30,
 };
 
 /** The templates docker-compose.yml mounts, rendered into dist/compose/nginx/<name>.conf. */

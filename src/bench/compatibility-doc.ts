@@ -78,7 +78,7 @@ export function versionsBySet(report: Report, sets: readonly string[]): Map<stri
   for (const s of report.scenarios) {
     if (!s.versions || !s.imageSet) continue;
     add(s.imageSet, s.kind, s.versions.front);
-    add(s.imageSet, 'app (Node.js)', s.versions.appNode);
+    if (s.versions.appNode) add(s.imageSet, 'app (Node.js)', s.versions.appNode);
   }
   return out;
 }

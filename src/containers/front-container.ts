@@ -5,10 +5,22 @@
 import { Wait } from 'testcontainers';
 import { frontDescriptor, type FrontKind } from '../fronts/index.js';
 import { versionFromOutput } from '../fronts/types.js';
-import type { FrontHandle } from '../topology/handles.js';
+import type { FrontHandle, FrontProcess } from '../topology/handles.js';
 import { bundle, execOrThrow, NODE_USER, startContainer, STOP_TIMEOUT_MS } from './container.js';
 import { imageFor } from './images.js';
 import { runtimeClient, type BenchNetwork } from './runtime.js';
+
+/** Every process in the container: its VmRSS (KiB) and command line, one per line (POSIX sh, coreutils or busybox). */
+const LIST_PROCESSES = "for d in /proc/[0-9]*; do c=$(tr '\\0' ' ' < $d/cmdline 2>/dev/null); [ -n \"$c\" ] || continue; " +
+  "r=$(sed -n 's/^VmRSS:[[:space:]]*\\([0-9]*\\).*/\\1/p' $d/status 2>/dev/null); echo \"${r:-0} $c\"; done";
+
+/** The lines LIST_PROCESSES printed, as processes, keeping those matching `pattern`. */
+export function parseProcessList(output: string, pattern: RegExp): FrontProcess[] {
+  return output.split('\n').flatMap((line) => {
+    const m = /^(\d+) (.+?)\s*$/.exec(line);
+    return m && pattern.test(m[2] as string) ? [{ command: m[2] as string, rssBytes: Number(m[1]) * 1024 }] : [];
+  });
+}
 
 export interface FrontContainerOptions {
   network: BenchNetwork;
@@ -67,5 +79,6 @@ export async function startFront(opts: FrontContainerOptions): Promise<FrontHand
     version: async () => versionFromOutput(front.version, `the ${opts.kind} front`, await execOrThrow(started.container, front.version.command, `reading the ${opts.kind} front's version`)),
     pause: async () => { await docker.pause(); },
     unpause: async () => { await docker.unpause(); },
+    processes: async () => parseProcessList(await execOrThrow(started.container, ['sh', '-c', LIST_PROCESSES], `listing the ${opts.kind} front's processes`), front.processes),
   };
 }

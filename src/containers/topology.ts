@@ -3,6 +3,11 @@
  * companions, then the front, its config rendered from the very template file the docs show.
  */
 import { frontDescriptor, frontSetup, type FrontSetup } from '../fronts/index.js';
+import { compareVersions } from '../fronts/types.js';
+import { run } from '../exec.js';
+import { ConfigRefusedByVersion } from '../topology/refused.js';
+import { imageFor } from './images.js';
+import { currentRunId, runLabels } from './labels.js';
 import type { FrontVars } from '../fronts/vars.js';
 import type { Scenario } from '../scenarios/types.js';
 import { renderFrontConfig } from '../topology/front-config.js';
@@ -38,6 +43,25 @@ export async function startSetup(
   });
 }
 
+/**
+ * Why a setup's front did not start, when that is its version refusing a config that needs a
+ * newer one: the version read from the image (a throwaway container) is below the setup's
+ * `needs`, and the front's error line says so. Undefined for any other failure.
+ */
+async function refusalByVersion(setup: FrontSetup, image: string | undefined, err: unknown): Promise<ConfigRefusedByVersion | undefined> {
+  const needs = setup.needs;
+  if (!needs) return undefined;
+  const message = err instanceof Error ? err.message : String(err);
+  const line = message.split('\n').find((l) => needs.refusal.test(l));
+  if (!line) return undefined;
+  const front = frontDescriptor(setup.kind);
+  const [command, ...args] = front.version.command;
+  const r = await run('docker', ['run', '--rm', ...Object.entries(runLabels(currentRunId())).flatMap(([k, v]) => ['--label', `${k}=${v}`]), '--entrypoint', command as string, image ?? imageFor(front.image.role), ...args], { timeoutMs: 30_000 });
+  const version = front.version.parse(r.stdout + r.stderr);
+  if (!version || compareVersions(version, needs.version) >= 0) return undefined;
+  return new ConfigRefusedByVersion(setup.kind, version, needs, line.trim());
+}
+
 export async function startTopology(scenario: Scenario, options: TopologyOptions = {}): Promise<Topology> {
   const lookup = options.setup ?? frontSetup;
   const setup = lookup(scenario.front);
@@ -53,7 +77,9 @@ export async function startTopology(scenario: Scenario, options: TopologyOptions
       const companion = lookup(name);
       keep(await startSetup(network, companion, alias, frontVars(scenario), image(companion)));
     }
-    const front = keep(await startSetup(network, setup, 'front', frontVars(scenario), image(setup)));
+    const front = keep(await startSetup(network, setup, 'front', frontVars(scenario), image(setup)).catch(async (err: unknown) => {
+      throw (await refusalByVersion(setup, image(setup).image, err)) ?? err;
+    }));
     return { app, front };
   }, () => network.stop());
 }

@@ -14,10 +14,17 @@ export const caddy = defineFront({
   reloadCommand: ['caddy', 'reload', '--config', CONFIG, '--adapter', 'caddyfile', '--force'],
   // "v2.9.1 h1:…" (official builds) or "2.6.2" (Debian's)
   version: { command: ['caddy', 'version'], parse: versionAfter(/^/m) },
+  processes: /^caddy /,
   local: { names: ['caddy'], debianPackage: 'caddy', args: (c) => ['run', '--config', c, ...(c.endsWith('.json') ? [] : ['--adapter', 'caddyfile'])] },
   docsPage: 'docs/caddy.md',
   setups: [
     { name: 'caddy', summary: 'Caddy reverse_proxy (upgrades WebSockets by itself)', template: 'caddy/Caddyfile.template' },
+    {
+      name: 'caddy-drain',
+      summary: 'Caddy 2.7+ with stream_close_delay: a reload keeps open WebSockets for the delay, then closes them',
+      template: 'caddy/drain.Caddyfile.template',
+      needs: { version: '2.7.0', refusal: /unrecognized subdirective:? '?stream_close_delay/, feature: 'stream_close_delay' },
+    },
     {
       name: 'caddy-front-handles-websocket',
       summary: "Caddy matching upgrades to the front tier's own WebSocket handler (front WebSocket handling on)",

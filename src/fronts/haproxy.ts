@@ -9,9 +9,13 @@ export const haproxy = defineFront({
   title: 'HAProxy',
   image: { role: 'haproxy', envVar: 'WS_PROXY_BENCH_IMAGE_HAPROXY', summary: 'HAProxy front', debianPackages: ['haproxy'] },
   configPath: CONFIG,
-  command: ['haproxy', '-f', CONFIG],
+  // Master-worker mode in the foreground, as the official image's entrypoint runs it: the master
+  // (pid 1) reloads on SIGUSR2, starting new workers and leaving the old ones their connections.
+  command: ['haproxy', '-W', '-db', '-f', CONFIG],
+  reloadCommand: ['sh', '-c', 'kill -USR2 1'],
   // "HAProxy version 2.6.12-1+deb12u1 2023/12/16 - https://haproxy.org/"
   version: { command: ['haproxy', '-v'], parse: versionAfter(/HAProxy version/) },
+  processes: /^haproxy /,
   local: { names: ['haproxy'], debianPackage: 'haproxy', args: (c) => ['-db', '-f', c] },
   docsPage: 'docs/haproxy.md',
   setups: [
@@ -25,6 +29,11 @@ export const haproxy = defineFront({
       name: 'haproxy-tcp',
       summary: 'HAProxy in mode tcp: bytes pass through untouched (front WebSocket handling off)',
       template: 'haproxy/tcp-pass-through.cfg.template',
+    },
+    {
+      name: 'haproxy-drain',
+      summary: 'HAProxy with the correct config and hard-stop-after: a reload stops the old workers, and what they hold, after the bound',
+      template: 'haproxy/drain.cfg.template',
     },
     {
       name: 'haproxy-front-handles-websocket',

@@ -45,6 +45,7 @@ export const httpFront = defineFront({
   setupCommand: (setup, vars) => ['node', `/app/${HTTP_FRONT_BUNDLE}`, ...httpFrontFlags(httpFrontOptions(setup, vars))],
   // The Node.js the front runs on.
   version: NODE_VERSION,
+  processes: /^node \/app\/http-front\.mjs/,
   local: 'in-process',
   docsPage: 'docs/http-front.md',
   setups: [

@@ -8,8 +8,12 @@ export const httpd = defineFront({
   image: { role: 'httpd', envVar: 'WS_PROXY_BENCH_IMAGE_HTTPD', summary: 'Apache httpd front', debianPackages: ['apache2'] },
   configPath: '/usr/local/apache2/conf/httpd.conf',
   command: ['httpd-foreground'],
+  // A graceful restart (httpd -k graceful): the parent (pid 1) rereads its config on SIGUSR1 and
+  // replaces its children, each old one finishing the connections it holds.
+  reloadCommand: ['sh', '-c', 'kill -USR1 1'],
   // "Server version: Apache/2.4.62 (Unix)"
   version: { command: ['httpd', '-v'], parse: versionAfter(/Apache\//) },
+  processes: /^(?:\/usr\/sbin\/apache2|httpd|\/usr\/local\/apache2\/bin\/httpd) /,
   local: { names: ['apache2', 'httpd'], debianPackage: 'apache2', args: (c) => ['-DFOREGROUND', '-f', c] },
   docsPage: 'docs/httpd.md',
   setups: [

@@ -11,6 +11,7 @@ export const nginx = defineFront({
   reloadCommand: ['nginx', '-s', 'reload'],
   // "nginx version: nginx/1.22.1" (on stderr)
   version: { command: ['nginx', '-v'], parse: versionAfter(/nginx\//) },
+  processes: /^nginx: /,
   local: { names: ['nginx'], debianPackage: 'nginx-light', args: (c, d) => ['-e', 'stderr', '-p', `${d}/`, '-c', c, '-g', 'daemon off;'] },
   docsPage: 'docs/nginx.md',
   setups: [
@@ -22,6 +23,11 @@ export const nginx = defineFront({
       summary: 'nginx terminating TLS (wss:// outside, ws:// to the app) with the correct WebSocket proxy config',
       template: 'nginx/tls.conf.template',
       tls: { certPath: '/etc/nginx/tls/cert.pem', keyPath: '/etc/nginx/tls/key.pem' },
+    },
+    {
+      name: 'nginx-drain',
+      summary: 'nginx with the correct config and worker_shutdown_timeout: a reload cuts what old workers hold after the bound',
+      template: 'nginx/drain.conf.template',
     },
     {
       name: 'nginx-front-handles-websocket',

@@ -52,6 +52,11 @@ export interface SetupSpec {
    * to these paths in the container; clients then use https:// and wss:// and trust it.
    */
   tls?: { certPath: string; keyPath: string };
+  /**
+   * The oldest version of the front that takes this config: below it the front refuses the file
+   * at start (its error line matching `refusal`), and the scenario reports that refusal.
+   */
+  needs?: { version: string; refusal: RegExp; feature: string };
 }
 
 export interface FrontDescriptor<K extends string = string, R extends string = string> {
@@ -70,6 +75,8 @@ export interface FrontDescriptor<K extends string = string, R extends string = s
   /** The command that makes a running front reload its config (absent: it has none here). */
   reloadCommand?: readonly string[];
   version: VersionProbe;
+  /** Its processes' command lines (/proc/<pid>/cmdline), to count workers and old generations after reloads. */
+  processes: RegExp;
   /** How local mode runs it: in this process (the http-front) or from an installed binary. */
   local: 'in-process' | LocalBinary;
   /** The docs page about it. */
@@ -92,4 +99,15 @@ export function versionFromOutput(probe: VersionProbe, what: string, output: str
   const version = probe.parse(output);
   if (!version) throw new Error(`${what}'s version command (${probe.command.join(' ')}) printed no version: ${output.trim().slice(0, 200)}`);
   return version;
+}
+
+/** Compares dotted versions numerically: negative when a < b, 0 when equal, positive when a > b. */
+export function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
 }

@@ -20,7 +20,12 @@ export interface FrontVars {
   WORKER_RLIMIT_NOFILE: number;
   /** A client must send its request headers within this long (nginx client_header_timeout, http-front --header-timeout). */
   HEADER_TIMEOUT_SECONDS: number;
+  /** How long a reload leaves the old generation its connections (nginx worker_shutdown_timeout, HAProxy hard-stop-after, Caddy stream_close_delay). */
+  DRAIN_TIMEOUT_SECONDS: number;
 }
+
+/** The drain bound of the bounded-reload setups: short, so the suites see the cut within seconds. */
+export const DRAIN_TIMEOUT_SECONDS = 2;
 
 /** Short, so a slow-headers handshake is cut within seconds in the suites (nginx's default is 60). */
 export const HEADER_TIMEOUT_SECONDS = 3;

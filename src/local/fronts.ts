@@ -58,7 +58,8 @@ export function localUnavailability(setup: FrontSetup, find: BinaryFinder = find
 
 function frontHandle(kind: FrontKind, alias: string, port: number, parts: Pick<FrontHandle, 'logs' | 'stop' | 'restart' | 'pause' | 'unpause' | 'version'>): FrontHandle {
   const httpUrl = `http://127.0.0.1:${port}`;
-  return { kind, alias, httpUrl, wsUrl: (path = '/ws') => `ws://127.0.0.1:${port}${path.startsWith('/') ? path : `/${path}`}`, ...parts };
+  const processes = (): Promise<never> => Promise.reject(new Error("local mode does not count a front's processes (they are this host's); run with Docker"));
+  return { kind, alias, httpUrl, wsUrl: (path = '/ws') => `ws://127.0.0.1:${port}${path.startsWith('/') ? path : `/${path}`}`, processes, ...parts };
 }
 
 /** The http-proxy front in this process, with the options its setup gives the container. */

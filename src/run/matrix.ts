@@ -77,7 +77,7 @@ export async function runMatrix(o: MatrixOptions): Promise<Report> {
       const result = reportScenario(scenario, outcome, { config: configs.get(scenario.front), imageSet: imageSet?.name });
       results[index] = result;
       const why = result.skipped ?? result.error;
-      const versions = result.versions ? ` (${result.kind} ${result.versions.front}, app on Node.js ${result.versions.appNode})` : '';
+      const versions = result.versions ? ` (${result.kind} ${result.versions.front}${result.versions.appNode ? `, app on Node.js ${result.versions.appNode}` : ''})` : '';
       board.line(`${result.status === 'pass' ? 'passed' : result.status === 'skip' ? 'SKIPPED' : 'FAILED'} ${id}${versions} in ${(outcome.durationMs / 1000).toFixed(1)} s${why ? `: ${why.split('\n')[0] ?? ''}` : ''}`);
     }
   };

@@ -14,9 +14,10 @@ import { BURST_HANDSHAKES, handshakeBurst, INVALID_PAYLOAD, invalidUtf8Refused, 
 import { websocketHandledBy } from './checks/ownership.js';
 import { clientAddressFromForwardedFor, originAllowList } from './checks/security.js';
 import { pageServed } from './checks/page.js';
+import { reloadDrainBounded, repeatedReloads } from './checks/drain.js';
 import { frontReload } from './checks/reload.js';
 import { ABNORMAL_CLOSURE } from './check-helpers/client.js';
-import { HEADER_TIMEOUT_SECONDS } from '../fronts/vars.js';
+import { DRAIN_TIMEOUT_SECONDS, HEADER_TIMEOUT_SECONDS } from '../fronts/vars.js';
 import { WS_PATH } from '../topology/values.js';
 import type { Scenario } from './types.js';
 
@@ -176,6 +177,37 @@ function securityDefaults(front: string): Scenario {
   };
 }
 
+/**
+ * The reload family: one reload with WebSockets open (kept or dropped, and a new one connects),
+ * then ten, a second apart, with a new WebSocket after each: no handshake refused, each
+ * WebSocket's fate measured, the old generations counted.
+ */
+function reloads(front: string, fate: 'kept' | 'dropped', summary: string): Scenario {
+  return {
+    id: `${front}/reload`,
+    family: 'reload',
+    front,
+    summary,
+    idleTimeoutSeconds: RELAXED_IDLE_TIMEOUT_SECONDS,
+    app: APP_NO_PINGS,
+    checks: [frontReload(fate === 'kept' ? 'keeps' : 'drops'), repeatedReloads({ fate })],
+  };
+}
+
+/** A front whose reloads are bounded by `how`: each cuts what the old generation holds after the bound, with nothing lost by a reconnecting client. */
+function boundedReloads(front: string, how: string): Scenario {
+  return {
+    id: `${front}/reload-bounded`,
+    family: 'reload',
+    front,
+    summary: `${how}: a reload cuts the WebSockets open before it ${DRAIN_TIMEOUT_SECONDS} s later (a reconnecting client is back with nothing lost); ` +
+      `ten reloads refuse no handshake, and every WebSocket dies ${DRAIN_TIMEOUT_SECONDS} s after the reload that follows it`,
+    idleTimeoutSeconds: RELAXED_IDLE_TIMEOUT_SECONDS,
+    app: APP_NO_PINGS,
+    checks: [reloadDrainBounded(DRAIN_TIMEOUT_SECONDS), repeatedReloads({ fate: { cutAfterMs: DRAIN_TIMEOUT_SECONDS * 1000 } })],
+  };
+}
+
 /** The app trusts the private ranges the bench network lives in, so the front's X-Forwarded-For names the client. */
 const TRUSTED_PRIVATE_RANGES = '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16';
 
@@ -192,6 +224,9 @@ export const catalog: readonly Scenario[] = [
   upgradePasses('nginx-tls', { 'X-Forwarded-For': undefined, 'X-Forwarded-Proto': 'https' },
     'nginx terminates TLS: wss:// handshake 101 from the app, which sees X-Forwarded-Proto: https; echo, close codes, the page over https'),
   frontWebsocket('nginx-front-handles-websocket', 'front'),
+  reloads('nginx', 'kept',
+    'nginx -s reload with WebSockets open: the old worker keeps them (shutting down) for as long as they live, so old workers pile up with every reload'),
+  boundedReloads('nginx-drain', `worker_shutdown_timeout ${DRAIN_TIMEOUT_SECONDS}s`),
   ...faults('nginx', { refusedWith: 502 }),
   securityDefaults('nginx'),
   {
@@ -220,6 +255,9 @@ export const catalog: readonly Scenario[] = [
   frontWebsocket('haproxy-front-handles-websocket', 'front'),
   // HAProxy retries its connection to the app (retries 3, each within timeout connect): a short
   // app restart is hidden from clients, whose handshakes wait and then get 101.
+  reloads('haproxy', 'kept',
+    'a master-worker reload (SIGUSR2) with WebSockets open: the old worker keeps them for as long as they live, so old workers pile up with every reload'),
+  boundedReloads('haproxy-drain', `hard-stop-after ${DRAIN_TIMEOUT_SECONDS}s`),
   ...faults('haproxy', 'held'),
   securityDefaults('haproxy'),
 
@@ -240,6 +278,8 @@ export const catalog: readonly Scenario[] = [
   },
   frontWebsocket('httpd', 'app'),
   frontWebsocket('httpd-front-handles-websocket', 'front'),
+  reloads('httpd', 'kept',
+    'a graceful restart (SIGUSR1) with WebSockets open: the old children keep them for as long as they live (no bound applies to a graceful restart)'),
   ...faults('httpd', { refusedWith: 503 }),
   securityDefaults('httpd'),
 
@@ -255,16 +295,10 @@ export const catalog: readonly Scenario[] = [
   },
   frontWebsocket('caddy', 'app'),
   frontWebsocket('caddy-front-handles-websocket', 'front'),
-  {
-    id: 'caddy/reload-drops-websockets',
-    family: 'misconfiguration',
-    front: 'caddy',
-    summary: 'no stream_close_delay (Caddy 2.7+; 2.6 has no such option): every config reload closes all upgraded connections at once, ' +
-      'so each deploy disconnects every client at once (Caddy 2.6.2 sends them close 1001 "going away") and they must all reconnect; new connections work right away',
-    idleTimeoutSeconds: RELAXED_IDLE_TIMEOUT_SECONDS,
-    app: APP_NO_PINGS,
-    checks: [frontReload('drops')],
-  },
+  reloads('caddy', 'dropped',
+    'no stream_close_delay (Caddy 2.7+; 2.6 has no such option): every config reload closes all upgraded connections at once, so each deploy ' +
+    'disconnects every client at once and they must all reconnect; new connections work right away'),
+  boundedReloads('caddy-drain', `stream_close_delay ${DRAIN_TIMEOUT_SECONDS} s`),
   ...faults('caddy', { refusedWith: 502 }),
   securityDefaults('caddy'),
 

@@ -3,6 +3,7 @@ import { startTopology } from '../containers/topology.js';
 import type { StartTopology, TopologyOptions } from '../topology/topology.js';
 import { frontDescriptor } from '../fronts/index.js';
 import type { Check, CheckContext, CheckOutcome, RunVersions, Scenario, ScenarioOutcome } from './types.js';
+import { ConfigRefusedByVersion } from '../topology/refused.js';
 import { TopologyUnavailable } from '../topology/unavailable.js';
 
 /** What a runner wants to hear while a scenario runs (the report's progress lines). */
@@ -57,6 +58,18 @@ export async function runChecks(checks: readonly Check[], contextFor: ContextFor
   return checks.map((c) => outcomes.get(c) as CheckOutcome);
 }
 
+/** The check a scenario reports instead of its own when the front's version refused its config, as the setup says it must. */
+export const CONFIG_REFUSED_CHECK = 'config-refused';
+
+function refusedOutcome(err: ConfigRefusedByVersion): Pick<ScenarioOutcome, 'ok' | 'checks' | 'versions'> {
+  const title = `${err.needs.feature} needs ${err.kind} ${err.needs.version} or later: an older one refuses the config`;
+  return {
+    ok: true,
+    versions: { front: err.version },
+    checks: [{ check: CONFIG_REFUSED_CHECK, title, ok: true, figure: `${err.kind} ${err.version} refuses it: "${err.line}"`, detail: err.message, durationMs: 0 }],
+  };
+}
+
 export async function runScenario(scenario: Scenario, options: RunScenarioOptions = {}): Promise<ScenarioOutcome> {
   const started = performance.now();
   const base = { scenario: scenario.id, front: scenario.front, family: scenario.family };
@@ -67,6 +80,7 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
     if (err instanceof TopologyUnavailable) return { ...base, ok: false, checks: [], durationMs: performance.now() - started, skipped: error };
+    if (err instanceof ConfigRefusedByVersion) return { ...base, ...refusedOutcome(err), durationMs: performance.now() - started };
     return { ...base, ok: false, checks: [], durationMs: performance.now() - started, error };
   }
   try {

@@ -1,7 +1,8 @@
 /** The vocabulary of the scenario catalog: scenarios are data, checks are reusable functions. */
 import type { EchoStats } from '../echo/stats.js';
+import type { FrontProcess } from '../topology/handles.js';
 
-export type Family = 'upgrade' | 'misconfiguration' | 'keepalive' | 'front-websocket' | 'faults' | 'security';
+export type Family = 'upgrade' | 'misconfiguration' | 'keepalive' | 'front-websocket' | 'faults' | 'security' | 'reload';
 
 /** What the faults family does to a running topology (containers: docker restart / pause). */
 export interface TopologyControls {
@@ -26,6 +27,8 @@ export interface CheckContext {
   idleTimeoutMs: number;
   /** Makes the front reload its config, as a deploy does (where the front kind has a reload command). */
   reloadFront?(): Promise<void>;
+  /** The front's processes now, with their memory (containers only): workers and the old generations reloads leave. */
+  frontProcesses?(): Promise<FrontProcess[]>;
   /** Progress for long waits: printed by the test run and the report. */
   progress(line: string): void;
   /** Fault controls, where the topology has them (the faults family needs them). */
@@ -77,7 +80,8 @@ export interface RunVersions {
   front: string;
   /** Whose version `front` is when not the front's own ("Node.js" for the http-front). */
   frontOf?: string;
-  appNode: string;
+  /** Absent when the app was not running when the versions were read (a config the front refused). */
+  appNode?: string;
 }
 
 export interface ScenarioOutcome {

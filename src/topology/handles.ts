@@ -40,4 +40,11 @@ export interface FrontHandle {
   version(): Promise<string>;
   pause(): Promise<void>;
   unpause(): Promise<void>;
+  /** The front's processes now (its kind's), each with its resident memory: workers, and old generations a reload left. */
+  processes(): Promise<FrontProcess[]>;
+}
+
+export interface FrontProcess {
+  command: string;
+  rssBytes: number;
 }

@@ -33,6 +33,7 @@ export function checkContext(scenario: Scenario, app: EchoAppHandle, front: Fron
     get wsUrl() { return front.wsUrl(WS_PATH); },
     ...(front.ca !== undefined ? { ca: front.ca } : {}),
     ...(front.reload ? { reloadFront: front.reload } : {}),
+    frontProcesses: () => front.processes(),
     appStats: () => app.stats(),
     idleTimeoutMs: scenario.idleTimeoutSeconds * 1000,
     progress,

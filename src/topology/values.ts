@@ -1,5 +1,5 @@
 /** Where things are on a scenario's network, and the values its front configs are rendered with. */
-import { DEFAULT_WORKER_CONNECTIONS, HEADER_TIMEOUT_SECONDS, WS_HANDLER_ALIAS, workerLimits, type FrontVars } from '../fronts/vars.js';
+import { DEFAULT_WORKER_CONNECTIONS, DRAIN_TIMEOUT_SECONDS, HEADER_TIMEOUT_SECONDS, WS_HANDLER_ALIAS, workerLimits, type FrontVars } from '../fronts/vars.js';
 import type { Scenario } from '../scenarios/types.js';
 
 /** Fronts and the app listen on 8080 on the scenario's network. */
@@ -18,5 +18,6 @@ export function frontVars(scenario: Pick<Scenario, 'idleTimeoutSeconds'>): Front
     WS_HANDLER: `${WS_HANDLER_ALIAS}:${FRONT_PORT}`,
     ...workerLimits(DEFAULT_WORKER_CONNECTIONS),
     HEADER_TIMEOUT_SECONDS,
+    DRAIN_TIMEOUT_SECONDS,
   };
 }

@@ -1,31 +1,39 @@
 /**
  * Which container suite file runs which catalog scenarios, as data: file name → selector. A
  * scenario runs in the file of its front's kind (`<kind>.test.ts`), except the faults and
- * security families, which run in `faults-<kind>.test.ts` beside it. Each suite file looks itself
+ * security families, which run in `faults-<kind>.test.ts` beside it, and the reload family, in
+ * `reload-<kind>.test.ts`. Each suite file looks itself
  * up here (describeSuite in describe-scenarios.ts), and test/unit/scenarios/suites.test.ts proves
  * every catalog scenario runs in exactly one file and every file runs some.
  *
- * This module imports only the front setups (and the catalog's types): a unit test reads it
- * without starting Docker or loading the container suites' helpers.
+ * This module imports only the front registry and the catalog: a unit test reads it without
+ * starting Docker or loading the container suites' helpers.
  */
 import { FRONT_KINDS, frontSetup, type FrontKind } from '../../../src/fronts/index.js';
+import { catalog } from '../../../src/scenarios/catalog.js';
 import type { Scenario } from '../../../src/scenarios/types.js';
 
 type Selector = (scenario: Scenario) => boolean;
 
-/** The faults and security families run in their own files (faults-<kind>.test.ts), beside the per-front suites. */
-export function isFaultOrSecurity(s: Scenario): boolean {
-  return s.family === 'faults' || s.family === 'security';
+/** Which file of its kind a scenario runs in: faults and security together, reloads apart, the rest in the kind's own file. */
+type Group = 'faults' | 'reload' | 'the rest';
+const GROUP_PREFIX: Readonly<Record<Group, string>> = { faults: 'faults-', reload: 'reload-', 'the rest': '' };
+
+export function groupOf(s: Scenario): Group {
+  if (s.family === 'faults' || s.family === 'security') return 'faults';
+  return s.family === 'reload' ? 'reload' : 'the rest';
 }
 
-/** The scenarios of one front kind: its faults and security families, or everything else. */
-function ofKind(kind: FrontKind, families: 'faults' | 'the rest'): Selector {
-  return (s) => frontSetup(s.front).kind === kind && isFaultOrSecurity(s) === (families === 'faults');
+/** The scenarios of one front kind in one group. */
+function ofKind(kind: FrontKind, group: Group): Selector {
+  return (s) => frontSetup(s.front).kind === kind && groupOf(s) === group;
 }
 
-/** The catalog suites: file name (in test/containers/scenarios/) → the scenarios it runs. */
+/** The catalog suites: file name (in test/containers/scenarios/) → the scenarios it runs; a kind's group with no scenario has no file. */
 export const catalogSuites: Readonly<Record<string, Selector>> = Object.fromEntries(
-  FRONT_KINDS.flatMap((kind) => [[`${kind}.test.ts`, ofKind(kind, 'the rest')], [`faults-${kind}.test.ts`, ofKind(kind, 'faults')]]),
+  FRONT_KINDS.flatMap((kind) => (Object.keys(GROUP_PREFIX) as Group[])
+    .filter((group) => catalog.some(ofKind(kind, group)))
+    .map((group): [string, Selector] => [`${GROUP_PREFIX[group]}${kind}.test.ts`, ofKind(kind, group)])),
 );
 
 /** Container test files in the same folder that are not catalog suites, and what they test instead. */

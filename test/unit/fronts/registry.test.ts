@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { resolveFrontOptions } from '../../../proxy/options.js';
 import { httpFrontFlags, httpFrontOptions } from '../../../src/fronts/http-front.js';
 import { FRONT_KINDS, FRONTS, frontDescriptor, frontSetup, frontSetups, primarySetups } from '../../../src/fronts/index.js';
-import { versionFromOutput } from '../../../src/fronts/types.js';
+import { compareVersions, versionFromOutput } from '../../../src/fronts/types.js';
+import { parseProcessList } from '../../../src/containers/front-container.js';
 import { projectPath } from '../../../src/paths.js';
 import { frontVars } from '../../../src/topology/values.js';
 
@@ -75,5 +76,22 @@ describe('the front registry', () => {
 
   it('refuses an unknown kind, naming the known ones', () => {
     expect(() => frontDescriptor('traefik')).toThrow(`unknown front kind 'traefik'; known: ${FRONT_KINDS.join(', ')}`);
+  });
+});
+
+describe('versions and processes', () => {
+  it('compares dotted versions numerically', () => {
+    expect(compareVersions('2.6.2', '2.7.0')).toBeLessThan(0);
+    expect(compareVersions('2.11.4', '2.7.0')).toBeGreaterThan(0);
+    expect(compareVersions('1.30', '1.30.0')).toBe(0);
+  });
+
+  it("keeps the kind's own processes from a container's process list, with their memory", () => {
+    const output = '9032 nginx: master process nginx -g daemon off; \n3488 nginx: worker process \n3380 nginx: worker process is shutting down \n1948 sh -c for d in /proc/[0-9]*; do …\n';
+    const processes = parseProcessList(output, frontDescriptor('nginx').processes);
+    expect(processes.map((p) => p.command)).toEqual(['nginx: master process nginx -g daemon off;', 'nginx: worker process', 'nginx: worker process is shutting down']);
+    expect(processes[1]?.rssBytes).toBe(3488 * 1024);
+    expect(parseProcessList('120 haproxy -W -db -f /usr/local/etc/haproxy/haproxy.cfg\n', frontDescriptor('haproxy').processes)).toHaveLength(1);
+    expect(parseProcessList('800 /usr/sbin/apache2 -d /usr/local/apache2 -f conf/httpd.conf -DFOREGROUND\n', frontDescriptor('httpd').processes)).toHaveLength(1);
   });
 });

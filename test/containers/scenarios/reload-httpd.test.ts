@@ -1,0 +1,4 @@
+/** The reload family against the httpd front: one reload and ten in a row with WebSockets open, bounded drains. */
+import { describeSuite } from './describe-scenarios.js';
+
+describeSuite(import.meta.url);
