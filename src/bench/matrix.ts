@@ -16,7 +16,8 @@ import { runMatrix } from '../run/matrix.js';
 import { selectScenarios } from '../run/options.js';
 import { ProgressBoard } from '../run/progress.js';
 import { catalog } from '../scenarios/catalog.js';
-import { findDifferences, renderCompatibility, versionsBySet } from './compatibility-doc.js';
+import { FRONTS } from '../fronts/index.js';
+import { findDifferences, RELOAD_SECTION_BEGIN, RELOAD_SECTION_END, renderCompatibility, renderFamilySection, versionsBySet } from './compatibility-doc.js';
 import { COMPATIBILITY_NOTES } from './compatibility-notes.js';
 import { describeMachine } from './machine.js';
 import { writeResults } from './perf-doc.js';
@@ -66,7 +67,13 @@ async function main(argv: string[]): Promise<number> {
     const versions = [...(versionsBySet(report, [DEFAULT_SUITE]).get(DEFAULT_SUITE) ?? [])].map(([kind, v]) => `${kind} ${v}`).join(', ');
     const readme = projectPath('README.md');
     writeFileSync(readme, replaceBetween(readFileSync(readme, 'utf8'), README_MATRIX_BEGIN, README_MATRIX_END, renderReadmeMatrix(report, DEFAULT_SUITE, versions)));
-    say('wrote docs/compatibility.md and the README matrix');
+    for (const front of FRONTS) {
+      const section = renderFamilySection(report, DEBIAN_SUITES, front.kind, 'reload', machine);
+      if (!section) continue;
+      const page = projectPath(front.docsPage);
+      writeFileSync(page, replaceBetween(readFileSync(page, 'utf8'), RELOAD_SECTION_BEGIN, RELOAD_SECTION_END, section));
+    }
+    say('wrote docs/compatibility.md, the README matrix and the reload figures of each front page');
   }
   const failedUnexplained = report.scenarios.filter((s) => s.status === 'fail' && !s.checks.every((c) => c.status !== 'fail' || COMPATIBILITY_NOTES[`${s.scenario} ${c.check}`]));
   say(`${report.counts.checks.pass} checks passed, ${report.counts.checks.fail} failed; ${differences.length} differences between versions (${unexplained.length} unexplained); ${(report.durationMs / 1000).toFixed(0)} s`);
