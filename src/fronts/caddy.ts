@@ -26,6 +26,12 @@ export const caddy = defineFront({
       needs: { version: '2.7.0', refusal: /unrecognized subdirective:? '?stream_close_delay/, feature: 'stream_close_delay' },
     },
     {
+      name: 'caddy-h2',
+      summary: 'Caddy terminating TLS with HTTP/2 and HTTP/1.1: whether it takes WebSockets over HTTP/2 depends on its version',
+      template: 'caddy/h2.Caddyfile.template',
+      tls: { certPath: '/etc/caddy/tls/cert.pem', keyPath: '/etc/caddy/tls/key.pem' },
+    },
+    {
       name: 'caddy-front-handles-websocket',
       summary: "Caddy matching upgrades to the front tier's own WebSocket handler (front WebSocket handling on)",
       template: 'caddy/front-handles-websocket.Caddyfile.template',

@@ -36,6 +36,13 @@ export const haproxy = defineFront({
       template: 'haproxy/drain.cfg.template',
     },
     {
+      name: 'haproxy-h2',
+      summary: 'HAProxy terminating TLS with HTTP/2 (ALPN h2, http/1.1): WebSockets over HTTP/2 (RFC 8441) become HTTP/1.1 upgrades to the app',
+      template: 'haproxy/h2.cfg.template',
+      // HAProxy loads the key from <crt>.key beside the certificate.
+      tls: { certPath: '/usr/local/etc/haproxy/tls/cert.pem', keyPath: '/usr/local/etc/haproxy/tls/cert.pem.key' },
+    },
+    {
       name: 'haproxy-front-handles-websocket',
       summary: "HAProxy routing upgrades to the front tier's own WebSocket handler (front WebSocket handling on)",
       template: 'haproxy/front-handles-websocket.cfg.template',

@@ -33,6 +33,18 @@ export const httpd = defineFront({
       template: 'httpd/mistake-proxy-timeout-only.conf.template',
     },
     {
+      name: 'httpd-h2',
+      summary: 'Apache httpd terminating TLS with HTTP/2 and H2WebSockets on: WebSockets over HTTP/2 (RFC 8441) become HTTP/1.1 upgrades to the app',
+      template: 'httpd/h2.conf.template',
+      tls: { certPath: '/usr/local/apache2/conf/tls/cert.pem', keyPath: '/usr/local/apache2/conf/tls/key.pem' },
+    },
+    {
+      name: 'httpd-h2-no-websockets',
+      summary: 'Apache httpd terminating TLS with HTTP/2 but H2WebSockets off (the default): browsers upgrade over HTTP/1.1',
+      template: 'httpd/h2-no-websockets.conf.template',
+      tls: { certPath: '/usr/local/apache2/conf/tls/cert.pem', keyPath: '/usr/local/apache2/conf/tls/key.pem' },
+    },
+    {
       name: 'httpd-front-handles-websocket',
       summary: "Apache httpd rewriting upgrades to the front tier's own WebSocket handler (front WebSocket handling on)",
       template: 'httpd/front-handles-websocket.conf.template',

@@ -30,6 +30,12 @@ export const nginx = defineFront({
       template: 'nginx/drain.conf.template',
     },
     {
+      name: 'nginx-h2',
+      summary: 'nginx terminating TLS with HTTP/2 (ALPN h2, http/1.1): no WebSockets over HTTP/2, so browsers upgrade over HTTP/1.1',
+      template: 'nginx/h2.conf.template',
+      tls: { certPath: '/etc/nginx/tls/cert.pem', keyPath: '/etc/nginx/tls/key.pem' },
+    },
+    {
       name: 'nginx-front-handles-websocket',
       summary: 'nginx whose front tier answers WebSockets itself (front WebSocket handling on)',
       template: 'nginx/front-handles-websocket.conf.template',
