@@ -5,7 +5,7 @@
  * changed there (src/bench/compatibility-notes.ts), or when a difference between versions is
  * unexplained.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { prepareContainerRun } from '../containers/prepare.js';
 import { startTopology } from '../containers/topology.js';
 import { DEBIAN_SUITES, DEFAULT_SUITE } from '../containers/debian-suites.js';
@@ -16,8 +16,8 @@ import { runMatrix } from '../run/matrix.js';
 import { selectScenarios } from '../run/options.js';
 import { ProgressBoard } from '../run/progress.js';
 import { catalog } from '../scenarios/catalog.js';
-import { FRONTS } from '../fronts/index.js';
-import { findDifferences, RELOAD_SECTION_BEGIN, RELOAD_SECTION_END, renderCompatibility, renderFamilySection, versionsBySet } from './compatibility-doc.js';
+import { findDifferences, renderCompatibility, versionsBySet } from './compatibility-doc.js';
+import { fillMeasuredSections, measuredMarkers } from './measured-sections.js';
 import { COMPATIBILITY_NOTES } from './compatibility-notes.js';
 import { describeMachine } from './machine.js';
 import { writeResults } from './perf-doc.js';
@@ -67,13 +67,12 @@ async function main(argv: string[]): Promise<number> {
     const versions = [...(versionsBySet(report, [DEFAULT_SUITE]).get(DEFAULT_SUITE) ?? [])].map(([kind, v]) => `${kind} ${v}`).join(', ');
     const readme = projectPath('README.md');
     writeFileSync(readme, replaceBetween(readFileSync(readme, 'utf8'), README_MATRIX_BEGIN, README_MATRIX_END, renderReadmeMatrix(report, DEFAULT_SUITE, versions)));
-    for (const front of FRONTS) {
-      const section = renderFamilySection(report, DEBIAN_SUITES, front.kind, 'reload', machine);
-      if (!section) continue;
-      const page = projectPath(front.docsPage);
-      writeFileSync(page, replaceBetween(readFileSync(page, 'utf8'), RELOAD_SECTION_BEGIN, RELOAD_SECTION_END, section));
+    for (const name of readdirSync(projectPath('docs')).filter((n) => n.endsWith('.md'))) {
+      const page = projectPath(`docs/${name}`);
+      const text = readFileSync(page, 'utf8');
+      if (measuredMarkers(text).length > 0) writeFileSync(page, fillMeasuredSections(text, report, DEBIAN_SUITES, machine));
     }
-    say('wrote docs/compatibility.md, the README matrix and the reload figures of each front page');
+    say('wrote docs/compatibility.md, the README matrix and every measured section of docs/');
   }
   const failedUnexplained = report.scenarios.filter((s) => s.status === 'fail' && !s.checks.every((c) => c.status !== 'fail' || COMPATIBILITY_NOTES[`${s.scenario} ${c.check}`]));
   say(`${report.counts.checks.pass} checks passed, ${report.counts.checks.fail} failed; ${differences.length} differences between versions (${unexplained.length} unexplained); ${(report.durationMs / 1000).toFixed(0)} s`);

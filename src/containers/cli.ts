@@ -106,9 +106,14 @@ export function runImagesCommand(argv: string[]): Promise<number> {
     if (parsed.sub === 'list') {
       const offline = offlineImages();
       for (const c of imageCatalog()) {
-        const here = await imageExists(c.image);
         const standIn = await imageExists(offline[c.role]);
-        console.log(`${c.role.padEnd(8)} ${c.image.padEnd(44)} ${here ? 'present' : 'absent '}  (${c.source === '.env' ? 'default from .env' : `set by ${IMAGE_SPECS[c.role].envVar}`}; offline stand-in ${offline[c.role]} ${standIn ? 'present' : 'absent'})`);
+        const standInText = `offline stand-in ${offline[c.role]} ${standIn ? 'present' : 'absent'}`;
+        if (c.image === undefined) {
+          console.log(`${c.role.padEnd(8)} ${'(no official image)'.padEnd(44)} ${standIn ? 'present' : 'absent '}  (the default is the ${standInText})`);
+          continue;
+        }
+        const here = await imageExists(c.image);
+        console.log(`${c.role.padEnd(8)} ${c.image.padEnd(44)} ${here ? 'present' : 'absent '}  (${c.source === '.env' ? 'default from .env' : `set by ${IMAGE_SPECS[c.role].envVar}`}; ${standInText})`);
       }
       return 0;
     }

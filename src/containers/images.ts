@@ -29,12 +29,15 @@ export function projectDotEnv(): Record<string, string> {
   return dotEnvCache;
 }
 
-export interface ImageChoice {
-  role: ImageRole;
-  image: string;
-  /** Where the name came from: the environment (the user chose) or .env (the default). */
-  source: 'environment' | '.env';
-}
+export type ImageChoice =
+  | {
+    role: ImageRole;
+    image: string;
+    /** Where the name came from: the environment (the user chose) or .env (the default). */
+    source: 'environment' | '.env';
+  }
+  /** No official image exists for the role and nobody named one: the offline stand-in is the default. */
+  | { role: ImageRole; image: undefined; source: 'stand-in' };
 
 /** The image a role runs: process.env wins over .env. Throws when neither names one. */
 export function chooseImage(
@@ -47,11 +50,17 @@ export function chooseImage(
   if (fromEnv) return { role, image: fromEnv, source: 'environment' };
   const fromFile = dotEnv[key]?.trim();
   if (fromFile) return { role, image: fromFile, source: '.env' };
+  if (IMAGE_SPECS[role].official === false) return { role, image: undefined, source: 'stand-in' };
   throw new Error(`no image for role '${role}': set ${key} in the environment or in the project's .env`);
 }
 
+/** The image a role runs now (after a run resolved its images, the resolved one). */
 export function imageFor(role: ImageRole): string {
-  return chooseImage(role).image;
+  const choice = chooseImage(role);
+  if (choice.image === undefined) {
+    throw new Error(`no image for role '${role}' (it has no official image): run \`ws-proxy-bench images resolve\` or set ${IMAGE_SPECS[role].envVar}`);
+  }
+  return choice.image;
 }
 
 export function imageCatalog(env: NodeJS.ProcessEnv = process.env, dotEnv?: Record<string, string>): ImageChoice[] {

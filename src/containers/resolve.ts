@@ -27,6 +27,11 @@ export async function resolveImages({ progress = () => {}, env = process.env, pu
   const failures: string[] = [];
   for (const role of IMAGE_ROLES) {
     const choice = chooseImage(role, env);
+    if (choice.image === undefined) {
+      progress(`${elapsed()} ${role}: no official image; using the offline stand-in`);
+      needOffline.push(role);
+      continue;
+    }
     if (await imageExists(choice.image)) {
       resolved.push({ role, image: choice.image, how: 'present' });
       continue;

@@ -6,11 +6,12 @@ import { caddy } from './caddy.js';
 import { haproxy } from './haproxy.js';
 import { httpFront } from './http-front.js';
 import { httpd } from './httpd.js';
+import { nghttpx } from './nghttpx.js';
 import { nginx } from './nginx.js';
 import type { SetupSpec } from './types.js';
 
 /** The kinds, in the order reports and help list them. */
-export const FRONTS = [nginx, httpFront, haproxy, httpd, caddy] as const;
+export const FRONTS = [nginx, httpFront, haproxy, httpd, caddy, nghttpx] as const;
 
 export type FrontKind = (typeof FRONTS)[number]['kind'];
 export const FRONT_KINDS: readonly FrontKind[] = FRONTS.map((f) => f.kind);

@@ -16,6 +16,8 @@ export interface ImageSpec<R extends string = string> {
   summary: string;
   /** The Debian packages the offline stand-in (images/offline/<role>.Dockerfile) installs. */
   debianPackages: readonly string[];
+  /** False when no official image exists: the offline stand-in is the default everywhere, and .env names none. */
+  official?: false;
 }
 
 /** How to read a front's version from inside its container: a command and what to take from its output. */

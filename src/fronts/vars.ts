@@ -7,6 +7,9 @@
 export interface FrontVars {
   /** host:port of the app on the scenario's network. */
   UPSTREAM: string;
+  /** UPSTREAM's host and port apart, for configs that take them so (nghttpx's backend=host,port). */
+  UPSTREAM_HOST: string;
+  UPSTREAM_PORT: number;
   LISTEN_PORT: number;
   IDLE_TIMEOUT_SECONDS: number;
   WS_PATH: string;
@@ -43,3 +46,8 @@ export const WS_HANDLER_ALIAS = 'front-ws';
 
 /** The http-front setup that answers WebSockets itself: the front tier's own handler. */
 export const WS_HANDLER_SETUP = 'http-front-websocket-on';
+
+/** UPSTREAM and its host and port apart. */
+export function upstreamVars(host: string, port: number): Pick<FrontVars, 'UPSTREAM' | 'UPSTREAM_HOST' | 'UPSTREAM_PORT'> {
+  return { UPSTREAM: `${host}:${port}`, UPSTREAM_HOST: host, UPSTREAM_PORT: port };
+}

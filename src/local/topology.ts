@@ -10,7 +10,7 @@ import { resolveEchoOptions } from '../echo/options.js';
 import { startEchoServer } from '../echo/server.js';
 import { freePort } from '../free-port.js';
 import { frontSetup } from '../fronts/index.js';
-import { WS_HANDLER_ALIAS, type FrontVars } from '../fronts/vars.js';
+import { upstreamVars, WS_HANDLER_ALIAS, type FrontVars } from '../fronts/vars.js';
 import type { Scenario } from '../scenarios/types.js';
 import type { EchoAppHandle } from '../topology/handles.js';
 import { assembleTopology, type Topology, type TopologyOptions } from '../topology/topology.js';
@@ -67,7 +67,8 @@ export async function startLocalTopology(scenario: Scenario, options: LocalTopol
   const dir = mkdtempSync(join(tmpdir(), 'wspb-local-'));
   return assembleTopology(scenario, async (keep) => {
     const app = keep(await startLocalApp(scenario));
-    const vars: FrontVars = { ...frontVars(scenario), UPSTREAM: new URL(app.internalUrl).host };
+    const appUrl = new URL(app.internalUrl);
+    const vars: FrontVars = { ...frontVars(scenario), ...upstreamVars(appUrl.hostname, Number(appUrl.port)) };
     for (const companion of companions) {
       const port = await freePort();
       keep(await startLocalFront(companion.setup, companion.alias, { ...vars, LISTEN_PORT: port }, dir, find));

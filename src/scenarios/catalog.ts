@@ -14,7 +14,7 @@ import { BURST_HANDSHAKES, handshakeBurst, INVALID_PAYLOAD, invalidUtf8Refused, 
 import { websocketHandledBy } from './checks/ownership.js';
 import { clientAddressFromForwardedFor, originAllowList } from './checks/security.js';
 import { pageServed } from './checks/page.js';
-import { reloadDrainBounded, repeatedReloads } from './checks/drain.js';
+import { reloadDrainBounded, repeatedReloads, type RepeatedReloadOptions } from './checks/drain.js';
 import { frontReload } from './checks/reload.js';
 import { ABNORMAL_CLOSURE } from './check-helpers/client.js';
 import { DRAIN_TIMEOUT_SECONDS, HEADER_TIMEOUT_SECONDS } from '../fronts/vars.js';
@@ -182,7 +182,7 @@ function securityDefaults(front: string): Scenario {
  * then ten, a second apart, with a new WebSocket after each: no handshake refused, each
  * WebSocket's fate measured, the old generations counted.
  */
-function reloads(front: string, fate: 'kept' | 'dropped', summary: string): Scenario {
+function reloads(front: string, fate: 'kept' | 'dropped', summary: string, handshakes: RepeatedReloadOptions['handshakes'] = 'none refused'): Scenario {
   return {
     id: `${front}/reload`,
     family: 'reload',
@@ -190,7 +190,7 @@ function reloads(front: string, fate: 'kept' | 'dropped', summary: string): Scen
     summary,
     idleTimeoutSeconds: RELAXED_IDLE_TIMEOUT_SECONDS,
     app: APP_NO_PINGS,
-    checks: [frontReload(fate === 'kept' ? 'keeps' : 'drops'), repeatedReloads({ fate })],
+    checks: [frontReload(fate === 'kept' ? 'keeps' : 'drops'), repeatedReloads({ fate, handshakes })],
   };
 }
 
@@ -297,7 +297,8 @@ export const catalog: readonly Scenario[] = [
   frontWebsocket('caddy-front-handles-websocket', 'front'),
   reloads('caddy', 'dropped',
     'no stream_close_delay (Caddy 2.7+; 2.6 has no such option): every config reload closes all upgraded connections at once, so each deploy ' +
-    'disconnects every client at once and they must all reconnect; new connections work right away'),
+    'disconnects every client at once and they must all reconnect; a handshake in flight at the reload is now and then dropped too (counted)',
+    'counted'),
   boundedReloads('caddy-drain', `stream_close_delay ${DRAIN_TIMEOUT_SECONDS} s`),
   ...faults('caddy', { refusedWith: 502 }),
   securityDefaults('caddy'),

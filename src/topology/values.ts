@@ -1,5 +1,5 @@
 /** Where things are on a scenario's network, and the values its front configs are rendered with. */
-import { DEFAULT_WORKER_CONNECTIONS, DRAIN_TIMEOUT_SECONDS, HEADER_TIMEOUT_SECONDS, WS_HANDLER_ALIAS, workerLimits, type FrontVars } from '../fronts/vars.js';
+import { DEFAULT_WORKER_CONNECTIONS, DRAIN_TIMEOUT_SECONDS, HEADER_TIMEOUT_SECONDS, upstreamVars, WS_HANDLER_ALIAS, workerLimits, type FrontVars } from '../fronts/vars.js';
 import type { Scenario } from '../scenarios/types.js';
 
 /** Fronts and the app listen on 8080 on the scenario's network. */
@@ -11,7 +11,7 @@ export const WS_PATH = '/ws';
 /** The values a scenario's front config is rendered with. */
 export function frontVars(scenario: Pick<Scenario, 'idleTimeoutSeconds'>): FrontVars {
   return {
-    UPSTREAM: `${APP_ALIAS}:${APP_PORT}`,
+    ...upstreamVars(APP_ALIAS, APP_PORT),
     LISTEN_PORT: FRONT_PORT,
     IDLE_TIMEOUT_SECONDS: scenario.idleTimeoutSeconds,
     WS_PATH,

@@ -39,6 +39,19 @@ function noteNetworkChanged(what: string, attempt: number): void {
   console.log(`  … ${what} aborted by Chromium with ${NETWORK_CHANGED} (a host network changed), trying again (${attempt + 1}/${NETWORK_CHANGED_ATTEMPTS})`);
 }
 
+/**
+ * Did Chromium abort this navigation for a host network change? Either playwright's error names
+ * the net error, or Chromium swapped in its own error page (playwright then says the navigation
+ * was "interrupted by another navigation to chrome-error://…"), whose text names it.
+ */
+async function abortedByNetworkChange(page: Page, error: unknown): Promise<boolean> {
+  const message = String(error);
+  if (message.includes(NETWORK_CHANGED)) return true;
+  if (!message.includes('chrome-error://')) return false;
+  const errorPage = await page.content().catch(() => '');
+  return errorPage.includes(NETWORK_CHANGED.replace(/^net::/, ''));
+}
+
 /** Opens a new page (in a browser or a context) and loads `url`; returns the page and the response. */
 export async function openPage(owner: Browser | BrowserContext, url: string): Promise<{ page: Page; response: Response | null }> {
   const page = await owner.newPage();
@@ -46,7 +59,7 @@ export async function openPage(owner: Browser | BrowserContext, url: string): Pr
     try {
       return { page, response: await page.goto(url) };
     } catch (error) {
-      if (!String(error).includes(NETWORK_CHANGED) || attempt >= NETWORK_CHANGED_ATTEMPTS) throw error;
+      if (!(await abortedByNetworkChange(page, error)) || attempt >= NETWORK_CHANGED_ATTEMPTS) throw error;
       noteNetworkChanged(`loading ${url}`, attempt);
     }
   }

@@ -7,7 +7,9 @@ import type { Browser } from 'playwright-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openPage } from '../support/chromium.js';
 
-function fakeBrowser(failures: string[]): { owner: Browser; gotos: () => number } {
+const INTERRUPTED = 'Navigation to "http://127.0.0.1:1/" is interrupted by another navigation to "chrome-error://chromewebdata/"';
+
+function fakeBrowser(failures: string[], errorPage = ''): { owner: Browser; gotos: () => number } {
   let calls = 0;
   const page = {
     goto: async () => {
@@ -15,6 +17,7 @@ function fakeBrowser(failures: string[]): { owner: Browser; gotos: () => number 
       if (failure) throw new Error(`page.goto: ${failure} at http://127.0.0.1:1/`);
       return null;
     },
+    content: async () => errorPage,
   };
   return { owner: { newPage: async () => page } as unknown as Browser, gotos: () => calls };
 }
@@ -36,6 +39,16 @@ describe('openPage', () => {
     const { owner, gotos } = fakeBrowser(Array(5).fill('net::ERR_NETWORK_CHANGED'));
     await expect(openPage(owner, 'http://127.0.0.1:1/')).rejects.toThrow(/ERR_NETWORK_CHANGED/);
     expect(gotos()).toBe(4);
+  });
+
+  it("loads again when Chromium swapped in its error page for ERR_NETWORK_CHANGED, and only for that", async () => {
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    const changed = fakeBrowser([INTERRUPTED], '<div id="main-message">… ERR_NETWORK_CHANGED …</div>');
+    await expect(openPage(changed.owner, 'http://127.0.0.1:1/')).resolves.toMatchObject({ response: null });
+    expect(changed.gotos()).toBe(2);
+    const refused = fakeBrowser([INTERRUPTED], '<div id="main-message">… ERR_CONNECTION_REFUSED …</div>');
+    await expect(openPage(refused.owner, 'http://127.0.0.1:1/')).rejects.toThrow(/interrupted by another navigation/);
+    expect(refused.gotos()).toBe(1);
   });
 
   it('fails at once on any other error', async () => {
