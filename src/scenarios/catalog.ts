@@ -303,6 +303,14 @@ export const catalog: readonly Scenario[] = [
   ...faults('caddy', { refusedWith: 502 }),
   securityDefaults('caddy'),
 
+  upgradePasses('nghttpx', FORWARDED),
+  ...keepalive('nghttpx'),
+  frontWebsocket('nghttpx', 'app'),
+  reloads('nghttpx', 'kept',
+    'a reload (SIGHUP to the master) with WebSockets open: the old worker keeps them for as long as they live'),
+  ...faults('nghttpx', { refusedWith: 502 }),
+  securityDefaults('nghttpx'),
+
   upgradePasses('http-front', FORWARDED),
   ...keepalive('http-front'),
   frontWebsocket('http-front', 'app'),

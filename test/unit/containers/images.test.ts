@@ -33,13 +33,19 @@ describe('image catalog', () => {
     expect(() => chooseImage('caddy', {}, dotEnv)).toThrow("no image for role 'caddy': set WS_PROXY_BENCH_IMAGE_CADDY");
   });
 
-  it("has every role pinned in the project's .env (exact versions, not :latest)", () => {
+  it("has every role with an official image pinned in the project's .env (exact versions, not :latest); the others default to the stand-in", () => {
     const catalog = imageCatalog({}, projectDotEnv());
     expect(catalog.map((c) => c.role)).toEqual([...IMAGE_ROLES]);
     for (const c of catalog) {
-      expect(c.source).toBe('.env');
+      if (IMAGE_SPECS[c.role].official === false) {
+        expect(c, c.role).toEqual({ role: c.role, image: undefined, source: 'stand-in' });
+        continue;
+      }
+      expect(c.source, c.role).toBe('.env');
       expect(c.image).toMatch(/:\d+\.\d+\.\d+/);
     }
+    expect(catalog.filter((c) => c.source === 'stand-in').map((c) => c.role)).toEqual(['nghttpx']);
+    expect(chooseImage('nghttpx', { WS_PROXY_BENCH_IMAGE_NGHTTPX: 'mine/nghttpx:1.64.0' }, projectDotEnv())).toEqual({ role: 'nghttpx', image: 'mine/nghttpx:1.64.0', source: 'environment' });
   });
 
   it('knows which roles the user chose explicitly', () => {

@@ -54,6 +54,7 @@ describe('the front registry', () => {
       httpd: ['Server version: Apache/2.4.62 (Unix)\nServer built:   Aug 12 2024\n', '2.4.62'],
       caddy: ['v2.9.1 h1:I4e2yDhP+nK2iVyf9Xk9P0XAiKV/HUFdpfsTtgaO9+k=\n', '2.9.1'],
       'http-front': ['v18.20.4\n', '18.20.4'],
+      nghttpx: ['nghttpx nghttp2/1.64.0\n', '1.64.0'],
     };
     for (const front of FRONTS) {
       const [output, version] = samples[front.kind] as [string, string];
