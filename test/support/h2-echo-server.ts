@@ -12,7 +12,7 @@ import type { Duplex } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { TlsMaterial } from '../../src/containers/tls.js';
-import { websocketOnStream } from '../../src/scenarios/check-helpers/h2-websocket.js';
+import { websocketOnStream } from '../../src/websocket-on-stream.js';
 
 export interface H2EchoServerOptions {
   tls: TlsMaterial;

@@ -4,19 +4,17 @@
  * CONNECT stream per WebSocket (`:method CONNECT`, `:protocol websocket`, no Sec-WebSocket-Key,
  * no Upgrade header) answered with `:status 200`; the stream then carries RFC 6455 frames.
  *
- * The framing is the `ws` package's own: a `WebSocket` made with a null address is set up on the
- * stream with `setSocket()`, the (undocumented) method its WebSocketServer uses for an upgraded
- * socket. ws decides who masks from `_isServer`, which a null address sets to true; a client sets
- * it back to false before `setSocket()`, so its frames are masked and the server's must not be
- * (the unit tests prove both against a server-side ws, which refuses unmasked client frames).
+ * The framing is the `ws` package's own, set up on the stream (src/websocket-on-stream.ts) in the
+ * client role: its frames are masked and the server's must not be (the unit tests prove both
+ * against a server-side ws, which refuses unmasked client frames).
  *
  * Several WebSockets share one session as separate streams: closing one leaves the others open.
  */
 import { connect as http2Connect, constants as h2, type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders as H2Headers } from 'node:http2';
 import { isIP } from 'node:net';
-import type { Duplex } from 'node:stream';
 import { connect as tlsConnect, type TLSSocket } from 'node:tls';
 import WebSocket from 'ws';
+import { websocketOnStream } from '../../websocket-on-stream.js';
 import { ABNORMAL_CLOSURE, connect as connectHttp1, describeOutcome, discard, nextMessage, type Closed, type Received } from './client.js';
 
 /** How the client reaches a TLS endpoint. */
@@ -116,33 +114,6 @@ export interface EchoSocket {
   closed: Promise<SocketClosed>;
   /** Ends at once, without a closing handshake (cleanup). */
   discard(): void;
-}
-
-/** The parts of ws's WebSocket this module relies on that its types do not declare. */
-interface WebSocketInternals {
-  _isServer: boolean;
-  _protocol: string;
-  setSocket(socket: Duplex, head: Buffer, options: { allowSynchronousEvents?: boolean; maxPayload?: number; skipUTF8Validation?: boolean }): void;
-}
-
-/** ws's constructor as WebSocketServer calls it (its types declare only `new WebSocket(null)`). */
-type NullAddressWebSocket = new (address: null, protocols: undefined, options: { autoPong: boolean; closeTimeout: number }) => WebSocket;
-
-/** The largest message either side of a stream WebSocket takes by default (as client.ts's 64 MiB). */
-export const STREAM_MAX_PAYLOAD = 64 * 1024 * 1024;
-
-/**
- * RFC 6455 framing on an established byte stream (an h2 CONNECT stream, or any Duplex): `client`
- * masks what it sends and refuses masked frames; `server` the other way round.
- */
-export function websocketOnStream(stream: Duplex, role: 'client' | 'server', options: { maxPayload?: number; autoPong?: boolean; protocol?: string } = {}): WebSocket {
-  // closeTimeout: what ws's client and server default to; without it the close timer fires at once.
-  const ws = new (WebSocket as unknown as NullAddressWebSocket)(null, undefined, { autoPong: options.autoPong ?? true, closeTimeout: 30_000 });
-  const internals = ws as unknown as WebSocketInternals;
-  internals._isServer = role === 'server';
-  internals._protocol = options.protocol ?? '';
-  internals.setSocket(stream, Buffer.alloc(0), { allowSynchronousEvents: true, maxPayload: options.maxPayload ?? STREAM_MAX_PAYLOAD, skipUTF8Validation: false });
-  return ws;
 }
 
 /** The EchoSocket face of a ws WebSocket; `rstCode` reads the stream's reset code, if any. */

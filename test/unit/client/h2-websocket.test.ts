@@ -14,9 +14,9 @@ import {
   openLikeBrowser,
   probeH2,
   rstCodeName,
-  websocketOnStream,
   type EchoSocket,
 } from '../../../src/scenarios/check-helpers/h2-websocket.js';
+import { websocketOnStream } from '../../../src/websocket-on-stream.js';
 import { startH2EchoServer, type H2EchoServer } from '../../support/h2-echo-server.js';
 
 let tls: TlsMaterial;
