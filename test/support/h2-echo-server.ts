@@ -115,7 +115,9 @@ export async function startH2EchoServer(options: H2EchoServerOptions): Promise<H
       const timer = setTimeout(reset, options.cutAfterMs);
       stream.once('close', () => clearTimeout(timer));
     }
-    if (options.sessionDiesWithStream) ws.once('close', () => stream.session?.destroy());
+    // Taken now: a closed stream no longer knows its session.
+    const session = stream.session;
+    if (options.sessionDiesWithStream) ws.once('close', () => session?.destroy());
   };
 
   let server: Http2SecureServer | HttpsServer;
