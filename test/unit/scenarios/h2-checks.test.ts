@@ -201,7 +201,7 @@ describe(`h2IdleCut and h2PingsHold (idle timeout ${IDLE_MS} ms)`, () => {
       outcome(h2IdleCut(), ctxFor(servers.refusing.wsUrl)),
     ]);
     expect(cut.ok, cut.detail).toBe(true);
-    expect(cut.figure).toMatch(/^cut after 1\.\d\d s \(1006, /);
+    expect(cut.figure).toMatch(/^cut after [12]\.\d\d s \(1006, /);
     const after = cut.measured?.cutAfterMs as number;
     expect(after).toBeGreaterThanOrEqual(IDLE_MS - 50);
     expect(after).toBeLessThanOrEqual(IDLE_MS + CUT_TOLERANCE_MS);
@@ -211,9 +211,9 @@ describe(`h2IdleCut and h2PingsHold (idle timeout ${IDLE_MS} ms)`, () => {
     expect(heldThroughFront.ok, heldThroughFront.detail).toBe(true);
     expect(neverCut).toMatchObject({ ok: false, figure: 'not cut' });
     expect(earlyCut.ok).toBe(false);
-    expect(earlyCut.figure).toMatch(/^cut after 0\.3\d s/);
+    expect(earlyCut.figure).toMatch(/^cut after 0\.\d\d s/);
     expect(earlyHold.ok).toBe(false);
-    expect(earlyHold.figure).toMatch(/^cut after 0\.3\d s/);
+    expect(earlyHold.figure).toMatch(/^cut after 0\.\d\d s/);
     expect(refusedCut).toMatchObject({ ok: false, figure: 'CONNECT 405' });
   }, 20_000);
 });
