@@ -6,14 +6,15 @@ import { OptionError, optionsHelp } from '../src/options.js';
 import { closeWithin, nextStopSignal } from '../src/shutdown.js';
 import { startHttpFront } from './front.js';
 import { stdoutLog } from './log.js';
-import { frontOptionSpecs, resolveFrontOptions } from './options.js';
+import { frontOptionSpecs, frontTls, resolveFrontOptions } from './options.js';
 
 function usage(): string {
   return [
     'Usage: ws-proxy-bench front [options]',
     '',
     'Runs the Node http-proxy front: HTTP is proxied to --target; WebSocket upgrades are forwarded',
-    'to it (--websocket off) or answered by the front itself (--websocket on).',
+    'to it (--websocket off) or answered by the front itself (--websocket on). With --tls-cert and',
+    '--tls-key it terminates TLS and speaks h2 too, WebSockets over h2 (RFC 8441) included.',
     '',
     'Options (flag, else environment variable, else default):',
     optionsHelp(frontOptionSpecs),
@@ -38,7 +39,8 @@ export async function runFrontCommand(argv: string[]): Promise<number> {
 
   const front = await startHttpFront({ ...options, log: stdoutLog });
   const idle = options.idleTimeout === 0 ? 'none' : `${options.idleTimeout / 1000}s`;
-  console.log(`http-front listening on http://${front.host}:${front.port} -> ${options.target} (websocket ${options.websocket}, idle timeout ${idle})`);
+  const listen = frontTls(options) ? `https://${front.host}:${front.port} (h2 and HTTP/1.1)` : `http://${front.host}:${front.port}`;
+  console.log(`http-front listening on ${listen} -> ${options.target} (websocket ${options.websocket}, idle timeout ${idle})`);
 
   const signal = await nextStopSignal();
   console.log(`http-front: ${signal}, closing`);

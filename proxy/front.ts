@@ -2,13 +2,21 @@
  * The Node `http-proxy` front: plain HTTP is proxied to the app; WebSocket upgrades are either
  * forwarded to the app (`websocket: 'off'`, proxy/pass-through.ts) or answered by the front
  * (`websocket: 'on'`, proxy/own-websocket.ts). Whatever the front answers itself carries X-Front.
+ *
+ * With a TLS certificate the one listener speaks h2 and HTTP/1.1 (by ALPN) and advertises
+ * SETTINGS_ENABLE_CONNECT_PROTOCOL, so browsers open WebSockets over h2 (RFC 8441); those become
+ * HTTP/1.1 upgrades toward the app (proxy/h2.ts). HTTP/1.1 over TLS takes the plain path.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createSecureServer, type Http2SecureServer, type Http2ServerRequest, type Http2ServerResponse, type Http2Session } from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import httpProxy from 'http-proxy';
+import { createH2Side } from './h2.js';
 import { FRONT_HEADER, FRONT_IDENTITY } from './identity.js';
 import { stdoutLog, type FrontLog } from './log.js';
-import { resolveFrontOptions, type FrontOptions } from './options.js';
+import { frontTls, resolveFrontOptions, type FrontOptions } from './options.js';
 import { createOwnWebsocket } from './own-websocket.js';
 import { createPassThrough } from './pass-through.js';
 import { answerRawSocket, badGatewayText, errorText } from './raw-response.js';
@@ -21,7 +29,7 @@ export interface HttpFrontOptions extends FrontOptions {
 export interface HttpFrontHandle {
   host: string;
   port: number;
-  /** `http://host:port`, with a wildcard listen address replaced by loopback. */
+  /** `http://host:port` (`https://` with TLS), with a wildcard listen address replaced by loopback. */
   url: string;
   wsUrl(path?: string): string;
   options: FrontOptions;
@@ -43,30 +51,77 @@ function answerBadGateway(res: ServerResponse, target: string, err: unknown): vo
   res.end(`${badGatewayText(target, err)}\n`);
 }
 
+function readPem(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new Error(`http-front: cannot read the TLS ${what} ${path}: ${(err as Error).message}`);
+  }
+}
+
+/** HTTP/1.1 requests, and on a TLS listener h2 ones (which Node hands over as compat objects). */
+type AnyRequest = IncomingMessage | Http2ServerRequest;
+type AnyResponse = ServerResponse | Http2ServerResponse;
+
+function isH2(req: AnyRequest): req is Http2ServerRequest {
+  return req.httpVersionMajor === 2;
+}
+
 export async function startHttpFront(input: Partial<HttpFrontOptions> = {}): Promise<HttpFrontHandle> {
   const { log = stdoutLog, ...overrides } = input;
   const options = resolveFrontOptions({ overrides });
+  const tls = frontTls(options) ? { cert: readPem(options.tlsCert, 'certificate'), key: readPem(options.tlsKey, 'key') } : undefined;
 
   const proxy = httpProxy.createProxyServer({ target: options.target, xfwd: options.forwardedHeaders, ws: true });
   // Per-call callbacks handle errors; this one only makes sure nothing unexpected can crash the front.
   proxy.on('error', (err) => log(`proxy error: ${errorText(err)}`));
 
-  const upgrades = options.websocket === 'on'
-    ? createOwnWebsocket(options.idleTimeout, log)
-    : createPassThrough(proxy, options, log);
+  const own = createOwnWebsocket(options.idleTimeout, log);
+  const upgrades = options.websocket === 'on' ? own : createPassThrough(proxy, options, log);
+  const h2side = createH2Side(options, own, log);
 
   // A request (or handshake) whose headers have not all arrived within headerTimeout gets 408 and
   // is disconnected; Node checks its connections at this interval.
-  const server = createServer({
+  const timeouts = {
     headersTimeout: options.headerTimeout,
     requestTimeout: options.headerTimeout === 0 ? 0 : Math.max(options.headerTimeout, 300_000),
     connectionsCheckingInterval: Math.min(1_000, Math.max(100, options.headerTimeout / 4 || 1_000)),
-  }, (req: IncomingMessage, res: ServerResponse) => {
-    proxy.web(req, res, {}, (err) => {
+  };
+  const onRequest = (req: AnyRequest, res: AnyResponse): void => {
+    if (isH2(req)) {
+      h2side.handleRequest(req, res as Http2ServerResponse);
+      return;
+    }
+    const h1res = res as ServerResponse;
+    proxy.web(req, h1res, {}, (err) => {
       log(`${req.method ?? '?'} ${req.url ?? '/'}: 502, ${options.target} unreachable (${errorText(err)})`);
-      answerBadGateway(res, options.target, err);
+      answerBadGateway(h1res, options.target, err);
     });
-  });
+  };
+  const sessions = new Set<Http2Session>();
+  let server: Server | Http2SecureServer;
+  if (tls) {
+    const secure = createSecureServer({ ...tls, allowHTTP1: true, settings: { enableConnectProtocol: true } }, onRequest);
+    // The HTTP/1.1 side of the listener reads these as an http.Server's options.
+    Object.assign(secure, timeouts);
+    // An h2 CONNECT comes as (request, response); an HTTP/1.1 one as (request, socket): refused.
+    secure.on('connect', (req: AnyRequest, resOrSocket: Http2ServerResponse | Duplex) => {
+      if (isH2(req)) {
+        h2side.handleConnect(req);
+        return;
+      }
+      log(`refused an HTTP/1.1 CONNECT ${req.url ?? ''}`);
+      answerRawSocket(resOrSocket as Duplex, 405, '405 Method Not Allowed: the front is no CONNECT proxy');
+    });
+    secure.on('session', (session: Http2Session) => {
+      sessions.add(session);
+      session.once('close', () => sessions.delete(session));
+      session.on('error', (err) => log(`h2 session error: ${errorText(err)}`));
+    });
+    server = secure;
+  } else {
+    server = createServer(timeouts, onRequest);
+  }
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => upgrades.handleUpgrade(req, socket, head));
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
     if (err.code === 'ECONNRESET' || !socket.writable) {
@@ -98,7 +153,7 @@ export async function startHttpFront(input: Partial<HttpFrontOptions> = {}): Pro
   server.on('error', (err) => log(`server error: ${errorText(err)}`));
 
   const port = (server.address() as AddressInfo).port;
-  const url = `http://${reachableHost(options.host)}:${port}`;
+  const url = `${tls ? 'https' : 'http'}://${reachableHost(options.host)}:${port}`;
   let closing: Promise<void> | undefined;
 
   return {
@@ -111,6 +166,9 @@ export async function startHttpFront(input: Partial<HttpFrontOptions> = {}): Pro
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
         upgrades.closeAll();
+        if (own !== upgrades) own.closeAll();
+        h2side.closeAll();
+        for (const session of sessions) session.destroy();
         for (const socket of sockets) socket.destroy();
         proxy.close();
       });

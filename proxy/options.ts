@@ -3,6 +3,7 @@
  * code, flags (`ws-proxy-bench front --target …`) or the environment (`FRONT_TARGET=…`).
  */
 import {
+  OptionError,
   boolean,
   duration,
   httpUrl,
@@ -69,6 +70,22 @@ export const frontOptionSpecs = {
     ...oneOf(['on', 'off'] as const),
     help: "front WebSocket handling: off passes upgrades to the app (IIS <webSocket enabled=\"false\" />), on answers them in the front",
   }),
+  tlsCert: option({
+    flag: '--tls-cert',
+    env: 'FRONT_TLS_CERT',
+    default: '',
+    show: () => '(none)',
+    ...text('a PEM file path (empty: plain HTTP)', (raw) => raw === raw.trim()),
+    help: 'terminate TLS with this certificate (with --tls-key): the listener then speaks h2 and HTTP/1.1 by ALPN, and h2 carries WebSockets (RFC 8441)',
+  }),
+  tlsKey: option({
+    flag: '--tls-key',
+    env: 'FRONT_TLS_KEY',
+    default: '',
+    show: () => '(none)',
+    ...text('a PEM file path (empty: plain HTTP)', (raw) => raw === raw.trim()),
+    help: 'the private key of --tls-cert',
+  }),
 };
 
 export type FrontOptionSpecs = typeof frontOptionSpecs;
@@ -76,5 +93,14 @@ export type FrontOptions = OptionValues<FrontOptionSpecs>;
 
 /** Validated front options: code overrides, then flags, then the environment, then defaults. */
 export function resolveFrontOptions(sources: ResolveSources<FrontOptionSpecs> = {}): FrontOptions {
-  return resolveOptions(frontOptionSpecs, { command: 'front', ...sources });
+  const options = resolveOptions(frontOptionSpecs, { command: 'front', ...sources });
+  if ((options.tlsCert === '') !== (options.tlsKey === '')) {
+    throw new OptionError(`front: --tls-cert and --tls-key go together (got only ${options.tlsCert ? '--tls-cert' : '--tls-key'})`);
+  }
+  return options;
+}
+
+/** Whether the front terminates TLS (and so speaks h2 as well as HTTP/1.1). */
+export function frontTls(options: Pick<FrontOptions, 'tlsCert' | 'tlsKey'>): boolean {
+  return options.tlsCert !== '';
 }

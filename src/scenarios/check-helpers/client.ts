@@ -35,6 +35,8 @@ export interface ConnectOptions {
   rejectUnauthorized?: boolean;
   /** wss://: trust these CA certificates (PEM) besides the system's. */
   ca?: string | Buffer;
+  /** wss://: the ALPN protocols offered (default none); ['http/1.1'] is a browser's HTTP/1.1 fallback. */
+  alpn?: string[];
 }
 
 /** How a check's client connects in its context: trusting the front's CA on wss://. */
@@ -68,6 +70,7 @@ export function connect(url: string, options: ConnectOptions = {}): Promise<Hand
       maxPayload: 64 * 1024 * 1024,
       ...(options.rejectUnauthorized !== undefined ? { rejectUnauthorized: options.rejectUnauthorized } : {}),
       ...(options.ca !== undefined ? { ca: options.ca } : {}),
+      ...(options.alpn !== undefined ? { ALPNProtocols: options.alpn } : {}),
     });
     ws.on('upgrade', (res) => { headers = res.headers; transport = res.socket; });
     ws.on('open', () => done({ status: 101, headers, socket: ws, ...(transport ? { transport } : {}) }));

@@ -14,7 +14,7 @@ function refusal(run: () => unknown): OptionError {
 }
 
 describe('front options', () => {
-  it('defaults: app on 127.0.0.1:8080, listen 127.0.0.1:8081, 60 s idle, forwarded headers on, WebSocket handling off', () => {
+  it('defaults: app on 127.0.0.1:8080, listen 127.0.0.1:8081, 60 s idle, forwarded headers on, WebSocket handling off, no TLS', () => {
     expect(resolveFrontOptions()).toEqual({
       target: 'http://127.0.0.1:8080',
       host: '127.0.0.1',
@@ -23,13 +23,15 @@ describe('front options', () => {
       headerTimeout: 10_000,
       forwardedHeaders: true,
       websocket: 'off',
+      tlsCert: '',
+      tlsKey: '',
     });
   });
 
   it('reads the container command line exactly as fronts.ts writes it', () => {
     const argv = ['--host', '0.0.0.0', '--port', '8080', '--target', 'http://echo:8080', '--idle-timeout', '2s', '--header-timeout', '3s', '--websocket', 'on'];
     expect(resolveFrontOptions({ argv })).toEqual({
-      target: 'http://echo:8080', host: '0.0.0.0', port: 8080, idleTimeout: 2_000, headerTimeout: 3_000, forwardedHeaders: true, websocket: 'on',
+      target: 'http://echo:8080', host: '0.0.0.0', port: 8080, idleTimeout: 2_000, headerTimeout: 3_000, forwardedHeaders: true, websocket: 'on', tlsCert: '', tlsKey: '',
     });
   });
 
