@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pageReconnectEsbuildPlugin } from './page-reconnect-bundle.mjs';
+import { socketioClientEsbuildPlugin } from './socketio-client-bundle.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -17,8 +18,9 @@ export const common = {
   sourcemap: 'linked',
   logLevel: 'warning',
   loader: { '.html': 'text' },
-  // `virtual:page-reconnect`: the echo page's browser code, built first and imported as text.
-  plugins: [pageReconnectEsbuildPlugin],
+  // `virtual:page-reconnect`: the echo page's browser code, built first and imported as text;
+  // `virtual:socketio-client`: the socket.io browser client the socket.io app serves, as text.
+  plugins: [pageReconnectEsbuildPlugin, socketioClientEsbuildPlugin],
   define: { __WS_PROXY_BENCH_VERSION__: JSON.stringify(pkg.version) },
   // ws probes these optional native helpers with try/require; they are not installed.
   external: ['bufferutil', 'utf-8-validate'],
