@@ -31,6 +31,8 @@ export const common = {
 /** Self-contained: copied into stock `node` images by the harness and docker-compose. */
 export const containerBundles = [
   { entry: 'src/echo/main.ts', out: 'dist/echo-server.mjs' },
+  // The second app kind: a socket.io server (express + socket.io on one HTTP server).
+  { entry: 'src/socketio/main.ts', out: 'dist/socketio-server.mjs' },
   { entry: 'proxy/main.ts', out: 'dist/http-front.mjs' },
   // The perf bench's baseline: a bare ws echo server, run in the same node image as the app.
   { entry: 'src/bench/bare-echo.ts', out: 'dist/bare-echo.mjs' },
