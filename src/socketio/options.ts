@@ -34,7 +34,7 @@ export const socketioOptionSpecs = {
     env: 'SOCKETIO_PATH',
     default: '/socket.io/',
     ...text("a URL path starting with '/', such as /socket.io/", (raw) => PATH.test(raw) && raw.replace(/\/+$/, '') !== ''),
-    help: "socket.io's path: its handshakes, polling requests and WebSocket upgrades, and the client script (<path>socket.io.min.js)",
+    help: "socket.io's path: its handshakes, polling requests and WebSocket upgrades, and the client script (socket.io.min.js under it)",
   }),
   replicaId: option({
     flag: '--replica-id',
