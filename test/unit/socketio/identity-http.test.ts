@@ -30,7 +30,8 @@ const PRODUCT = `ws-proxy-bench-socketio/${VERSION}`;
 
 describe('socket.io app: identity headers and plain HTTP', () => {
   let server: SocketioServerHandle;
-  beforeAll(async () => { server = await startQuietSocketio({ replicaId: 'replica-7', path: '/rt/' }); });
+  // A short close grace: the raw polling session of the first test never polls again.
+  beforeAll(async () => { server = await startQuietSocketio({ replicaId: 'replica-7', path: '/rt/' }, undefined, 200); });
   afterAll(async () => { await server.close(); });
 
   const identity = { 'x-echo-server': PRODUCT, 'x-replica': 'replica-7' };
