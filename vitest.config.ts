@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { defineConfig, type Plugin } from 'vitest/config';
 import { pageReconnectVitePlugin } from './scripts/page-reconnect-bundle.mjs';
+import { socketioClientVitePlugin } from './scripts/socketio-client-bundle.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
 
@@ -15,8 +16,9 @@ const htmlAsText: Plugin = {
 };
 
 export default defineConfig({
-  // The echo page's browser code as text, as the esbuild build does it (one module for both).
-  plugins: [htmlAsText, pageReconnectVitePlugin],
+  // The echo page's browser code and the socket.io client's files as text, as the esbuild build
+  // does it (one module for both).
+  plugins: [htmlAsText, pageReconnectVitePlugin, socketioClientVitePlugin],
   define: { __WS_PROXY_BENCH_VERSION__: JSON.stringify(pkg.version) },
   test: {
     reporters: ['default'],

@@ -64,18 +64,22 @@ export function integer(min: number, max: number): { parse: Parser<number>; allo
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
-/** Milliseconds from `500ms`, `2s`, `1.5m`; a bare number is in `bareUnit`. */
-export function duration(bareUnit: 'ms' | 's', maxMs = 24 * 3_600_000): { parse: Parser<number>; allowed: string; fromCode: (ms: number) => string; show: (ms: number) => string } {
+/**
+ * Milliseconds from `500ms`, `2s`, `1.5m`; a bare number is in `bareUnit`. `minMs` refuses values
+ * below it (0 by default: "off" is allowed).
+ */
+export function duration(bareUnit: 'ms' | 's', maxMs = 24 * 3_600_000, minMs = 0): { parse: Parser<number>; allowed: string; fromCode: (ms: number) => string; show: (ms: number) => string } {
+  const show = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
   return {
     // Code always speaks milliseconds.
     fromCode: (ms) => `${ms}ms`,
-    show: (ms) => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`),
-    allowed: `a duration such as 500ms, 30s or 2m (a bare number is ${bareUnit === 'ms' ? 'milliseconds' : 'seconds'}), 0 to ${maxMs / 1000}s`,
+    show,
+    allowed: `a duration such as 500ms, 30s or 2m (a bare number is ${bareUnit === 'ms' ? 'milliseconds' : 'seconds'}), ${minMs === 0 ? '0' : show(minMs)} to ${maxMs / 1000}s`,
     parse: (raw) => {
       const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(raw);
       if (!match) throw new ParseFailure();
       const ms = Math.round(Number(match[1]) * (DURATION_UNITS[match[2] ?? bareUnit] ?? 1));
-      if (ms > maxMs) throw new ParseFailure();
+      if (ms > maxMs || ms < minMs) throw new ParseFailure();
       return ms;
     },
   };
@@ -105,13 +109,16 @@ export function oneOf<const T extends string>(choices: readonly T[]): { parse: P
   };
 }
 
-/** A comma-separated list; each item checked by `item` (return false to refuse it). */
-export function list(allowed: string, item: (value: string) => boolean = () => true): { parse: Parser<string[]>; allowed: string } {
+/**
+ * A comma-separated list; each item checked by `item` (return false to refuse it). With
+ * `nonEmpty`, an empty list is refused too.
+ */
+export function list(allowed: string, item: (value: string) => boolean = () => true, nonEmpty = false): { parse: Parser<string[]>; allowed: string } {
   return {
-    allowed: `a comma-separated list of ${allowed} (empty for none)`,
+    allowed: `a comma-separated list of ${allowed} (${nonEmpty ? 'at least one' : 'empty for none'})`,
     parse: (raw) => {
       const items = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
-      if (!items.every(item)) throw new ParseFailure();
+      if (!items.every(item) || (nonEmpty && items.length === 0)) throw new ParseFailure();
       return items;
     },
   };

@@ -12,3 +12,11 @@ declare module 'virtual:page-reconnect' {
   const code: string;
   export default code;
 }
+
+/** The socket.io browser client's dist files (scripts/socketio-client-bundle.mjs reads them at build time). */
+declare module 'virtual:socketio-client' {
+  /** socket.io-client's version. */
+  export const version: string;
+  /** File name (socket.io.min.js, …) → its text. */
+  export const files: Record<string, string>;
+}

@@ -81,6 +81,28 @@ describe('resolveOptions', () => {
   });
 });
 
+describe('bounds: a duration with a minimum, a list that must not be empty', () => {
+  const bounded = {
+    ping: option({ flag: '--ping', default: 25_000, help: 'ping', ...duration('ms', 60_000, 10) }),
+    kinds: option({ flag: '--kinds', default: ['a'], help: 'kinds', ...list('a or b', (v) => v === 'a' || v === 'b', true) }),
+  };
+
+  it('takes values inside the bounds', () => {
+    expect(resolveOptions(bounded, { argv: ['--ping', '10ms', '--kinds', 'b,a'] })).toEqual({ ping: 10, kinds: ['b', 'a'] });
+  });
+
+  it('refuses a duration below the minimum and an empty list, saying what is allowed', () => {
+    expect(() => resolveOptions(bounded, { argv: ['--ping', '0'] })).toThrow(/invalid --ping from flag --ping: "0"; expected a duration .*, 10ms to 60s/);
+    expect(() => resolveOptions(bounded, { argv: ['--kinds='] })).toThrow(/invalid --kinds from flag --kinds: ""; expected a comma-separated list of a or b \(at least one\)/);
+    expect(() => resolveOptions(bounded, { overrides: { kinds: [] } })).toThrow(/from code: ""/);
+  });
+
+  it('keeps the old wording where no bound is asked for', () => {
+    expect(duration('ms').allowed).toMatch(/, 0 to 86400s$/);
+    expect(list('x').allowed).toMatch(/\(empty for none\)$/);
+  });
+});
+
 describe('resolveCommandLine (a command with positional arguments)', () => {
   const probeLike = {
     protocol: option<string[]>({ flag: '--protocol', default: [], help: 'offer it', ...repeated('a token', (v) => /^[a-z.0-9]+$/.test(v)) }),
