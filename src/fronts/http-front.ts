@@ -20,7 +20,10 @@ export function httpFrontFlags(options: Partial<FrontOptions>): string[] {
   });
 }
 
-function options(websocket: FrontWebsocketMode) {
+/** Where the TLS setup's throwaway certificate and key go in the front's container. */
+const TLS = { certPath: '/app/tls/cert.pem', keyPath: '/app/tls/key.pem' };
+
+function options(websocket: FrontWebsocketMode, tls = false) {
   return (v: FrontVars): Partial<FrontOptions> => ({
     host: '0.0.0.0',
     port: v.LISTEN_PORT,
@@ -28,6 +31,7 @@ function options(websocket: FrontWebsocketMode) {
     idleTimeout: v.IDLE_TIMEOUT_SECONDS * 1000,
     headerTimeout: v.HEADER_TIMEOUT_SECONDS * 1000,
     websocket,
+    ...(tls ? { tlsCert: TLS.certPath, tlsKey: TLS.keyPath } : {}),
   });
 }
 
@@ -50,6 +54,12 @@ export const httpFront = defineFront({
   docsPage: 'docs/http-front.md',
   setups: [
     { name: 'http-front', summary: 'the Node http-proxy front, WebSocket handling off (upgrades pass to the app)', httpFront: options('off') },
+    {
+      name: 'http-front-h2',
+      summary: 'the Node http-proxy front terminating TLS with HTTP/2 and HTTP/1.1: WebSockets over HTTP/2 (RFC 8441) become HTTP/1.1 upgrades to the app',
+      httpFront: options('off', true),
+      tls: TLS,
+    },
     { name: WS_HANDLER_SETUP, summary: 'the Node http-proxy front, WebSocket handling on (the front answers upgrades)', httpFront: options('on') },
   ],
 });

@@ -16,6 +16,7 @@ import { clientAddressFromForwardedFor, originAllowList } from './checks/securit
 import { pageServed } from './checks/page.js';
 import { reloadDrainBounded, repeatedReloads, type RepeatedReloadOptions } from './checks/drain.js';
 import { frontReload } from './checks/reload.js';
+import { h2Advertised, h2AppSaw, h2CloseCarried, h2EchoChecks, h2FallbackEchoes, h2IdleCut, h2PingsHold, h2Streams } from './checks/h2.js';
 import { ABNORMAL_CLOSURE } from './check-helpers/client.js';
 import { DRAIN_TIMEOUT_SECONDS, HEADER_TIMEOUT_SECONDS } from '../fronts/vars.js';
 import { WS_PATH } from '../topology/values.js';
@@ -208,6 +209,37 @@ function boundedReloads(front: string, how: string): Scenario {
   };
 }
 
+/**
+ * The h2 family (WebSockets over HTTP/2, RFC 8441) through a TLS front with ALPN h2,http/1.1.
+ * `advertised`: the front offers extended CONNECT; then everything the upgrade family checks is
+ * checked over an h2 stream, several WebSockets share one connection, and the idle cut and the
+ * pings' hold are measured on a stream. `not-advertised`: the family says so, and a browser's
+ * fallback, an HTTP/1.1 Upgrade over the same TLS listener, is checked. `either`: the version
+ * decides (the figure says which), and the fallback is checked.
+ */
+function h2(front: string, expect: 'advertised' | 'not-advertised' | 'either', summary: string): Scenario[] {
+  const base = { family: 'h2' as const, front, app: APP_NO_PINGS };
+  if (expect !== 'advertised') {
+    return [{ ...base, id: `${front}/h2`, summary, idleTimeoutSeconds: RELAXED_IDLE_TIMEOUT_SECONDS, checks: [h2Advertised(expect), h2FallbackEchoes()] }];
+  }
+  return [
+    {
+      ...base,
+      id: `${front}/h2`,
+      summary,
+      idleTimeoutSeconds: RELAXED_IDLE_TIMEOUT_SECONDS,
+      checks: [h2Advertised('advertised'), h2AppSaw(), ...h2EchoChecks(), h2CloseCarried(4000, 'bye'), h2Streams(3), h2FallbackEchoes()],
+    },
+    {
+      ...base,
+      id: `${front}/h2-keepalive`,
+      summary: `a WebSocket over HTTP/2 with no pings is cut at the front's ${KEEPALIVE_IDLE_TIMEOUT_SECONDS} s idle timeout; client pings every T/${PINGS_PER_IDLE_TIMEOUT} keep one open at ${HOLD_FACTOR} × T`,
+      idleTimeoutSeconds: KEEPALIVE_IDLE_TIMEOUT_SECONDS,
+      checks: [h2IdleCut(), h2PingsHold()],
+    },
+  ];
+}
+
 /** The app trusts the private ranges the bench network lives in, so the front's X-Forwarded-For names the client. */
 const TRUSTED_PRIVATE_RANGES = '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16';
 
@@ -224,6 +256,7 @@ export const catalog: readonly Scenario[] = [
   upgradePasses('nginx-tls', { 'X-Forwarded-For': undefined, 'X-Forwarded-Proto': 'https' },
     'nginx terminates TLS: wss:// handshake 101 from the app, which sees X-Forwarded-Proto: https; echo, close codes, the page over https'),
   frontWebsocket('nginx-front-handles-websocket', 'front'),
+  ...h2('nginx-h2', 'not-advertised', 'nginx with HTTP/2 does not take WebSockets over HTTP/2: it does not advertise extended CONNECT, and a browser upgrades over HTTP/1.1 on the same TLS listener'),
   reloads('nginx', 'kept',
     'nginx -s reload with WebSockets open: the old worker keeps them (shutting down) for as long as they live, so old workers pile up with every reload'),
   boundedReloads('nginx-drain', `worker_shutdown_timeout ${DRAIN_TIMEOUT_SECONDS}s`),
@@ -253,6 +286,7 @@ export const catalog: readonly Scenario[] = [
   },
   frontWebsocket('haproxy-tcp', 'app'),
   frontWebsocket('haproxy-front-handles-websocket', 'front'),
+  ...h2('haproxy-h2', 'advertised', 'HAProxy with HTTP/2 advertises extended CONNECT and turns an h2 WebSocket into an HTTP/1.1 upgrade to the app: echo, close codes, several streams on one connection, and the HTTP/1.1 fallback'),
   // HAProxy retries its connection to the app (retries 3, each within timeout connect): a short
   // app restart is hidden from clients, whose handshakes wait and then get 101.
   reloads('haproxy', 'kept',
@@ -278,6 +312,8 @@ export const catalog: readonly Scenario[] = [
   },
   frontWebsocket('httpd', 'app'),
   frontWebsocket('httpd-front-handles-websocket', 'front'),
+  ...h2('httpd-h2', 'advertised', 'httpd with H2WebSockets on advertises extended CONNECT and turns an h2 WebSocket into an HTTP/1.1 upgrade to the app: echo, close codes, several streams on one connection, and the HTTP/1.1 fallback'),
+  ...h2('httpd-h2-no-websockets', 'not-advertised', 'httpd with HTTP/2 but H2WebSockets off (the default) does not advertise extended CONNECT: a browser upgrades over HTTP/1.1 on the same TLS listener'),
   reloads('httpd', 'kept',
     'a graceful restart (SIGUSR1) with WebSockets open: the old children keep them for as long as they live (no bound applies to a graceful restart)'),
   ...faults('httpd', { refusedWith: 503 }),
@@ -295,6 +331,7 @@ export const catalog: readonly Scenario[] = [
   },
   frontWebsocket('caddy', 'app'),
   frontWebsocket('caddy-front-handles-websocket', 'front'),
+  ...h2('caddy-h2', 'either', 'Caddy with HTTP/2: whether it advertises extended CONNECT depends on its version (the figure says which); the HTTP/1.1 fallback on the same TLS listener works either way'),
   reloads('caddy', 'dropped',
     'no stream_close_delay (Caddy 2.7+; 2.6 has no such option): every config reload closes all upgraded connections at once, so each deploy ' +
     'disconnects every client at once and they must all reconnect; a handshake in flight at the reload is now and then dropped too (counted)',
@@ -306,6 +343,7 @@ export const catalog: readonly Scenario[] = [
   upgradePasses('nghttpx', FORWARDED),
   ...keepalive('nghttpx'),
   frontWebsocket('nghttpx', 'app'),
+  ...h2('nghttpx-h2', 'advertised', 'nghttpx with HTTP/2 advertises extended CONNECT and turns an h2 WebSocket into an HTTP/1.1 upgrade to the app: echo, close codes, several streams on one connection, and the HTTP/1.1 fallback'),
   reloads('nghttpx', 'kept',
     'a reload (SIGHUP to the master) with WebSockets open: the old worker keeps them for as long as they live'),
   ...faults('nghttpx', { refusedWith: 502 }),
@@ -315,6 +353,7 @@ export const catalog: readonly Scenario[] = [
   ...keepalive('http-front'),
   frontWebsocket('http-front', 'app'),
   frontWebsocket('http-front-websocket-on', 'front'),
+  ...h2('http-front-h2', 'advertised', 'the http-front with TLS and HTTP/2 (Node http2) advertises extended CONNECT and turns an h2 WebSocket into an HTTP/1.1 upgrade to the app'),
   ...faults('http-front', { refusedWith: 502 }),
   securityDefaults('http-front'),
 ];

@@ -2,7 +2,7 @@
 import type { EchoStats } from '../echo/stats.js';
 import type { FrontProcess } from '../topology/handles.js';
 
-export type Family = 'upgrade' | 'misconfiguration' | 'keepalive' | 'front-websocket' | 'faults' | 'security' | 'reload';
+export type Family = 'upgrade' | 'misconfiguration' | 'keepalive' | 'front-websocket' | 'faults' | 'security' | 'reload' | 'h2';
 
 /** What the faults family does to a running topology (containers: docker restart / pause). */
 export interface TopologyControls {
