@@ -1,17 +1,26 @@
 /** The echo app (or another bundle that serves the same way) in the node image, as a handle. */
 import { Wait } from 'testcontainers';
 import type { EchoStats } from '../echo/stats.js';
+import { APP_KINDS, type AppKind } from '../topology/apps.js';
 import type { EchoAppHandle } from '../topology/handles.js';
 import { NODE_VERSION } from '../fronts/app-image.js';
 import { versionFromOutput } from '../fronts/types.js';
 import { bundle, CONTAINER_PORT, execOrThrow, NODE_USER, startContainer, STOP_TIMEOUT_MS } from './container.js';
 import { imageFor } from './images.js';
-import type { BenchNetwork } from './runtime.js';
+import { runtimeClient, type BenchNetwork } from './runtime.js';
+
+async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+  if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`);
+  return (await res.json()) as T;
+}
 
 export async function startEchoApp(opts: {
   network: BenchNetwork;
   alias?: string;
   env?: Record<string, string>;
+  /** The kind of app (default: the echo app); its bundle, and the environment that makes it listen. */
+  kind?: AppKind;
   /** Another bundle in dist/ that serves the same way (ECHO_HOST/ECHO_PORT, GET /healthz), e.g. the bench's bare-echo.mjs. */
   bundle?: string;
   nofile?: number;
@@ -19,34 +28,44 @@ export async function startEchoApp(opts: {
   image?: string;
 }): Promise<EchoAppHandle> {
   const alias = opts.alias ?? 'echo';
-  const name = opts.bundle ?? 'echo-server.mjs';
+  const kind = APP_KINDS[opts.kind ?? 'echo'];
+  const name = opts.bundle ?? kind.bundle;
   const started = await startContainer({
-    what: name === 'echo-server.mjs' ? 'the echo app' : `the echo app (${name})`,
+    what: name === APP_KINDS.echo.bundle ? 'the echo app' : `the ${kind.kind} app (${name})`,
     image: opts.image ?? imageFor('node'),
     network: opts.network,
     alias,
     command: ['node', `/app/${name}`],
-    env: { ECHO_HOST: '0.0.0.0', ECHO_PORT: String(CONTAINER_PORT), ...opts.env },
+    env: { ...kind.listenEnv(CONTAINER_PORT, alias), ...opts.env },
     files: bundle(name),
     user: NODE_USER,
     wait: Wait.forHttp('/healthz', CONTAINER_PORT).forStatusCode(200),
     ...(opts.nofile !== undefined ? { nofile: opts.nofile } : {}),
   });
+  const docker = (await runtimeClient()).container.getById(started.container.getId());
   return {
     alias,
     networkIp: started.networkIp,
     internalUrl: `http://${alias}:${CONTAINER_PORT}`,
     get httpUrl() { return started.url('http', '/').replace(/\/$/, ''); },
     wsUrl: (path = '/ws') => started.url('ws', path),
-    stats: async () => {
-      const url = `${started.url('http', '/stats')}`;
-      const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
-      if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`);
-      return (await res.json()) as EchoStats;
-    },
+    stats: () => getJson<EchoStats>(started.url('http', '/stats')),
+    json: (path) => getJson(started.url('http', path)),
     logs: async () => started.logs.all(),
     stop: started.stop,
     restart: async () => { await started.container.restart({ timeout: STOP_TIMEOUT_MS }); },
+    terminate: async () => { await docker.stop({ t: STOP_TIMEOUT_MS / 1000 }); },
+    start: async () => {
+      // restart() on a stopped container starts it, and testcontainers reads its (new) published port.
+      await started.container.restart({ timeout: STOP_TIMEOUT_MS });
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const ok = await fetch(started.url('http', '/healthz'), { signal: AbortSignal.timeout(1_000) }).then((r) => r.ok, () => false);
+        if (ok) return;
+        if (Date.now() > deadline) throw new Error(`${alias} did not answer /healthz within 30 s of its start`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    },
     nodeVersion: async () => versionFromOutput(NODE_VERSION, 'the app', await execOrThrow(started.container, NODE_VERSION.command, "reading the app's Node.js version")),
   };
 }

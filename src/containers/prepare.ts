@@ -15,7 +15,7 @@ import { projectPath } from '../paths.js';
 
 const RYUK_IMAGE = process.env.RYUK_CONTAINER_IMAGE ?? 'testcontainers/ryuk:0.14.0';
 /** The bundles the harness copies into containers (scripts/build-options.mjs builds them). */
-export const CONTAINER_BUNDLES = ['dist/echo-server.mjs', 'dist/http-front.mjs'];
+export const CONTAINER_BUNDLES = ['dist/echo-server.mjs', 'dist/http-front.mjs', 'dist/socketio-server.mjs'];
 
 export interface PrepareOptions {
   progress: (line: string) => void;

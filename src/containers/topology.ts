@@ -13,7 +13,7 @@ import type { Scenario } from '../scenarios/types.js';
 import { renderFrontConfig } from '../topology/front-config.js';
 import type { FrontHandle } from '../topology/handles.js';
 import { assembleTopology, type Topology, type TopologyOptions } from '../topology/topology.js';
-import { APP_ALIAS, frontVars, WS_PATH } from '../topology/values.js';
+import { APP_ALIAS, frontVars, replicaAliases, WS_PATH } from '../topology/values.js';
 import { startEchoApp } from './app-container.js';
 import { startFront } from './front-container.js';
 import { createNetwork, type BenchNetwork } from './runtime.js';
@@ -72,7 +72,12 @@ export async function startTopology(scenario: Scenario, options: TopologyOptions
   const network = await createNetwork();
   return assembleTopology(scenario, async (keep) => {
     const nodeImage = options.images?.node;
-    const app = keep(await startEchoApp({ network, alias: APP_ALIAS, env: { ...scenario.app, ECHO_PATH: WS_PATH }, ...(nodeImage ? { image: nodeImage } : {}) }));
+    const kind = scenario.appKind ?? 'echo';
+    const env = kind === 'echo' ? { ...scenario.app, ECHO_PATH: WS_PATH } : scenario.app;
+    const aliases = (scenario.replicas ?? 1) > 1 ? replicaAliases(scenario.replicas as number) : [APP_ALIAS];
+    const apps = [];
+    for (const alias of aliases) apps.push(keep(await startEchoApp({ network, alias, kind, env, ...(nodeImage ? { image: nodeImage } : {}) })));
+    const app = apps[0] as (typeof apps)[number];
     for (const [alias, name] of Object.entries(setup.companions ?? {})) {
       const companion = lookup(name);
       keep(await startSetup(network, companion, alias, frontVars(scenario), image(companion)));
@@ -80,6 +85,6 @@ export async function startTopology(scenario: Scenario, options: TopologyOptions
     const front = keep(await startSetup(network, setup, 'front', frontVars(scenario), image(setup)).catch(async (err: unknown) => {
       throw (await refusalByVersion(setup, image(setup).image, err)) ?? err;
     }));
-    return { app, front };
+    return { app, apps, front };
   }, () => network.stop());
 }

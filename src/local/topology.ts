@@ -29,6 +29,11 @@ async function startLocalApp(scenario: Scenario): Promise<EchoAppHandle> {
     httpUrl: server.url,
     wsUrl: (path = WS_PATH) => `ws://127.0.0.1:${server.port}${path.startsWith('/') ? path : `/${path}`}`,
     stats: async () => server.stats(),
+    json: async <T>(path: string): Promise<T> => {
+      const res = await fetch(`${server.url}${path}`, { signal: AbortSignal.timeout(5_000) });
+      if (!res.ok) throw new Error(`GET ${path} answered ${res.status}`);
+      return (await res.json()) as T;
+    },
     logs: async () => lines,
     stop: () => server.close(),
     restart: async () => {
@@ -57,6 +62,9 @@ export async function startLocalTopology(scenario: Scenario, options: LocalTopol
   const find = options.findBinary ?? findBinary;
   const containerOnly = CONTAINER_ONLY_FAMILIES.get(scenario.family);
   if (containerOnly) throw new TopologyUnavailable(containerOnly);
+  if ((scenario.replicas ?? 1) > 1 || (scenario.appKind ?? 'echo') !== 'echo') {
+    throw new TopologyUnavailable('local mode runs one echo app in this process; replicas and the socket.io app need Docker');
+  }
   if (options.images) throw new TopologyUnavailable("local mode runs this host's binaries, not image sets; run with Docker to choose versions");
   const setup = lookup(scenario.front);
   const companions = Object.entries(setup.companions ?? {}).map(([alias, name]) => ({ alias, setup: lookup(name) }));

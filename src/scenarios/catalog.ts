@@ -16,6 +16,7 @@ import { clientAddressFromForwardedFor, originAllowList } from './checks/securit
 import { pageServed } from './checks/page.js';
 import { reloadDrainBounded, repeatedReloads, type RepeatedReloadOptions } from './checks/drain.js';
 import { frontReload } from './checks/reload.js';
+import { socketioSessions, socketioTransport } from './checks/socketio.js';
 import { h2Advertised, h2AppSaw, h2CloseCarried, h2EchoChecks, h2FallbackEchoes, h2IdleCut, h2PingsHold, h2Streams } from './checks/h2.js';
 import { ABNORMAL_CLOSURE } from './check-helpers/client.js';
 import { DRAIN_TIMEOUT_SECONDS, HEADER_TIMEOUT_SECONDS } from '../fronts/vars.js';
@@ -240,6 +241,28 @@ function h2(front: string, expect: 'advertised' | 'not-advertised' | 'either', s
   ];
 }
 
+/**
+ * The socketio family: the socket.io app behind the front, with the real socket.io-client. With
+ * the front passing WebSockets to the app a session upgrades from polling to websocket and 20
+ * sessions all echo; with the front answering WebSockets itself (the IIS case) a session stays
+ * on polling.
+ */
+function socketio(front: string, expect: 'websocket' | 'polling', summary: string): Scenario {
+  return {
+    id: `${front}/socketio`,
+    family: 'socketio',
+    front,
+    summary,
+    appKind: 'socketio',
+    idleTimeoutSeconds: RELAXED_IDLE_TIMEOUT_SECONDS,
+    app: {},
+    checks: expect === 'websocket' ? [socketioTransport('websocket'), socketioSessions('none fail')] : [socketioTransport('polling')],
+  };
+}
+
+const SOCKETIO_PASSES = 'socket.io behind the front: a session opens on polling and upgrades to websocket, its echo acknowledgement comes back, 20 sessions all echo';
+const SOCKETIO_FRONT_OWNS = "the front answers WebSockets itself (the IIS case with its WebSocket module on): a socket.io session's upgrade is refused, and it stays on polling";
+
 /** The app trusts the private ranges the bench network lives in, so the front's X-Forwarded-For names the client. */
 const TRUSTED_PRIVATE_RANGES = '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16';
 
@@ -256,6 +279,8 @@ export const catalog: readonly Scenario[] = [
   upgradePasses('nginx-tls', { 'X-Forwarded-For': undefined, 'X-Forwarded-Proto': 'https' },
     'nginx terminates TLS: wss:// handshake 101 from the app, which sees X-Forwarded-Proto: https; echo, close codes, the page over https'),
   frontWebsocket('nginx-front-handles-websocket', 'front'),
+  socketio('nginx', 'websocket', SOCKETIO_PASSES),
+  socketio('nginx-front-handles-websocket', 'polling', SOCKETIO_FRONT_OWNS),
   ...h2('nginx-h2', 'not-advertised', 'nginx with HTTP/2 does not take WebSockets over HTTP/2: it does not advertise extended CONNECT, and a browser upgrades over HTTP/1.1 on the same TLS listener'),
   reloads('nginx', 'kept',
     'nginx -s reload with WebSockets open: the old worker keeps them (shutting down) for as long as they live, so old workers pile up with every reload'),
@@ -286,6 +311,8 @@ export const catalog: readonly Scenario[] = [
   },
   frontWebsocket('haproxy-tcp', 'app'),
   frontWebsocket('haproxy-front-handles-websocket', 'front'),
+  socketio('haproxy', 'websocket', SOCKETIO_PASSES),
+  socketio('haproxy-front-handles-websocket', 'polling', SOCKETIO_FRONT_OWNS),
   ...h2('haproxy-h2', 'advertised', 'HAProxy with HTTP/2 advertises extended CONNECT and turns an h2 WebSocket into an HTTP/1.1 upgrade to the app: echo, close codes, several streams on one connection, and the HTTP/1.1 fallback'),
   // HAProxy retries its connection to the app (retries 3, each within timeout connect): a short
   // app restart is hidden from clients, whose handshakes wait and then get 101.
@@ -312,6 +339,8 @@ export const catalog: readonly Scenario[] = [
   },
   frontWebsocket('httpd', 'app'),
   frontWebsocket('httpd-front-handles-websocket', 'front'),
+  socketio('httpd', 'websocket', SOCKETIO_PASSES),
+  socketio('httpd-front-handles-websocket', 'polling', SOCKETIO_FRONT_OWNS),
   ...h2('httpd-h2', 'advertised', 'httpd with H2WebSockets on advertises extended CONNECT and turns an h2 WebSocket into an HTTP/1.1 upgrade to the app: echo, close codes, several streams on one connection, and the HTTP/1.1 fallback'),
   ...h2('httpd-h2-no-websockets', 'not-advertised', 'httpd with HTTP/2 but H2WebSockets off (the default) does not advertise extended CONNECT: a browser upgrades over HTTP/1.1 on the same TLS listener'),
   reloads('httpd', 'kept',
@@ -331,6 +360,8 @@ export const catalog: readonly Scenario[] = [
   },
   frontWebsocket('caddy', 'app'),
   frontWebsocket('caddy-front-handles-websocket', 'front'),
+  socketio('caddy', 'websocket', SOCKETIO_PASSES),
+  socketio('caddy-front-handles-websocket', 'polling', SOCKETIO_FRONT_OWNS),
   ...h2('caddy-h2', 'either', 'Caddy with HTTP/2: whether it advertises extended CONNECT depends on its version (the figure says which); the HTTP/1.1 fallback on the same TLS listener works either way'),
   reloads('caddy', 'dropped',
     'no stream_close_delay (Caddy 2.7+; 2.6 has no such option): every config reload closes all upgraded connections at once, so each deploy ' +
@@ -343,6 +374,7 @@ export const catalog: readonly Scenario[] = [
   upgradePasses('nghttpx', FORWARDED),
   ...keepalive('nghttpx'),
   frontWebsocket('nghttpx', 'app'),
+  socketio('nghttpx', 'websocket', SOCKETIO_PASSES),
   ...h2('nghttpx-h2', 'advertised', 'nghttpx with HTTP/2 advertises extended CONNECT and turns an h2 WebSocket into an HTTP/1.1 upgrade to the app: echo, close codes, several streams on one connection, and the HTTP/1.1 fallback'),
   reloads('nghttpx', 'kept',
     'a reload (SIGHUP to the master) with WebSockets open: the old worker keeps them for as long as they live'),
@@ -353,6 +385,8 @@ export const catalog: readonly Scenario[] = [
   ...keepalive('http-front'),
   frontWebsocket('http-front', 'app'),
   frontWebsocket('http-front-websocket-on', 'front'),
+  socketio('http-front', 'websocket', SOCKETIO_PASSES),
+  socketio('http-front-websocket-on', 'polling', SOCKETIO_FRONT_OWNS),
   ...h2('http-front-h2', 'advertised', 'the http-front with TLS and HTTP/2 (Node http2) advertises extended CONNECT and turns an h2 WebSocket into an HTTP/1.1 upgrade to the app'),
   ...faults('http-front', { refusedWith: 502 }),
   securityDefaults('http-front'),

@@ -1,8 +1,9 @@
 /** The vocabulary of the scenario catalog: scenarios are data, checks are reusable functions. */
 import type { EchoStats } from '../echo/stats.js';
+import type { AppKind } from '../topology/apps.js';
 import type { FrontProcess } from '../topology/handles.js';
 
-export type Family = 'upgrade' | 'misconfiguration' | 'keepalive' | 'front-websocket' | 'faults' | 'security' | 'reload' | 'h2';
+export type Family = 'upgrade' | 'misconfiguration' | 'keepalive' | 'front-websocket' | 'faults' | 'security' | 'reload' | 'h2' | 'socketio' | 'replicas';
 
 /** What the faults family does to a running topology (containers: docker restart / pause). */
 export interface TopologyControls {
@@ -33,6 +34,19 @@ export interface CheckContext {
   progress(line: string): void;
   /** Fault controls, where the topology has them (the faults family needs them). */
   controls?: TopologyControls;
+  /** The front's base URL (http:// or https://), for clients that speak HTTP first (socket.io's polling). */
+  frontUrl?: string;
+  /** The app's replicas, when the front balances over several (or the one app): their JSON, and stopping and starting one. */
+  replicas?: ReplicaHandle[];
+}
+
+/** One app replica as checks see it. */
+export interface ReplicaHandle {
+  alias: string;
+  json<T = unknown>(path: string): Promise<T>;
+  /** SIGTERM (the app closes its WebSockets with 1001 and exits); `start` brings it back on the same alias. */
+  terminate(): Promise<void>;
+  start(): Promise<void>;
 }
 
 export interface CheckResult {
@@ -64,8 +78,12 @@ export interface Scenario {
   summary: string;
   /** The front's idle timeout for this scenario (rendered into its config). */
   idleTimeoutSeconds: number;
-  /** The app's options, as its environment variables (ECHO_*). */
+  /** The app's options, as its environment variables (ECHO_*, or SOCKETIO_* for the socket.io app). */
   app: Record<string, string>;
+  /** The kind of app behind the front (default: the echo app). */
+  appKind?: AppKind;
+  /** How many replicas of the app the front balances over (default 1; with more, at app-1, app-2, …). */
+  replicas?: number;
   checks: Check[];
 }
 

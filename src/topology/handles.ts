@@ -13,13 +13,19 @@ export interface EchoAppHandle {
   internalUrl: string;
   httpUrl: string;
   wsUrl(path?: string): string;
+  /** The echo app's /stats (what the checks read). */
   stats(): Promise<EchoStats>;
+  /** Any JSON the app serves (the socket.io app's /stats). */
+  json<T = unknown>(path: string): Promise<T>;
   logs(): Promise<string>;
   stop(): Promise<void>;
   /** Stops the app (SIGTERM) and starts it again; resolves when it answers /healthz. The published port may change; the alias does not. */
   restart(): Promise<void>;
   /** The Node.js version the app runs on, read from the running process's binary. */
   nodeVersion(): Promise<string>;
+  /** Stops the app as an orchestrator does (SIGTERM, then it exits); `start` brings it back. Containers only. */
+  terminate?(): Promise<void>;
+  start?(): Promise<void>;
 }
 
 export interface FrontHandle {

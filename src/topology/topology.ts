@@ -9,7 +9,10 @@ import type { EchoAppHandle, FrontHandle } from './handles.js';
 import { WS_PATH } from './values.js';
 
 export interface Topology {
+  /** The app (the first replica when there are several). */
   app: EchoAppHandle;
+  /** Every replica of the app, in alias order. */
+  apps: EchoAppHandle[];
   front: FrontHandle;
   /** The context checks run in. */
   context(progress?: (line: string) => void): CheckContext;
@@ -27,8 +30,15 @@ export interface TopologyOptions {
 export type StartTopology = (scenario: Scenario, options?: TopologyOptions) => Promise<Topology>;
 
 /** The context a scenario's checks run in: through the front, with the app's counters beside. */
-export function checkContext(scenario: Scenario, app: EchoAppHandle, front: FrontHandle, progress: (line: string) => void = () => {}): CheckContext {
+export function checkContext(scenario: Scenario, app: EchoAppHandle, front: FrontHandle, progress: (line: string) => void = () => {}, apps: EchoAppHandle[] = [app]): CheckContext {
   return {
+    get frontUrl() { return front.httpUrl; },
+    replicas: apps.map((a) => ({
+      alias: a.alias,
+      json: (path) => a.json(path),
+      terminate: () => (a.terminate ? a.terminate() : Promise.reject(new Error(`${a.alias} cannot be stopped here (local mode); run with Docker`))),
+      start: () => (a.start ? a.start() : Promise.reject(new Error(`${a.alias} cannot be started here (local mode); run with Docker`))),
+    })),
     // A getter: a restarted front container may be published on another port.
     get wsUrl() { return front.wsUrl(WS_PATH); },
     ...(front.ca !== undefined ? { ca: front.ca } : {}),
@@ -55,7 +65,7 @@ interface Stoppable { stop(): Promise<void> }
  */
 export async function assembleTopology(
   scenario: Scenario,
-  start: (keep: <T extends Stoppable>(part: T) => T) => Promise<{ app: EchoAppHandle; front: FrontHandle }>,
+  start: (keep: <T extends Stoppable>(part: T) => T) => Promise<{ app: EchoAppHandle; apps?: EchoAppHandle[]; front: FrontHandle }>,
   after: () => Promise<void> | void,
 ): Promise<Topology> {
   const started: Stoppable[] = [];
@@ -66,8 +76,8 @@ export async function assembleTopology(
     if (errors.length > 0) throw new AggregateError(errors, `stopping ${scenario.id} failed`);
   };
   try {
-    const { app, front } = await start((part) => { started.push(part); return part; });
-    return { app, front, context: (progress) => checkContext(scenario, app, front, progress), stop };
+    const { app, apps = [app], front } = await start((part) => { started.push(part); return part; });
+    return { app, apps, front, context: (progress) => checkContext(scenario, app, front, progress, apps), stop };
   } catch (err) {
     await stop().catch(() => {});
     throw err;

@@ -2,7 +2,8 @@
  * Which container suite file runs which catalog scenarios, as data: file name → selector. A
  * scenario runs in the file of its front's kind (`<kind>.test.ts`), except the faults and
  * security families, which run in `faults-<kind>.test.ts` beside it, the reload family in
- * `reload-<kind>.test.ts` and the h2 family in `h2-<kind>.test.ts`. Each suite file looks itself
+ * `reload-<kind>.test.ts`, the h2 family in `h2-<kind>.test.ts`, and the socketio and replicas
+ * families in `socketio-<kind>.test.ts`. Each suite file looks itself
  * up here (describeSuite in describe-scenarios.ts), and test/unit/scenarios/suites.test.ts proves
  * every catalog scenario runs in exactly one file and every file runs some.
  *
@@ -16,12 +17,13 @@ import type { Scenario } from '../../../src/scenarios/types.js';
 type Selector = (scenario: Scenario) => boolean;
 
 /** Which file of its kind a scenario runs in: faults and security together, reloads apart, the rest in the kind's own file. */
-type Group = 'faults' | 'reload' | 'h2' | 'the rest';
-const GROUP_PREFIX: Readonly<Record<Group, string>> = { faults: 'faults-', reload: 'reload-', h2: 'h2-', 'the rest': '' };
+type Group = 'faults' | 'reload' | 'h2' | 'socketio' | 'the rest';
+const GROUP_PREFIX: Readonly<Record<Group, string>> = { faults: 'faults-', reload: 'reload-', h2: 'h2-', socketio: 'socketio-', 'the rest': '' };
 
 export function groupOf(s: Scenario): Group {
   if (s.family === 'faults' || s.family === 'security') return 'faults';
   if (s.family === 'reload' || s.family === 'h2') return s.family;
+  if (s.family === 'socketio' || s.family === 'replicas') return 'socketio';
   return 'the rest';
 }
 

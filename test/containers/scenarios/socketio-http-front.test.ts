@@ -1,0 +1,4 @@
+/** The socketio and replicas families against the http-front front: the socket.io app, sticky sessions, replicas and a rolling restart. */
+import { describeSuite } from './describe-scenarios.js';
+
+describeSuite(import.meta.url);
