@@ -151,7 +151,8 @@ function faults(front: string, appDown: AppDownAnswer): Scenario[] {
     {
       ...base,
       id: `${front}/path-freeze-no-pings`,
-      summary: 'the front is frozen and nobody pings: the connection hangs "open" on both ends (why pings exist)',
+      summary: 'the front is frozen and nobody pings: a message sent meanwhile gets no echo while the connection stays "open" on both ends, ' +
+        'and its echo arrives once the front runs again (why pings exist)',
       app: APP_NO_PINGS,
       checks: [frozenPathHangs()],
     },

@@ -6,7 +6,9 @@
 import WebSocket from 'ws';
 import { EchoSession } from '../../client/echo-session.js';
 import { ReconnectingClient } from '../../client/reconnecting-client.js';
-import { closed, connect, discard, open } from '../check-helpers/client.js';
+import { toBuffer } from '../../client/raw-data.js';
+import type { EchoStats } from '../../echo/stats.js';
+import { closed, connect, contextOptions, discard, open } from '../check-helpers/client.js';
 import { seconds, verdict } from '../check-helpers/result.js';
 import type { Check, CheckContext, TopologyControls } from '../types.js';
 import { sleep, within } from '../check-helpers/wait.js';
@@ -207,7 +209,7 @@ export function frozenPathDetected(intervalMs = FREEZE_PING_INTERVAL_MS): Check 
       // The client's own log goes into a failure's detail: what it tried after the unpause.
       const clientLog: string[] = [];
       const client = new ReconnectingClient({
-        url: () => ctx.wsUrl, pingIntervalMs: intervalMs, handshakeTimeoutMs: 2_000, backoff: { initialMs: 100, maxMs: 500, factor: 2, jitter: 0 },
+        url: () => ctx.wsUrl, ...(ctx.ca ? { ca: ctx.ca } : {}), pingIntervalMs: intervalMs, handshakeTimeoutMs: 2_000, backoff: { initialMs: 100, maxMs: 500, factor: 2, jitter: 0 },
         log: (line) => { clientLog.push(line); },
       });
       let clientDetectedAt: number | undefined;
@@ -239,7 +241,8 @@ export function frozenPathDetected(intervalMs = FREEZE_PING_INTERVAL_MS): Check 
           const unpausedAt = performance.now();
           await controls.unpauseFront();
           unpaused = true;
-          await within(RECONNECT_BOUND_MS, 20, () => reopenedAt !== undefined);
+          // A client that never noticed the freeze has no reconnect to wait for (and fails).
+          if (clientDetectedAt !== undefined) await within(RECONNECT_BOUND_MS, 20, () => reopenedAt !== undefined);
           const recoverMs = reopenedAt !== undefined ? reopenedAt - unpausedAt : Number.NaN;
           const appMs = appDetected ?? Number.NaN;
           const sincePauseRequested = clientDetectedAt !== undefined ? clientDetectedAt - pauseRequestedAt : Number.NaN;
@@ -258,45 +261,80 @@ export function frozenPathDetected(intervalMs = FREEZE_PING_INTERVAL_MS): Check 
   };
 }
 
+/** How soon after the unpause the message sent into the frozen path must come back. */
+export const THAW_ECHO_WITHIN_MS = 5_000;
+
 /**
- * The same freeze without pings anywhere: nothing notices. The client's socket is still "open"
- * after `holdMs` with no traffic, and the app still counts the connection: the reason pings exist.
+ * The same freeze without pings anywhere: nothing notices. A message sent into the frozen path
+ * gets no echo while the client's socket still reads OPEN for `holdMs`, and the app neither
+ * receives it (its `messagesEchoed` stands still) nor drops the connection; once the front runs
+ * again the message goes through and its echo arrives. The echo during the freeze is what tells a
+ * frozen path from a front that was never frozen (which would just echo it): a quiet, unfrozen
+ * front with a long idle timeout would pass "still open" alone.
  */
 export function frozenPathHangs(holdMs = 3_000): Check {
+  const text = 'sent into the frozen path';
   return {
     id: 'freeze-hangs',
-    title: `without pings a frozen front goes unnoticed: the connection is still "open" after ${seconds(holdMs)}`,
+    title: `without pings a frozen front goes unnoticed: a message sent meanwhile gets no echo while the connection reads "open" for ${seconds(holdMs)}, then its echo arrives after the unpause`,
     independent: false,
     async run(ctx) {
       const controls = controlsOf(ctx);
-      const ws = await open(ctx.wsUrl);
+      const ws = await open(ctx.wsUrl, contextOptions(ctx));
+      const echoes: { at: number; text: string }[] = [];
+      ws.on('message', (data) => { echoes.push({ at: performance.now(), text: toBuffer(data).toString('utf8') }); });
       let unpaused = false;
       try {
         const before = await ctx.appStats();
-        // The freeze happens somewhere between these two instants: the lower bound counts from
-        // the first (a slow `docker pause` must not make detection look too early), the upper
-        // bounds from the second.
-        const pauseRequestedAt = performance.now();
         await controls.pauseFront();
         const frozeAt = performance.now();
-        ctx.progress(`front paused; holding ${seconds(holdMs)} without pings`);
+        ctx.progress(`front paused; a message sent, holding ${seconds(holdMs)} without pings`);
+        let unpausedAt = frozeAt;
+        let frozen: { heldMs: number; echoedWhileFrozen: number; openAtEnd: boolean; cutAfterMs?: number; app: EchoStats };
         try {
+          ws.send(text);
           const cut = await closed(ws, holdMs);
-          const heldMs = performance.now() - frozeAt;
-          const app = await ctx.appStats();
+          frozen = {
+            heldMs: performance.now() - frozeAt,
+            echoedWhileFrozen: echoes.length,
+            openAtEnd: cut === undefined && ws.readyState === WebSocket.OPEN,
+            ...(cut ? { cutAfterMs: cut.at - frozeAt } : {}),
+            app: await ctx.appStats(),
+          };
+        } finally {
+          // From before the command: the front thaws before `docker unpause` returns, and the
+          // echo may already be on its way by then.
+          unpausedAt = performance.now();
           await controls.unpauseFront();
           unpaused = true;
-          const stillOpen = cut === undefined && ws.readyState === WebSocket.OPEN;
-          const appStillCounts = app.openConnections >= 1 && app.pingTimeouts === before.pingTimeouts;
-          const figure = stillOpen ? `still open after ${seconds(heldMs)} frozen, nothing noticed` : `closed after ${seconds((cut?.at ?? frozeAt) - frozeAt)}`;
-          return verdict(stillOpen && appStillCounts, figure,
-            `client still open and the app still counting the connection after ${seconds(holdMs)}`,
-            `${figure}; app open connections ${app.openConnections}, ping timeouts ${app.pingTimeouts}`,
-            { heldMs, appOpenConnections: app.openConnections });
-        } finally {
-          if (!unpaused) await controls.unpauseFront();
+          ctx.progress(`front unpaused after ${seconds(unpausedAt - frozeAt)}; waiting for the echo`);
         }
+        // Already failed (an echo through the "frozen" path, or a cut): no thaw echo to wait for.
+        if (frozen.openAtEnd && frozen.echoedWhileFrozen === 0) {
+          await within(THAW_ECHO_WITHIN_MS, 10, () => echoes.length > 0 || ws.readyState !== WebSocket.OPEN);
+        }
+        const thawEcho = echoes[frozen.echoedWhileFrozen];
+        const after = await ctx.appStats();
+        const { app } = frozen;
+        const appStillCounts = app.openConnections >= 1 && app.pingTimeouts === before.pingTimeouts;
+        const appGotNothing = app.messagesEchoed === before.messagesEchoed;
+        const appEchoedOnce = after.messagesEchoed - before.messagesEchoed === 1;
+        const echoedAfterThaw = frozen.echoedWhileFrozen === 0 && thawEcho?.text === text;
+        const ok = frozen.openAtEnd && appStillCounts && appGotNothing && echoedAfterThaw && appEchoedOnce;
+        const echoMs = thawEcho ? thawEcho.at - unpausedAt : Number.NaN;
+        const whileFrozen = frozen.cutAfterMs !== undefined
+          ? `closed after ${seconds(frozen.cutAfterMs)} frozen`
+          : frozen.echoedWhileFrozen > 0
+            ? `echoed ${seconds((echoes[0]?.at ?? frozeAt) - frozeAt)} into the "freeze": the path was not frozen`
+            : `still open after ${seconds(frozen.heldMs)} frozen, no echo, nothing noticed`;
+        const thaw = echoedAfterThaw ? `the echo came ${seconds(echoMs)} after the unpause` : `no echo within ${seconds(THAW_ECHO_WITHIN_MS)} of the unpause`;
+        const figure = `${whileFrozen}; ${thaw}`;
+        return verdict(ok, figure,
+          `no echo while the client reads "open" for ${seconds(holdMs)}, the app not receiving the message nor dropping the connection, then exactly one echo within ${seconds(THAW_ECHO_WITHIN_MS)} of the unpause`,
+          `${figure}; app while frozen: open connections ${app.openConnections}, ping timeouts ${before.pingTimeouts} → ${app.pingTimeouts}, messages echoed +${app.messagesEchoed - before.messagesEchoed}; after the unpause +${after.messagesEchoed - before.messagesEchoed}`,
+          { heldMs: frozen.heldMs, echoedWhileFrozen: frozen.echoedWhileFrozen, echoAfterUnpauseMs: echoMs, appOpenConnections: app.openConnections, appEchoedWhileFrozen: app.messagesEchoed - before.messagesEchoed, appEchoed: after.messagesEchoed - before.messagesEchoed });
       } finally {
+        if (!unpaused) await controls.unpauseFront();
         discard(ws);
       }
     },
