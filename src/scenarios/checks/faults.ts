@@ -24,17 +24,22 @@ export interface FrontRestartOptions {
   sendEveryMs?: number;
   /** Clients must be open again within this long of the restart command. */
   recoveryBoundMs?: number;
+  /** How long the clients send before the restart, and again once all are back (default 1 s). */
+  settleMs?: number;
 }
 
 /**
  * The front restarts under connected clients: each sees the close, reconnects (backoff) within
  * the bound, and every message sent before, during and after comes back exactly once, in order
- * (ack by echo + resend + dedupe, src/client/echo-session.ts).
+ * (ack by echo + resend + dedupe, src/client/echo-session.ts). Counted at both ends: the app's own
+ * `messagesEchoed` must cover every echo the clients counted (each one accepted, and each resent
+ * duplicate dropped), so a client that counts an echo twice, or an app that echoed less, fails.
  */
 export function frontRestartLosesNothing(options: FrontRestartOptions = {}): Check {
   const n = options.clients ?? 3;
   const every = options.sendEveryMs ?? 50;
   const bound = options.recoveryBoundMs ?? 10_000;
+  const settle = options.settleMs ?? 1_000;
   return {
     id: 'front-restart',
     title: `the front restarts under ${n} clients: they reconnect within ${seconds(bound)} and every message comes back once, in order`,
@@ -57,6 +62,7 @@ export function frontRestartLosesNothing(options: FrontRestartOptions = {}): Che
         s.client.on('open', () => { if (closedAt[i] !== undefined) reopenedAt[i] ??= performance.now(); });
       });
       let sending: NodeJS.Timeout | undefined;
+      const appBefore = await ctx.appStats();
       try {
         await Promise.all(sessions.map((s) => new Promise<void>((resolve, reject) => {
           s.client.once('open', () => resolve());
@@ -65,13 +71,13 @@ export function frontRestartLosesNothing(options: FrontRestartOptions = {}): Che
         })));
         let k = 0;
         sending = setInterval(() => { k++; for (const s of sessions) s.send(`message ${k}`); }, every);
-        await sleep(1_000);
+        await sleep(settle);
         ctx.progress(`restarting the front under ${n} sending clients`);
         const restartAt = performance.now();
         await controls.restartFront();
         const restartedIn = performance.now() - restartAt;
         const back = await within(bound, 50, () => reopenedAt.filter((t) => t !== undefined).length === n);
-        await sleep(1_000);
+        await sleep(settle);
         clearInterval(sending);
         sending = undefined;
         const allBack = (await Promise.all(sessions.map((s) => s.allEchoed(5_000)))).every(Boolean);
@@ -80,13 +86,17 @@ export function frontRestartLosesNothing(options: FrontRestartOptions = {}): Che
           { sent: 0, received: 0, duplicates: 0, gaps: 0, garbled: 0 });
         const detectMs = Math.max(...closedAt.map((t) => (t ?? Number.NaN) - restartAt));
         const recoverMs = Math.max(...reopenedAt.map((t) => (t ?? Number.NaN) - restartAt));
+        const appEchoed = (await ctx.appStats()).messagesEchoed - appBefore.messagesEchoed;
         const exact = total.sent === total.received && total.gaps === 0 && total.garbled === 0;
-        const ok = back !== undefined && allBack && exact && counts.every((c) => c.sent > 0);
-        const figure = `closed ${seconds(detectMs)}, reopened ${seconds(recoverMs)} after the restart; sent ${total.sent}, received ${total.received} (${total.duplicates} resent duplicates dropped)`;
+        // Every echo a client counted (accepted or dropped as a duplicate) left the app; the app
+        // may have echoed more (an echo lost in the restart is echoed again after the resend).
+        const bothEnds = appEchoed >= total.received + total.duplicates;
+        const ok = back !== undefined && allBack && exact && bothEnds && counts.every((c) => c.sent > 0);
+        const figure = `closed ${seconds(detectMs)}, reopened ${seconds(recoverMs)} after the restart; sent ${total.sent}, received ${total.received} (${total.duplicates} resent duplicates dropped), the app echoed ${appEchoed}`;
         return verdict(ok, figure,
-          `all ${n} clients reopened within ${seconds(bound)} and received = sent, no gaps`,
+          `all ${n} clients reopened within ${seconds(bound)}, received = sent, no gaps, and the app echoed at least received + duplicates (${total.received + total.duplicates})`,
           `${figure}; gaps ${total.gaps}, garbled ${total.garbled}, the restart command took ${seconds(restartedIn)}`,
-          { detectMs, recoverMs, restartCommandMs: restartedIn, sent: total.sent, received: total.received, duplicates: total.duplicates, gaps: total.gaps, attempts, clients: n });
+          { detectMs, recoverMs, restartCommandMs: restartedIn, sent: total.sent, received: total.received, duplicates: total.duplicates, gaps: total.gaps, appEchoed, attempts, clients: n });
       } finally {
         if (sending) clearInterval(sending);
         await Promise.all(sessions.map((s) => s.stop()));

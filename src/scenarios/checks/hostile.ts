@@ -5,7 +5,7 @@
  * handshakes (bounded concurrency) after which the app still serves and its memory settles.
  */
 import { connect as tcpConnect } from 'node:net';
-import { besideEchoingClient } from '../check-helpers/background.js';
+import { besideEchoingClient, type Others } from '../check-helpers/background.js';
 import { connect, contextOptions, discard } from '../check-helpers/client.js';
 import { closeCodeIn, frame, rawHandshake, socketTarget, upgradeRequest } from '../check-helpers/raw-socket.js';
 import { bytes, seconds, verdict } from '../check-helpers/result.js';
@@ -21,8 +21,11 @@ export const INVALID_PAYLOAD = 1007;
 export const BURST_HANDSHAKES = 2_000;
 export const BURST_CONCURRENCY = 100;
 
-function othersText(o: { sent: number; received: number; open: boolean }): string {
-  return `others: ${o.received}/${o.sent} echoed${o.open ? '' : ', their connection closed'}`;
+/** What the client beside a hostile check must see (../check-helpers/background.ts). */
+const OTHERS_OK = 'others unaffected (every echo back, and counted by the app)';
+
+function othersText(o: Others): string {
+  return `others: ${o.received}/${o.sent} echoed (the app counted ${o.appEchoed})${o.open ? '' : ', their connection closed'}`;
 }
 
 /** A raw frame through the front; the close code the app answers with. */
@@ -43,9 +46,9 @@ function closesWith(id: string, title: string, code: number, data: () => Buffer)
     title,
     independent: false,
     async run(ctx): Promise<CheckResult> {
-      const { result: seen, others } = await besideEchoingClient(ctx.wsUrl, contextOptions(ctx), () => closeCodeFor(ctx, data()));
+      const { result: seen, others } = await besideEchoingClient(ctx, () => closeCodeFor(ctx, data()));
       const figure = `closed with ${seen ?? 'no close frame'}; ${othersText(others)}`;
-      return verdict(seen === code && others.ok, figure, `${code}, others unaffected`, figure, { closeCode: seen ?? 0, othersSent: others.sent, othersReceived: others.received });
+      return verdict(seen === code && others.ok, figure, `${code}, ${OTHERS_OK}`, figure, { closeCode: seen ?? 0, othersSent: others.sent, othersReceived: others.received, othersAppEchoed: others.appEchoed });
     },
   };
 }
@@ -76,7 +79,7 @@ export function slowHeadersCut(headerTimeoutSeconds: number, byteEveryMs = 1_000
       const { host, port, path } = socketTarget(ctx.wsUrl);
       const request = upgradeRequest(path);
       ctx.progress(`trickling a handshake one byte every ${seconds(byteEveryMs)}; expecting a cut near ${seconds(t)}`);
-      const { result, others } = await besideEchoingClient(ctx.wsUrl, contextOptions(ctx), () => new Promise<{ cutMs: number; bytesSent: number; answer: string }>((resolve) => {
+      const { result, others } = await besideEchoingClient(ctx, () => new Promise<{ cutMs: number; bytesSent: number; answer: string }>((resolve) => {
         const socket = tcpConnect(port, host);
         let sent = 0;
         let answer = '';
@@ -102,8 +105,8 @@ export function slowHeadersCut(headerTimeoutSeconds: number, byteEveryMs = 1_000
       }));
       const cutInTime = result.cutMs >= t - 500 && result.cutMs <= t + 2_000 && result.bytesSent < request.length;
       const figure = `cut after ${seconds(result.cutMs)} (${result.bytesSent} of ${request.length} bytes${result.answer ? `, answer "${result.answer}"` : ', no answer'}); ${othersText(others)}`;
-      return verdict(cutInTime && others.ok, figure, `a cut within [${seconds(t - 500)}, ${seconds(t + 2_000)}], others unaffected`, figure,
-        { cutMs: result.cutMs, bytesSent: result.bytesSent, headerTimeoutMs: t, othersSent: others.sent, othersReceived: others.received });
+      return verdict(cutInTime && others.ok, figure, `a cut within [${seconds(t - 500)}, ${seconds(t + 2_000)}], ${OTHERS_OK}`, figure,
+        { cutMs: result.cutMs, bytesSent: result.bytesSent, headerTimeoutMs: t, othersSent: others.sent, othersReceived: others.received, othersAppEchoed: others.appEchoed });
     },
   };
 }
@@ -132,7 +135,7 @@ export function handshakeBurst(options: BurstOptions = {}): Check {
       const before = await ctx.appStats();
       const statuses = new Map<number, number>();
       const started = performance.now();
-      const { others } = await besideEchoingClient(ctx.wsUrl, contextOptions(ctx), async () => {
+      const { others } = await besideEchoingClient(ctx, async () => {
         let next = 0;
         const worker = async (): Promise<void> => {
           while (next < total) {
@@ -161,9 +164,9 @@ export function handshakeBurst(options: BurstOptions = {}): Check {
       const list = [...statuses.entries()].map(([s, c]) => `${s}×${c}`).join(', ');
       const figure = `${ok101}/${total} in ${seconds(burstMs)}; heap ${bytes(before.memory.heapUsed)} → ${bytes(after.memory.heapUsed)}, rss ${bytes(before.memory.rss)} → ${bytes(after.memory.rss)}; ${othersText(others)}`;
       return verdict(ok, figure,
-        `all ${total} answered 101, open connections back to ${before.openConnections}, heap growth ≤ ${bytes(tolerance)}, others unaffected`,
+        `all ${total} answered 101, open connections back to ${before.openConnections}, heap growth ≤ ${bytes(tolerance)}, ${OTHERS_OK}`,
         `${figure}; statuses ${list}; open connections ${after.openConnections} after ${seconds(settleMs)}`,
-        { handshakes: total, succeeded: ok101, burstMs, heapBefore: before.memory.heapUsed, heapAfter: after.memory.heapUsed, rssBefore: before.memory.rss, rssAfter: after.memory.rss, othersSent: others.sent, othersReceived: others.received });
+        { handshakes: total, succeeded: ok101, burstMs, heapBefore: before.memory.heapUsed, heapAfter: after.memory.heapUsed, rssBefore: before.memory.rss, rssAfter: after.memory.rss, othersSent: others.sent, othersReceived: others.received, othersAppEchoed: others.appEchoed });
     },
   };
 }

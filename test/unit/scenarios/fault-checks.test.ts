@@ -14,6 +14,20 @@ import { runCheck } from '../../../src/scenarios/run.js';
 import type { CheckContext } from '../../../src/scenarios/types.js';
 
 const MAX = 4_096;
+
+/** The app's real stats, but its `messagesEchoed` stuck where it was first read: an app that echoed less than its clients counted. */
+function frozenEchoCounter(ctx: CheckContext): CheckContext {
+  let first: number | undefined;
+  return {
+    ...ctx,
+    get wsUrl() { return ctx.wsUrl; },
+    appStats: async () => {
+      const s = await ctx.appStats();
+      first ??= s.messagesEchoed;
+      return { ...s, messagesEchoed: first };
+    },
+  };
+}
 const ORIGIN = 'http://allowed.example';
 
 describe('fault, hostile-input and security checks through the in-process http-front', () => {
@@ -100,18 +114,38 @@ describe('fault, hostile-input and security checks through the in-process http-f
       expect(outcome.figure).toMatch(/answer "HTTP\/1\.1 408 Request Timeout"/);
     });
 
+    it('hostile frames fail when the app did not count the echoes its client beside them got', async () => {
+      const outcome = await runCheck(invalidUtf8Refused(), frozenEchoCounter(ctx));
+      expect(outcome.ok).toBe(false);
+      expect(outcome.measured?.othersReceived).toBeGreaterThanOrEqual(3);
+      expect(outcome.measured?.othersAppEchoed).toBe(0);
+      expect(outcome.figure).toMatch(/\(the app counted 0\)/);
+    });
+
     it('a burst of handshakes leaves the app serving', async () => {
       const outcome = await runCheck(handshakeBurst({ total: 300, concurrency: 50 }), ctx);
       expect(outcome.ok, outcome.detail).toBe(true);
       expect(outcome.measured?.succeeded).toBe(300);
     });
 
-    it('the front restarts under sending clients: nothing lost or doubled', async () => {
-      const outcome = await runCheck(frontRestartLosesNothing({ clients: 2, recoveryBoundMs: 5_000 }), ctx);
+    const restart = { clients: 2, recoveryBoundMs: 5_000, settleMs: 300 };
+
+    it('the front restarts under sending clients: nothing lost or doubled, counted at both ends', async () => {
+      const outcome = await runCheck(frontRestartLosesNothing(restart), ctx);
       console.log(`  in-process front restart: ${outcome.figure}`);
       expect(outcome.ok, outcome.detail).toBe(true);
+      const m = outcome.measured ?? {};
+      expect(m.sent).toBe(m.received);
+      expect(m.sent).toBeGreaterThan(0);
+      expect(m.appEchoed).toBeGreaterThanOrEqual((m.received ?? 0) + (m.duplicates ?? 0));
+    });
+
+    it('a front restart fails when the app echoed fewer messages than the clients counted', async () => {
+      const outcome = await runCheck(frontRestartLosesNothing(restart), frozenEchoCounter(ctx));
+      expect(outcome.ok).toBe(false);
       expect(outcome.measured?.sent).toBe(outcome.measured?.received);
-      expect(outcome.measured?.sent).toBeGreaterThan(0);
+      expect(outcome.measured?.appEchoed).toBe(0);
+      expect(outcome.figure).toMatch(/the app echoed 0$/);
     });
 
     it('the app restarts behind the front: 502 from the front while it is down, then 101', async () => {
