@@ -79,10 +79,45 @@ describe('fault, hostile-input and security checks through the in-process http-f
     expect(origin.figure).toBe(`${ORIGIN}: 101 from app; http://evil.example: 403 from app`);
   });
 
-  it('X-Forwarded-For from an untrusted front: the app records its peer, never the claim', async () => {
-    // On one host the front and the client share 127.0.0.1, so only the claim can be told apart.
-    const forwarded = await runCheck(clientAddressFromForwardedFor({ trusted: false, origin: ORIGIN }), ctx);
-    expect(forwarded.figure).toBe('X-Forwarded-For "203.0.113.7, 127.0.0.1" → client 127.0.0.1');
+  describe('X-Forwarded-For from an untrusted front: the app records the front, never the claim nor nothing', () => {
+    const check = clientAddressFromForwardedFor({ trusted: false, origin: ORIGIN });
+    /** The app's real stats with its recorded address replaced: what a broken app would report. */
+    const recording = (address: string | null): CheckContext => ({
+      ...ctx, wsUrl: ctx.wsUrl, appStats: async () => ({ ...(await ctx.appStats()), lastClientAddress: address }),
+    });
+
+    it('passes when the app recorded the front (127.0.0.1, on one host) and the context names it', async () => {
+      const outcome = await runCheck(check, { ...ctx, wsUrl: ctx.wsUrl, frontAddress: '127.0.0.1' });
+      expect(outcome.ok, outcome.detail).toBe(true);
+      expect(outcome.figure).toBe('X-Forwarded-For "203.0.113.7, 127.0.0.1" → client 127.0.0.1');
+    });
+
+    it('fails when the app recorded nothing', async () => {
+      const outcome = await runCheck(check, { ...recording(null), frontAddress: '127.0.0.1' });
+      expect(outcome.ok).toBe(false);
+      expect(outcome.figure).toBe('X-Forwarded-For "203.0.113.7, 127.0.0.1" → client (none)');
+      expect((await runCheck(check, recording(''))).ok).toBe(false);
+    });
+
+    it('fails when the app believed the claim', async () => {
+      const outcome = await runCheck(check, { ...recording('203.0.113.7'), frontAddress: '127.0.0.1' });
+      expect(outcome.ok).toBe(false);
+      expect(outcome.figure).toMatch(/→ client 203\.0\.113\.7$/);
+      expect((await runCheck(check, recording('203.0.113.7'))).ok).toBe(false);
+    });
+
+    it('fails when the address is not the front the context names, or not an address at all', async () => {
+      const other = await runCheck(check, { ...ctx, wsUrl: ctx.wsUrl, frontAddress: '10.0.0.9' });
+      expect(other.ok).toBe(false);
+      expect(other.detail).toMatch(/the front is 10\.0\.0\.9$/);
+      expect((await runCheck(check, { ...recording('?'), frontAddress: '?' })).ok).toBe(false);
+    });
+
+    it('without the front address it cannot tell the front from the client both on 127.0.0.1: an address in the header fails', async () => {
+      const outcome = await runCheck(check, ctx);
+      expect(outcome.ok).toBe(false);
+      expect(outcome.detail).toMatch(/nor anything in the header/);
+    });
   });
 
   it('a fault check without topology controls fails, saying what it needs', async () => {
