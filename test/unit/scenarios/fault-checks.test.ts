@@ -8,7 +8,7 @@ import { startHttpFront, type HttpFrontHandle } from '../../../proxy/front.js';
 import { silentLog } from '../../../proxy/log.js';
 import { startEchoServer, type EchoServerHandle } from '../../../src/echo/server.js';
 import { appRestartAnswered, frontRestartLosesNothing, frozenPathDetected } from '../../../src/scenarios/checks/faults.js';
-import { handshakeBurst, invalidUtf8Refused, oversizedFrameRefused, slowHeadersCut } from '../../../src/scenarios/checks/hostile.js';
+import { HEAP_BYTES_PER_HANDSHAKE, handshakeBurst, invalidUtf8Refused, oversizedFrameRefused, slowHeadersCut } from '../../../src/scenarios/checks/hostile.js';
 import { clientAddressFromForwardedFor, originAllowList } from '../../../src/scenarios/checks/security.js';
 import { runCheck } from '../../../src/scenarios/run.js';
 import type { CheckContext } from '../../../src/scenarios/types.js';
@@ -157,10 +157,47 @@ describe('fault, hostile-input and security checks through the in-process http-f
       expect(outcome.figure).toMatch(/\(the app counted 0\)/);
     });
 
-    it('a burst of handshakes leaves the app serving', async () => {
-      const outcome = await runCheck(handshakeBurst({ total: 300, concurrency: 50 }), ctx);
+    const burst = { total: 300, concurrency: 50, settleMs: 100, settleWithinMs: 1_000 };
+
+    /**
+     * In-process the "app's" heap is this whole process (client, front and app together), so the
+     * heap the check reads is given here: the real stats with heapUsed set per reading, from
+     * `growth(n)` bytes per handshake above the first reading (n = 1, 2, … after it).
+     */
+    const heapGrowing = (growth: (reading: number) => number): CheckContext => {
+      let reads = 0;
+      let base = 0;
+      return {
+        ...ctx, wsUrl: ctx.wsUrl,
+        appStats: async () => {
+          const s = await ctx.appStats();
+          const n = reads++;
+          if (n === 0) base = s.memory.heapUsed;
+          else s.memory.heapUsed = base + burst.total * growth(n);
+          return s;
+        },
+      };
+    };
+    const over = HEAP_BYTES_PER_HANDSHAKE + 1_024;
+    const under = HEAP_BYTES_PER_HANDSHAKE - 1_024;
+
+    it('a burst of handshakes leaves the app serving; its heap counts at its lowest of two readings after settling', async () => {
+      // Above the bound right after the burst, within it once settled.
+      const outcome = await runCheck(handshakeBurst(burst), heapGrowing((n) => (n <= 2 ? over : under)));
       expect(outcome.ok, outcome.detail).toBe(true);
       expect(outcome.measured?.succeeded).toBe(300);
+      expect(outcome.measured?.heapReadings).toBeGreaterThanOrEqual(2);
+      expect(outcome.measured?.heapBytesPerHandshake).toBe(under);
+      expect(outcome.figure).toContain(`(${under} B/handshake, bound ${HEAP_BYTES_PER_HANDSHAKE} B/handshake)`);
+    });
+
+    it('a burst fails when the heap stays above the bound per handshake, saying the bound', async () => {
+      const outcome = await runCheck(handshakeBurst(burst), heapGrowing(() => over));
+      expect(outcome.ok).toBe(false);
+      expect(outcome.measured?.succeeded).toBe(300);
+      expect(outcome.measured?.heapBytesPerHandshake).toBe(over);
+      expect(outcome.figure).toContain(`(${over} B/handshake, bound ${HEAP_BYTES_PER_HANDSHAKE} B/handshake)`);
+      expect(outcome.detail).toMatch(/heap growth ≤ 16384 B\/handshake \(4\.7 MiB for 300\)/);
     });
 
     const restart = { clients: 2, recoveryBoundMs: 5_000, settleMs: 300 };
