@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ABNORMAL_CLOSURE } from '../../../src/scenarios/check-helpers/client.js';
 import {
@@ -5,7 +6,8 @@ import {
 } from '../../../src/scenarios/catalog.js';
 import { FREEZE_DETECT_INTERVALS, FREEZE_PING_INTERVAL_MS } from '../../../src/scenarios/checks/faults.js';
 import { BURST_HANDSHAKES, INVALID_PAYLOAD, MESSAGE_TOO_BIG } from '../../../src/scenarios/checks/hostile.js';
-import { HOLD_FACTOR, PINGS_PER_IDLE_TIMEOUT } from '../../../src/scenarios/checks/idle.js';
+import { CUT_TOLERANCE_MS, cutWindow, HOLD_FACTOR, PINGS_PER_IDLE_TIMEOUT, windowText } from '../../../src/scenarios/checks/idle.js';
+import { projectPath } from '../../../src/paths.js';
 import { FRONT_KINDS, frontSetup, frontSetups } from '../../../src/fronts/index.js';
 import { frontVars, WS_PATH } from '../../../src/topology/values.js';
 
@@ -77,6 +79,17 @@ describe('the scenario catalog', () => {
       expect(hostile).toContain(`a burst of ${BURST_HANDSHAKES.toLocaleString('en-US')} handshakes`);
       expect(titles(`${kind}/hostile-input`)).toContain(`a burst of ${BURST_HANDSHAKES} handshakes`);
     }
+  });
+
+  it('states the idle-cut window in the README and the keepalive page as the check judges it', () => {
+    const tolerance = `${CUT_TOLERANCE_MS / 1000} s`;
+    const readme = readFileSync(projectPath('README.md'), 'utf8');
+    expect(readme).toContain(`(measured: ${windowText('T', `T + ${tolerance}`)})`);
+    const page = readFileSync(projectPath('docs/keepalive-interval.md'), 'utf8').replace(/\s+/g, ' ');
+    expect(page).toContain(`the cut comes ${windowText('T', `T + ${tolerance}`)} (`);
+    // The check's title says the same, with its tolerance.
+    expect(scenario('nginx/keepalive-no-server-pings').checks[0]?.title).toContain(windowText('T', `T + ${(CUT_TOLERANCE_MS / 1000).toFixed(2)} s`));
+    expect(cutWindow(2_000)).toBe(windowText('2.00 s', `${(2 + CUT_TOLERANCE_MS / 1000).toFixed(2)} s`));
   });
 
   it('names no duration in a summary that its constants do not give', () => {
