@@ -55,13 +55,13 @@ describe('the scenario catalog', () => {
       expect(summary(`${kind}/keepalive-server-pings`)).toContain(`open at ${HOLD_FACTOR} × the ${t} s timeout`);
       expect(titles(`${kind}/keepalive-server-pings`)).toContain(`${HOLD_FACTOR}× the timeout`);
     }
-    expect(summary('caddy/keepalive-no-idle-timeout')).toContain(`open at ${HOLD_FACTOR} × ${t} s`);
+    expect(summary('caddy/keepalive-no-idle-timeout')).toContain(`not cut within ${HOLD_FACTOR * t} s (${HOLD_FACTOR} × ${t} s,`);
     expect(summary('haproxy-no-timeout-tunnel/cut-at-timeout-client')).toContain(`here ${t} s;`);
     expect(summary('haproxy-no-timeout-tunnel/cut-at-timeout-client')).toContain(`the client sees ${ABNORMAL_CLOSURE}`);
     expect(titles('haproxy-no-timeout-tunnel/cut-at-timeout-client')).toContain(`the client seeing ${ABNORMAL_CLOSURE}`);
     const httpd = summary('httpd-proxy-timeout-only/not-cut-at-proxy-timeout');
     expect(httpd).toContain(`ProxyTimeout ${t} s and Timeout left at its default (${HTTPD_DEFAULT_TIMEOUT_SECONDS} s)`);
-    expect(httpd).toContain(`still open at ${HOLD_FACTOR * t} s (${HOLD_FACTOR} × ProxyTimeout)`);
+    expect(httpd).toContain(`not cut within ${HOLD_FACTOR * t} s (${HOLD_FACTOR} × ProxyTimeout,`);
     // The scenario only shows the mistake while the hold ends before httpd's default Timeout would cut.
     expect(HOLD_FACTOR * t).toBeLessThan(HTTPD_DEFAULT_TIMEOUT_SECONDS);
     for (const id of ['nginx-no-http11/handshake-fails', 'nginx-no-upgrade-headers/handshake-fails', 'httpd-no-upgrade/handshake-fails']) {
