@@ -13,11 +13,13 @@ import type { Check } from '../types.js';
 export const CUT_TOLERANCE_MS = 1_500;
 
 /**
- * How early a cut may come, counted from the handshake request the client sent: the fronts'
- * millisecond clocks (Node's loop time, nginx's and HAProxy's cached time) round each reading
- * down by up to 1 ms. Nothing else: the front's timer cannot start before the request was sent.
+ * How early a cut may come, counted from the handshake request the client sent: the fronts time
+ * their timers with coarse clocks (Node's loop time in whole milliseconds; nginx's cached time,
+ * read from CLOCK_MONOTONIC_COARSE on Linux, one kernel tick: up to 10 ms at HZ=100), so a timer
+ * can fire up to one tick short of T. Nothing else: the front's timer cannot start before the
+ * request was sent.
  */
-export const CLOCK_ALLOWANCE_MS = 5;
+export const CLOCK_ALLOWANCE_MS = 20;
 
 /** How many idle timeouts a connection kept open by pings (or by no timeout at all) is held for. */
 export const HOLD_FACTOR = 3;
