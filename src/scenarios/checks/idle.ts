@@ -32,13 +32,19 @@ export const PINGS_PER_IDLE_TIMEOUT = 2;
  * front's idle timer starts at the last handshake byte it passes, somewhere between the client
  * sending the request and receiving the 101, so the cut is judged from both ends of that bracket.
  */
-export function cutWindow(timeoutMs: number, toleranceMs = CUT_TOLERANCE_MS): string {
-  return windowText(seconds(timeoutMs), seconds(timeoutMs + toleranceMs));
+export function cutWindow(timeoutMs: number, toleranceMs = CUT_TOLERANCE_MS, handshake: Handshake = HTTP1_HANDSHAKE): string {
+  return windowText(seconds(timeoutMs), seconds(timeoutMs + toleranceMs), handshake);
 }
 
+/** The handshake's request and its answer, as the window names them. */
+export interface Handshake { request: string; answer: string }
+export const HTTP1_HANDSHAKE: Handshake = { request: 'the handshake request', answer: '101' };
+/** RFC 8441: the extended CONNECT on an h2 stream, answered 200. */
+export const H2_HANDSHAKE: Handshake = { request: 'the extended CONNECT', answer: '200' };
+
 /** The window with its ends in words ("T", "T + 1.50 s"), as the docs state it. */
-export function windowText(earliest: string, latest: string): string {
-  return `no sooner than ${earliest} after the handshake request was sent, no later than ${latest} after its 101 arrived`;
+export function windowText(earliest: string, latest: string, handshake: Handshake = HTTP1_HANDSHAKE): string {
+  return `no sooner than ${earliest} after ${handshake.request} was sent, no later than ${latest} after its ${handshake.answer} arrived`;
 }
 
 /**
