@@ -20,11 +20,11 @@ const TOLERANCE = 300;
  * 101 ('connection' is emitted right after the write); `busyMs`: then blocks this process's event
  * loop that long, so the client reads the 101 late, as a loaded machine does.
  */
-async function cuttingServer(cutAfterMs: number, busyMs = 0): Promise<{ ctx: CheckContext; close(): Promise<void> }> {
+async function cuttingServer(cutAfterMs: number | 'never', busyMs = 0): Promise<{ ctx: CheckContext; close(): Promise<void> }> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
   wss.on('connection', (ws) => {
-    setTimeout(() => ws.terminate(), cutAfterMs);
+    if (cutAfterMs !== 'never') setTimeout(() => ws.terminate(), cutAfterMs);
     const until = performance.now() + busyMs;
     while (performance.now() < until) { /* the client's process is busy */ }
   });
@@ -35,7 +35,7 @@ async function cuttingServer(cutAfterMs: number, busyMs = 0): Promise<{ ctx: Che
   };
 }
 
-async function cutAt(cutAfterMs: number, busyMs = 0) {
+async function cutAt(cutAfterMs: number | 'never', busyMs = 0) {
   const server = await cuttingServer(cutAfterMs, busyMs);
   try {
     return await runCheck(idleConnectionCut(TOLERANCE, 1006), server.ctx);
@@ -64,10 +64,19 @@ describe.concurrent('idle-cut judges the cut from both ends of the handshake', (
   });
 
   it('fails a cut too late, counted from the 101 received, naming the window', async () => {
-    const outcome = await cutAt(T + TOLERANCE + 300);
+    // Past the window, inside the tolerance the check watches beyond it.
+    const outcome = await cutAt(T + TOLERANCE + TOLERANCE / 2);
     expect(outcome.ok).toBe(false);
     expect(outcome.measured?.cutAfter101Ms).toBeGreaterThan(T + TOLERANCE);
     expect(outcome.detail).toContain(`expected a cut ${cutWindow(T, TOLERANCE)} with 1006`);
+  });
+
+  it('fails a front that never cuts, watching one tolerance past the window', async () => {
+    const started = performance.now();
+    const outcome = await cutAt('never');
+    expect(outcome).toMatchObject({ ok: false, figure: 'not cut' });
+    expect(outcome.detail).toMatch(/; saw still open 1\.\d\d s after the 101$/);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(T + 2 * TOLERANCE);
   });
 
   it('fails the wrong close code', async () => {
