@@ -1,5 +1,5 @@
 /**
- * `ws-proxy-bench probe`, in-process against the echo server, the http-proxy front with a 0.5 s
+ * `ws-proxy-bench probe`, in-process against the echo server, the http-proxy front with a 1 s
  * idle timeout, and a WebSocket server that never answers: what it finds, how it says so, its
  * exit codes and its refusals of bad flags. Each probe uses its own connections (nothing here
  * reads the app's counters), so the tests run side by side.
@@ -19,9 +19,10 @@ import { startEchoServer, type EchoServerHandle } from '../../../src/echo/server
 import { runProbeCommand } from '../../../src/probe/cli.js';
 import { formatReport, type ProbeReport } from '../../../src/probe/report.js';
 
-// 500 ms: pings every 200 ms keep a connection open unless this process stalls for 300 ms.
-const IDLE_MS = 500;
-const PING_EVERY = '200ms';
+// 1 s: pings every 300 ms keep a connection open unless this process (the front's too) stalls for
+// 700 ms; with the tests running side by side, a shorter margin was seen to be too thin.
+const IDLE_MS = 1_000;
+const PING_EVERY = '300ms';
 /** The cut the finder may report: from 50 ms early (its clock starts at the open callback) to 700 ms late. */
 const CUT_MIN_MS = IDLE_MS - 50;
 const CUT_MAX_MS = IDLE_MS + 700;
@@ -147,11 +148,11 @@ describe.concurrent('probe', () => {
   });
 
   it('says so in words: cut, how, and that pings keep it open', async () => {
-    const r = await runProbe([front.wsUrl('/ws'), '--max-idle', '3s', '--echo-count', '0', '--ping-interval', PING_EVERY]);
+    const r = await runProbe([front.wsUrl('/ws'), '--max-idle', '3s', '--echo-count', '0', '--ping-interval', '400ms']);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(new RegExp(`idle\\s+cut after (?:${CUT_SECONDS}) s: TCP`));
     // Held for the cut plus 1 s (src/probe/idle.ts pingHoldDuration).
-    expect(r.out).toMatch(/with pings\s+a ping every 0\.20 s: still open after 1\.\d\d s .*pings keep it open/);
+    expect(r.out).toMatch(/with pings\s+a ping every 0\.40 s: still open after 2\.\d\d s .*pings keep it open/);
   });
 
   it('a far end that closes idle connections itself: a close frame with its code and reason', async () => {

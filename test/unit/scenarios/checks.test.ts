@@ -18,9 +18,9 @@ import { frontReload } from '../../../src/scenarios/checks/reload.js';
 import { runCheck, runChecks } from '../../../src/scenarios/run.js';
 import type { Check, CheckContext } from '../../../src/scenarios/types.js';
 
-// 500 ms: client pings every 250 ms and server pings every 250 ms keep a connection open unless
-// this process stalls for 250 ms; the cut is judged from both ends of the handshake.
-const IDLE_MS = 500;
+// 1 s: client and server pings every 500 ms keep a connection open unless this process (the
+// front's too) stalls for 500 ms; the cut is judged from both ends of the handshake.
+const IDLE_MS = 1_000;
 /** The reload checks' window here (3 s in the catalog). */
 const RELOAD_WITHIN_MS = 300;
 const quietApp = { logSink: () => {} };

@@ -13,7 +13,7 @@ import { startRelay, type PausableRelay } from '../client/relay.js';
 import { startQuietServer } from '../echo/helpers.js';
 
 /** Ping interval of the app and the client in freeze-detected: short, so the test is too. */
-const INTERVAL_MS = 250;
+const INTERVAL_MS = 400;
 /** How long freeze-hangs holds the frozen connection. */
 const HOLD_MS = 400;
 
