@@ -36,10 +36,12 @@ export interface EchoServerHandle {
 export interface EchoRuntime {
   /** Where log lines go (default stdout); tests pass `silentSink` or a collector. */
   logSink?: LogSink;
+  /** How long clients get to answer the close frame before they are terminated (default CLOSE_GRACE_MS; tests shorten it). */
+  closeGraceMs?: number;
 }
 
 /** How long clients get to answer our close frame before they are terminated. */
-const CLOSE_GRACE_MS = 2000;
+export const CLOSE_GRACE_MS = 2000;
 /** close() never takes longer than this. */
 const CLOSE_LIMIT_MS = 4500;
 
@@ -75,6 +77,7 @@ function remoteOf(req: IncomingMessage): string {
 
 export async function startEchoServer(options: Partial<EchoOptions> = {}, runtime: EchoRuntime = {}): Promise<EchoServerHandle> {
   const resolved = resolveEchoOptions({ overrides: options });
+  const graceMs = Math.min(runtime.closeGraceMs ?? CLOSE_GRACE_MS, CLOSE_GRACE_MS);
   const log: EchoLogger = createLogger(resolved.logFormat, runtime.logSink);
   const stats = emptyStats();
   const trust = addressTrust(resolved.trustedProxies);
@@ -166,10 +169,10 @@ export async function startEchoServer(options: Partial<EchoOptions> = {}, runtim
       })));
       for (const ws of sockets) ws.close(code, 'server shutting down');
       const timeout = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
-      await Promise.race([allClosed, timeout(CLOSE_GRACE_MS)]);
+      await Promise.race([allClosed, timeout(graceMs)]);
       for (const ws of clients) ws.terminate();
       server.closeAllConnections();
-      await Promise.race([serverClosed, timeout(CLOSE_LIMIT_MS - CLOSE_GRACE_MS)]);
+      await Promise.race([serverClosed, timeout(CLOSE_LIMIT_MS - graceMs)]);
       wss.close();
     })();
     return closed;

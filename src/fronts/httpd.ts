@@ -29,7 +29,7 @@ export const httpd = defineFront({
     },
     {
       name: 'httpd-proxy-timeout-only',
-      summary: 'Apache httpd with ProxyTimeout but no Timeout: the idle cut stays at Timeout (default 60 s) (a classic mistake)',
+      summary: 'Apache httpd with ProxyTimeout but no Timeout: a quiet WebSocket is not cut at ProxyTimeout (a classic mistake)',
       template: 'httpd/mistake-proxy-timeout-only.conf.template',
     },
     {

@@ -151,7 +151,8 @@ function faults(front: string, appDown: AppDownAnswer): Scenario[] {
     {
       ...base,
       id: `${front}/path-freeze-no-pings`,
-      summary: 'the front is frozen and nobody pings: the connection hangs "open" on both ends (why pings exist)',
+      summary: 'the front is frozen and nobody pings: a message sent meanwhile gets no echo while the connection stays "open" on both ends, ' +
+        'and its echo arrives once the front runs again (why pings exist)',
       app: APP_NO_PINGS,
       checks: [frozenPathHangs()],
     },
@@ -343,9 +344,9 @@ export const catalog: readonly Scenario[] = [
     id: 'httpd-proxy-timeout-only/not-cut-at-proxy-timeout',
     family: 'misconfiguration',
     front: 'httpd-proxy-timeout-only',
-    summary: 'ProxyTimeout alone does not set the idle cut: an upgraded connection waits for the longer of Timeout and ProxyTimeout, ' +
-      `so with ProxyTimeout ${KEEPALIVE_IDLE_TIMEOUT_SECONDS} s and Timeout left at its default (${HTTPD_DEFAULT_TIMEOUT_SECONDS} s) ` +
-      `a quiet WebSocket with no pings is still open at ${HOLD_FACTOR * KEEPALIVE_IDLE_TIMEOUT_SECONDS} s (${HOLD_FACTOR} × ProxyTimeout)`,
+    summary: `ProxyTimeout alone is not the idle cut: with ProxyTimeout ${KEEPALIVE_IDLE_TIMEOUT_SECONDS} s and Timeout left at its default (${HTTPD_DEFAULT_TIMEOUT_SECONDS} s) ` +
+      `a quiet WebSocket with no pings is not cut within ${HOLD_FACTOR * KEEPALIVE_IDLE_TIMEOUT_SECONDS} s (${HOLD_FACTOR} × ProxyTimeout, as long as the bench holds it; ` +
+      'httpd\'s source has the tunnel wait for the longer of Timeout and ProxyTimeout)',
     idleTimeoutSeconds: KEEPALIVE_IDLE_TIMEOUT_SECONDS,
     app: APP_NO_PINGS,
     checks: [staysOpenPastTimeout({ pingsFrom: 'none' })],
@@ -366,7 +367,8 @@ export const catalog: readonly Scenario[] = [
     id: 'caddy/keepalive-no-idle-timeout',
     family: 'keepalive',
     front: 'caddy',
-    summary: `Caddy has no idle timeout for upgraded connections: with no pings either way an idle connection is still open at ${HOLD_FACTOR} × ${KEEPALIVE_IDLE_TIMEOUT_SECONDS} s`,
+    summary: `Caddy's defaults, no pings either way: an idle upgraded connection is not cut within ${HOLD_FACTOR * KEEPALIVE_IDLE_TIMEOUT_SECONDS} s ` +
+      `(${HOLD_FACTOR} × ${KEEPALIVE_IDLE_TIMEOUT_SECONDS} s, where the other fronts cut; as long as the bench holds it)`,
     idleTimeoutSeconds: KEEPALIVE_IDLE_TIMEOUT_SECONDS,
     app: APP_NO_PINGS,
     checks: [staysOpenPastTimeout({ pingsFrom: 'none' })],

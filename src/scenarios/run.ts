@@ -1,10 +1,15 @@
 /** Runs checks and scenarios into outcomes: shared by the container suites and the report. */
-import { startTopology } from '../containers/topology.js';
 import type { StartTopology, TopologyOptions } from '../topology/topology.js';
 import { frontDescriptor } from '../fronts/index.js';
 import type { Check, CheckContext, CheckOutcome, RunVersions, Scenario, ScenarioOutcome } from './types.js';
 import { ConfigRefusedByVersion } from '../topology/refused.js';
 import { TopologyUnavailable } from '../topology/unavailable.js';
+
+/**
+ * The default topology (containers), imported when a scenario first needs it: the checks alone
+ * (runCheck, runChecks) do not load the Docker client.
+ */
+const startContainerTopology: StartTopology = async (scenario, options) => (await import('../containers/topology.js')).startTopology(scenario, options);
 
 /** What a runner wants to hear while a scenario runs (the report's progress lines). */
 export interface RunHooks {
@@ -73,7 +78,7 @@ function refusedOutcome(err: ConfigRefusedByVersion): Pick<ScenarioOutcome, 'ok'
 export async function runScenario(scenario: Scenario, options: RunScenarioOptions = {}): Promise<ScenarioOutcome> {
   const started = performance.now();
   const base = { scenario: scenario.id, front: scenario.front, family: scenario.family };
-  const { start = startTopology, hooks, ...topologyOptions } = options;
+  const { start = startContainerTopology, hooks, ...topologyOptions } = options;
   let topology;
   try {
     topology = await start(scenario, topologyOptions);

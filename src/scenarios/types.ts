@@ -24,6 +24,12 @@ export interface CheckContext {
   ca?: string;
   /** The app's counters (read from the app directly, not through the front). */
   appStats(): Promise<EchoStats>;
+  /**
+   * The front's address as the app sees it (the TCP peer of the app's connections from the
+   * front), where the topology knows it: the untrusted X-Forwarded-For check then requires the
+   * app to record exactly this address.
+   */
+  frontAddress?: string;
   /** The idle timeout the front was configured with. */
   idleTimeoutMs: number;
   /** Makes the front reload its config, as a deploy does (where the front kind has a reload command). */

@@ -1,9 +1,11 @@
 /**
  * A client that keeps echoing while a check does something hostile next to it: one message every
  * `everyMs`, each expected back. When the check is done, `finish()` says whether every message
- * came back and the connection stayed open: the front and the app kept serving others.
+ * came back and the connection stayed open: the front and the app kept serving others (and the
+ * app's own counter says it echoed them).
  */
-import { discard, open, type ConnectOptions } from './client.js';
+import type { CheckContext } from '../types.js';
+import { contextOptions, discard, open, type ConnectOptions } from './client.js';
 import { sleep, within } from './wait.js';
 
 export interface BackgroundEcho {
@@ -34,9 +36,24 @@ export async function backgroundEcho(url: string, options: ConnectOptions = {}, 
   };
 }
 
-/** Runs `fn` with a background echo client beside it; `others` says how that client fared. */
-export async function besideEchoingClient<T>(url: string, options: ConnectOptions, fn: () => Promise<T>): Promise<{ result: T; others: { sent: number; received: number; open: boolean; ok: boolean } }> {
-  const background = await backgroundEcho(url, options);
+export interface Others {
+  sent: number;
+  received: number;
+  open: boolean;
+  /** What the app's own `messagesEchoed` moved by meanwhile (the other end of the count). */
+  appEchoed: number;
+  /** Still open, every message back, and the app echoed at least what the client received. */
+  ok: boolean;
+}
+
+/**
+ * Runs `fn` with a background echo client beside it; `others` says how that client fared,
+ * counted at both ends: the client's sent and received, and the app's `messagesEchoed` read
+ * before and after, which must cover every echo the client counted.
+ */
+export async function besideEchoingClient<T>(ctx: Pick<CheckContext, 'wsUrl' | 'ca' | 'appStats'>, fn: () => Promise<T>): Promise<{ result: T; others: Others }> {
+  const appBefore = (await ctx.appStats()).messagesEchoed;
+  const background = await backgroundEcho(ctx.wsUrl, contextOptions(ctx));
   let result: T;
   try {
     result = await fn();
@@ -45,5 +62,6 @@ export async function besideEchoingClient<T>(url: string, options: ConnectOption
     throw err;
   }
   const others = await background.finish();
-  return { result, others: { ...others, ok: others.open && others.sent > 0 && others.received === others.sent } };
+  const appEchoed = (await ctx.appStats()).messagesEchoed - appBefore;
+  return { result, others: { ...others, appEchoed, ok: others.open && others.sent > 0 && others.received === others.sent && appEchoed >= others.received } };
 }

@@ -21,6 +21,13 @@ export interface HandshakeOutcome {
   body?: string;
   /** The TCP (or TLS) stream under an open socket: how a connection ended (reset or not). */
   transport?: Duplex;
+  /**
+   * performance.now() just before the handshake request was handed to the socket: nothing on the
+   * path can have seen this connection's last handshake byte earlier.
+   */
+  requestSentAt?: number;
+  /** performance.now() when the response (the 101, or a refusal) was read: the path passed its last handshake byte by then. */
+  responseAt?: number;
 }
 
 export interface ConnectOptions {
@@ -56,6 +63,12 @@ export function connect(url: string, options: ConnectOptions = {}): Promise<Hand
   return new Promise((resolve) => {
     let headers: IncomingHttpHeaders = {};
     let transport: Duplex | undefined;
+    let requestSentAt: number | undefined;
+    let responseAt: number | undefined;
+    const times = (): Pick<HandshakeOutcome, 'requestSentAt' | 'responseAt'> => ({
+      ...(requestSentAt !== undefined ? { requestSentAt } : {}),
+      ...(responseAt !== undefined ? { responseAt } : {}),
+    });
     let settled = false;
     const done = (outcome: HandshakeOutcome): void => {
       if (settled) return;
@@ -71,15 +84,18 @@ export function connect(url: string, options: ConnectOptions = {}): Promise<Hand
       ...(options.rejectUnauthorized !== undefined ? { rejectUnauthorized: options.rejectUnauthorized } : {}),
       ...(options.ca !== undefined ? { ca: options.ca } : {}),
       ...(options.alpn !== undefined ? { ALPNProtocols: options.alpn } : {}),
+      // Read the clock, then send: the request's bytes leave after this instant.
+      finishRequest: (req) => { requestSentAt = performance.now(); req.end(); },
     });
-    ws.on('upgrade', (res) => { headers = res.headers; transport = res.socket; });
-    ws.on('open', () => done({ status: 101, headers, socket: ws, ...(transport ? { transport } : {}) }));
+    ws.on('upgrade', (res) => { responseAt = performance.now(); headers = res.headers; transport = res.socket; });
+    ws.on('open', () => done({ status: 101, headers, socket: ws, ...(transport ? { transport } : {}), ...times() }));
     ws.on('unexpected-response', (req, res) => {
+      responseAt = performance.now();
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => { if (body.length < 512) body += chunk; });
       const finish = (): void => {
-        done({ status: res.statusCode ?? 0, headers: res.headers, body: body.slice(0, 512) });
+        done({ status: res.statusCode ?? 0, headers: res.headers, body: body.slice(0, 512), ...times() });
         req.destroy();
       };
       res.on('end', finish);

@@ -87,6 +87,10 @@ export interface H2Handshake {
   error?: string;
   /** Start of the body of a refusal. */
   body?: string;
+  /** performance.now() just before the CONNECT was handed to the session: nothing on the path saw it earlier. */
+  requestSentAt?: number;
+  /** performance.now() when its answer (the 200, or a refusal) was read. */
+  responseAt?: number;
 }
 
 /** How a WebSocket ended: RFC 6455's code and reason, and the stream's reset code if it was reset. */
@@ -274,17 +278,25 @@ function openStream(session: ClientHttp2Session, target: H2Target, options: H2We
   return new Promise((resolve) => {
     let settled = false;
     let stream: ClientHttp2Stream;
+    let requestSentAt: number | undefined;
+    let responseAt: number | undefined;
     const done = (outcome: H2Handshake): void => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      resolve(outcome);
+      resolve({
+        ...outcome,
+        ...(requestSentAt !== undefined ? { requestSentAt } : {}),
+        ...(responseAt !== undefined ? { responseAt } : {}),
+      });
     };
     const timer = setTimeout(() => {
       stream?.close(h2.NGHTTP2_CANCEL);
       done({ status: 0, headers: {}, error: `no answer to the CONNECT within ${timeoutMs} ms` });
     }, timeoutMs);
     try {
+      // Read the clock, then send: the CONNECT's bytes leave after this instant.
+      requestSentAt = performance.now();
       stream = session.request(request, { endStream: false });
     } catch (err) {
       done({ status: 0, headers: {}, error: `the CONNECT could not be sent: ${(err as Error).message}` });
@@ -293,6 +305,7 @@ function openStream(session: ClientHttp2Session, target: H2Target, options: H2We
     stream.on('error', (err: Error) => done({ status: 0, headers: {}, error: `stream failed: ${err.message}` }));
     stream.once('close', () => done({ status: 0, headers: {}, error: `stream closed before an answer${stream.rstCode ? ` (RST_STREAM ${rstCodeName(stream.rstCode)})` : ''}` }));
     stream.once('response', (headers) => {
+      responseAt = performance.now();
       const status = Number(headers[h2.HTTP2_HEADER_STATUS] ?? 0);
       if (status !== 200) {
         clearTimeout(timer);

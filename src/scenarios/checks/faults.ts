@@ -6,7 +6,9 @@
 import WebSocket from 'ws';
 import { EchoSession } from '../../client/echo-session.js';
 import { ReconnectingClient } from '../../client/reconnecting-client.js';
-import { closed, connect, discard, open } from '../check-helpers/client.js';
+import { toBuffer } from '../../client/raw-data.js';
+import type { EchoStats } from '../../echo/stats.js';
+import { closed, connect, contextOptions, discard, open } from '../check-helpers/client.js';
 import { seconds, verdict } from '../check-helpers/result.js';
 import type { Check, CheckContext, TopologyControls } from '../types.js';
 import { sleep, within } from '../check-helpers/wait.js';
@@ -22,17 +24,22 @@ export interface FrontRestartOptions {
   sendEveryMs?: number;
   /** Clients must be open again within this long of the restart command. */
   recoveryBoundMs?: number;
+  /** How long the clients send before the restart, and again once all are back (default 1 s). */
+  settleMs?: number;
 }
 
 /**
  * The front restarts under connected clients: each sees the close, reconnects (backoff) within
  * the bound, and every message sent before, during and after comes back exactly once, in order
- * (ack by echo + resend + dedupe, src/client/echo-session.ts).
+ * (ack by echo + resend + dedupe, src/client/echo-session.ts). Counted at both ends: the app's own
+ * `messagesEchoed` must cover every echo the clients counted (each one accepted, and each resent
+ * duplicate dropped), so a client that counts an echo twice, or an app that echoed less, fails.
  */
 export function frontRestartLosesNothing(options: FrontRestartOptions = {}): Check {
   const n = options.clients ?? 3;
   const every = options.sendEveryMs ?? 50;
   const bound = options.recoveryBoundMs ?? 10_000;
+  const settle = options.settleMs ?? 1_000;
   return {
     id: 'front-restart',
     title: `the front restarts under ${n} clients: they reconnect within ${seconds(bound)} and every message comes back once, in order`,
@@ -55,6 +62,7 @@ export function frontRestartLosesNothing(options: FrontRestartOptions = {}): Che
         s.client.on('open', () => { if (closedAt[i] !== undefined) reopenedAt[i] ??= performance.now(); });
       });
       let sending: NodeJS.Timeout | undefined;
+      const appBefore = await ctx.appStats();
       try {
         await Promise.all(sessions.map((s) => new Promise<void>((resolve, reject) => {
           s.client.once('open', () => resolve());
@@ -63,13 +71,13 @@ export function frontRestartLosesNothing(options: FrontRestartOptions = {}): Che
         })));
         let k = 0;
         sending = setInterval(() => { k++; for (const s of sessions) s.send(`message ${k}`); }, every);
-        await sleep(1_000);
+        await sleep(settle);
         ctx.progress(`restarting the front under ${n} sending clients`);
         const restartAt = performance.now();
         await controls.restartFront();
         const restartedIn = performance.now() - restartAt;
         const back = await within(bound, 50, () => reopenedAt.filter((t) => t !== undefined).length === n);
-        await sleep(1_000);
+        await sleep(settle);
         clearInterval(sending);
         sending = undefined;
         const allBack = (await Promise.all(sessions.map((s) => s.allEchoed(5_000)))).every(Boolean);
@@ -78,13 +86,17 @@ export function frontRestartLosesNothing(options: FrontRestartOptions = {}): Che
           { sent: 0, received: 0, duplicates: 0, gaps: 0, garbled: 0 });
         const detectMs = Math.max(...closedAt.map((t) => (t ?? Number.NaN) - restartAt));
         const recoverMs = Math.max(...reopenedAt.map((t) => (t ?? Number.NaN) - restartAt));
+        const appEchoed = (await ctx.appStats()).messagesEchoed - appBefore.messagesEchoed;
         const exact = total.sent === total.received && total.gaps === 0 && total.garbled === 0;
-        const ok = back !== undefined && allBack && exact && counts.every((c) => c.sent > 0);
-        const figure = `closed ${seconds(detectMs)}, reopened ${seconds(recoverMs)} after the restart; sent ${total.sent}, received ${total.received} (${total.duplicates} resent duplicates dropped)`;
+        // Every echo a client counted (accepted or dropped as a duplicate) left the app; the app
+        // may have echoed more (an echo lost in the restart is echoed again after the resend).
+        const bothEnds = appEchoed >= total.received + total.duplicates;
+        const ok = back !== undefined && allBack && exact && bothEnds && counts.every((c) => c.sent > 0);
+        const figure = `closed ${seconds(detectMs)}, reopened ${seconds(recoverMs)} after the restart; sent ${total.sent}, received ${total.received} (${total.duplicates} resent duplicates dropped), the app echoed ${appEchoed}`;
         return verdict(ok, figure,
-          `all ${n} clients reopened within ${seconds(bound)} and received = sent, no gaps`,
+          `all ${n} clients reopened within ${seconds(bound)}, received = sent, no gaps, and the app echoed at least received + duplicates (${total.received + total.duplicates})`,
           `${figure}; gaps ${total.gaps}, garbled ${total.garbled}, the restart command took ${seconds(restartedIn)}`,
-          { detectMs, recoverMs, restartCommandMs: restartedIn, sent: total.sent, received: total.received, duplicates: total.duplicates, gaps: total.gaps, attempts, clients: n });
+          { detectMs, recoverMs, restartCommandMs: restartedIn, sent: total.sent, received: total.received, duplicates: total.duplicates, gaps: total.gaps, appEchoed, attempts, clients: n });
       } finally {
         if (sending) clearInterval(sending);
         await Promise.all(sessions.map((s) => s.stop()));
@@ -207,7 +219,7 @@ export function frozenPathDetected(intervalMs = FREEZE_PING_INTERVAL_MS): Check 
       // The client's own log goes into a failure's detail: what it tried after the unpause.
       const clientLog: string[] = [];
       const client = new ReconnectingClient({
-        url: () => ctx.wsUrl, pingIntervalMs: intervalMs, handshakeTimeoutMs: 2_000, backoff: { initialMs: 100, maxMs: 500, factor: 2, jitter: 0 },
+        url: () => ctx.wsUrl, ...(ctx.ca ? { ca: ctx.ca } : {}), pingIntervalMs: intervalMs, handshakeTimeoutMs: 2_000, backoff: { initialMs: 100, maxMs: 500, factor: 2, jitter: 0 },
         log: (line) => { clientLog.push(line); },
       });
       let clientDetectedAt: number | undefined;
@@ -239,7 +251,8 @@ export function frozenPathDetected(intervalMs = FREEZE_PING_INTERVAL_MS): Check 
           const unpausedAt = performance.now();
           await controls.unpauseFront();
           unpaused = true;
-          await within(RECONNECT_BOUND_MS, 20, () => reopenedAt !== undefined);
+          // A client that never noticed the freeze has no reconnect to wait for (and fails).
+          if (clientDetectedAt !== undefined) await within(RECONNECT_BOUND_MS, 20, () => reopenedAt !== undefined);
           const recoverMs = reopenedAt !== undefined ? reopenedAt - unpausedAt : Number.NaN;
           const appMs = appDetected ?? Number.NaN;
           const sincePauseRequested = clientDetectedAt !== undefined ? clientDetectedAt - pauseRequestedAt : Number.NaN;
@@ -258,45 +271,80 @@ export function frozenPathDetected(intervalMs = FREEZE_PING_INTERVAL_MS): Check 
   };
 }
 
+/** How soon after the unpause the message sent into the frozen path must come back. */
+export const THAW_ECHO_WITHIN_MS = 5_000;
+
 /**
- * The same freeze without pings anywhere: nothing notices. The client's socket is still "open"
- * after `holdMs` with no traffic, and the app still counts the connection: the reason pings exist.
+ * The same freeze without pings anywhere: nothing notices. A message sent into the frozen path
+ * gets no echo while the client's socket still reads OPEN for `holdMs`, and the app neither
+ * receives it (its `messagesEchoed` stands still) nor drops the connection; once the front runs
+ * again the message goes through and its echo arrives. The echo during the freeze is what tells a
+ * frozen path from a front that was never frozen (which would just echo it): a quiet, unfrozen
+ * front with a long idle timeout would pass "still open" alone.
  */
 export function frozenPathHangs(holdMs = 3_000): Check {
+  const text = 'sent into the frozen path';
   return {
     id: 'freeze-hangs',
-    title: `without pings a frozen front goes unnoticed: the connection is still "open" after ${seconds(holdMs)}`,
+    title: `without pings a frozen front goes unnoticed: a message sent meanwhile gets no echo while the connection reads "open" for ${seconds(holdMs)}, then its echo arrives after the unpause`,
     independent: false,
     async run(ctx) {
       const controls = controlsOf(ctx);
-      const ws = await open(ctx.wsUrl);
+      const ws = await open(ctx.wsUrl, contextOptions(ctx));
+      const echoes: { at: number; text: string }[] = [];
+      ws.on('message', (data) => { echoes.push({ at: performance.now(), text: toBuffer(data).toString('utf8') }); });
       let unpaused = false;
       try {
         const before = await ctx.appStats();
-        // The freeze happens somewhere between these two instants: the lower bound counts from
-        // the first (a slow `docker pause` must not make detection look too early), the upper
-        // bounds from the second.
-        const pauseRequestedAt = performance.now();
         await controls.pauseFront();
         const frozeAt = performance.now();
-        ctx.progress(`front paused; holding ${seconds(holdMs)} without pings`);
+        ctx.progress(`front paused; a message sent, holding ${seconds(holdMs)} without pings`);
+        let unpausedAt = frozeAt;
+        let frozen: { heldMs: number; echoedWhileFrozen: number; openAtEnd: boolean; cutAfterMs?: number; app: EchoStats };
         try {
+          ws.send(text);
           const cut = await closed(ws, holdMs);
-          const heldMs = performance.now() - frozeAt;
-          const app = await ctx.appStats();
+          frozen = {
+            heldMs: performance.now() - frozeAt,
+            echoedWhileFrozen: echoes.length,
+            openAtEnd: cut === undefined && ws.readyState === WebSocket.OPEN,
+            ...(cut ? { cutAfterMs: cut.at - frozeAt } : {}),
+            app: await ctx.appStats(),
+          };
+        } finally {
+          // From before the command: the front thaws before `docker unpause` returns, and the
+          // echo may already be on its way by then.
+          unpausedAt = performance.now();
           await controls.unpauseFront();
           unpaused = true;
-          const stillOpen = cut === undefined && ws.readyState === WebSocket.OPEN;
-          const appStillCounts = app.openConnections >= 1 && app.pingTimeouts === before.pingTimeouts;
-          const figure = stillOpen ? `still open after ${seconds(heldMs)} frozen, nothing noticed` : `closed after ${seconds((cut?.at ?? frozeAt) - frozeAt)}`;
-          return verdict(stillOpen && appStillCounts, figure,
-            `client still open and the app still counting the connection after ${seconds(holdMs)}`,
-            `${figure}; app open connections ${app.openConnections}, ping timeouts ${app.pingTimeouts}`,
-            { heldMs, appOpenConnections: app.openConnections });
-        } finally {
-          if (!unpaused) await controls.unpauseFront();
+          ctx.progress(`front unpaused after ${seconds(unpausedAt - frozeAt)}; waiting for the echo`);
         }
+        // Already failed (an echo through the "frozen" path, or a cut): no thaw echo to wait for.
+        if (frozen.openAtEnd && frozen.echoedWhileFrozen === 0) {
+          await within(THAW_ECHO_WITHIN_MS, 10, () => echoes.length > 0 || ws.readyState !== WebSocket.OPEN);
+        }
+        const thawEcho = echoes[frozen.echoedWhileFrozen];
+        const after = await ctx.appStats();
+        const { app } = frozen;
+        const appStillCounts = app.openConnections >= 1 && app.pingTimeouts === before.pingTimeouts;
+        const appGotNothing = app.messagesEchoed === before.messagesEchoed;
+        const appEchoedOnce = after.messagesEchoed - before.messagesEchoed === 1;
+        const echoedAfterThaw = frozen.echoedWhileFrozen === 0 && thawEcho?.text === text;
+        const ok = frozen.openAtEnd && appStillCounts && appGotNothing && echoedAfterThaw && appEchoedOnce;
+        const echoMs = thawEcho ? thawEcho.at - unpausedAt : Number.NaN;
+        const whileFrozen = frozen.cutAfterMs !== undefined
+          ? `closed after ${seconds(frozen.cutAfterMs)} frozen`
+          : frozen.echoedWhileFrozen > 0
+            ? `echoed ${seconds((echoes[0]?.at ?? frozeAt) - frozeAt)} into the "freeze": the path was not frozen`
+            : `still open after ${seconds(frozen.heldMs)} frozen, no echo, nothing noticed`;
+        const thaw = echoedAfterThaw ? `the echo came ${seconds(echoMs)} after the unpause` : `no echo within ${seconds(THAW_ECHO_WITHIN_MS)} of the unpause`;
+        const figure = `${whileFrozen}; ${thaw}`;
+        return verdict(ok, figure,
+          `no echo while the client reads "open" for ${seconds(holdMs)}, the app not receiving the message nor dropping the connection, then exactly one echo within ${seconds(THAW_ECHO_WITHIN_MS)} of the unpause`,
+          `${figure}; app while frozen: open connections ${app.openConnections}, ping timeouts ${before.pingTimeouts} → ${app.pingTimeouts}, messages echoed +${app.messagesEchoed - before.messagesEchoed}; after the unpause +${after.messagesEchoed - before.messagesEchoed}`,
+          { heldMs: frozen.heldMs, echoedWhileFrozen: frozen.echoedWhileFrozen, echoAfterUnpauseMs: echoMs, appOpenConnections: app.openConnections, appEchoedWhileFrozen: app.messagesEchoed - before.messagesEchoed, appEchoed: after.messagesEchoed - before.messagesEchoed });
       } finally {
+        if (!unpaused) await controls.unpauseFront();
         discard(ws);
       }
     },

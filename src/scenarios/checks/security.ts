@@ -1,4 +1,5 @@
 /** Security defaults, seen through the front: the origin allow-list and whose X-Forwarded-For the app believes. */
+import { isIP } from 'node:net';
 import { answeredBy, connect, contextOptions, describeOutcome, discard } from '../check-helpers/client.js';
 import { verdict } from '../check-helpers/result.js';
 import type { Check } from '../types.js';
@@ -30,14 +31,17 @@ const CLAIMED = '203.0.113.7';
  * Whose address the app records (/stats lastClientAddress). `trusted`: the app trusts the
  * front's network, so the address the front appended to X-Forwarded-For is the client. Not
  * trusted (the default): a client's own X-Forwarded-For claim, passed along by the front, is
- * ignored and the app records the front's address.
+ * ignored and the app records the front's address: an IP address, not the claim, and, where the
+ * context knows the front's address (CheckContext.frontAddress), that one. Without it the check
+ * can only tell the front from the hops in the header (the client the front saw): an address
+ * found in the header fails then, as does no address at all.
  */
 export function clientAddressFromForwardedFor({ trusted, origin }: { trusted: boolean; origin?: string }): Check {
   return {
     id: trusted ? 'forwarded-for-trusted' : 'forwarded-for-untrusted',
     title: trusted
       ? 'the app trusts the front: its client address is the one the front put in X-Forwarded-For'
-      : `the app trusts no proxy: a client's X-Forwarded-For claim (${CLAIMED}) is not believed`,
+      : `the app trusts no proxy: a client's X-Forwarded-For claim (${CLAIMED}) is not believed; the app records the front's address`,
     independent: false,
     async run(ctx) {
       const headers = { ...(origin ? { Origin: origin } : {}), ...(trusted ? {} : { 'X-Forwarded-For': CLAIMED }) };
@@ -47,15 +51,21 @@ export function clientAddressFromForwardedFor({ trusted, origin }: { trusted: bo
       const stats = await ctx.appStats();
       const header = stats.lastUpgradeHeaders?.['x-forwarded-for'];
       const hops = String(header ?? '').split(',').map((h) => h.trim()).filter(Boolean);
-      const recorded = stats.lastClientAddress ?? '(none)';
+      const address = stats.lastClientAddress ?? '';
+      const recorded = address === '' ? '(none)' : address;
       const seenByFront = hops.at(-1);
+      const front = ctx.frontAddress;
       const ok = trusted
-        ? hops.length === 1 && recorded === seenByFront
-        : hops[0] === CLAIMED && recorded !== CLAIMED && !hops.includes(recorded);
+        ? hops.length === 1 && address === seenByFront
+        : hops[0] === CLAIMED && isIP(address) !== 0 && address !== CLAIMED &&
+          (front !== undefined ? address === front : !hops.includes(address));
       const figure = `X-Forwarded-For "${hops.join(', ')}" → client ${recorded}`;
+      const frontIs = front !== undefined ? ` (${front})` : '';
       return verdict(ok, figure,
-        trusted ? 'the client address is the one the front appended' : `the client address is the front's own, not ${CLAIMED} or anything in the header`,
-        figure);
+        trusted
+          ? 'the client address is the one the front appended'
+          : `the client's claim first in the header, and the client address the front's own${frontIs}: an IP address, not ${CLAIMED}${front !== undefined ? '' : ' nor anything in the header'}`,
+        front !== undefined ? `${figure}; the front is ${front}` : figure);
     },
   };
 }

@@ -84,23 +84,29 @@ describe('reconnecting client through the http-proxy front', () => {
 
 });
 
-describe('reconnecting client on a path that freezes or drops', () => {
+// Each test freezes or cuts its own relay (in front of one app), so they run side by side.
+describe.concurrent('reconnecting client on a path that freezes or drops', () => {
   let app: EchoServerHandle;
-  let relay: PausableRelay;
+  const relays: PausableRelay[] = [];
   const clients: ReconnectingClient[] = [];
   const sessions: EchoSession[] = [];
+  const ownRelay = async (): Promise<PausableRelay> => {
+    const relay = await startRelay(app.port);
+    relays.push(relay);
+    return relay;
+  };
 
   beforeAll(async () => {
     app = await startQuietServer({ keepAliveInterval: 0 });
-    relay = await startRelay(app.port);
   });
   afterAll(async () => {
     await Promise.all([...clients.map((c) => c.stop()), ...sessions.map((s) => s.stop())]);
-    await relay.close();
+    await Promise.all(relays.map((r) => r.close()));
     await app.close();
   });
 
   it('detects a frozen path within two ping intervals and reconnects once it flows again', async () => {
+    const relay = await ownRelay();
     const P = 200;
     const client = new ReconnectingClient({ url: `ws://127.0.0.1:${relay.port}/ws`, pingIntervalMs: P, handshakeTimeoutMs: 1_000, backoff: FAST_BACKOFF });
     clients.push(client);
@@ -125,6 +131,7 @@ describe('reconnecting client on a path that freezes or drops', () => {
   });
 
   it('with ack-by-echo, messages lost in flight when the connection drops are written again: all back once, in order', async () => {
+    const relay = await ownRelay();
     const session = new EchoSession({ url: `ws://127.0.0.1:${relay.port}/ws`, backoff: FAST_BACKOFF });
     sessions.push(session);
     session.start();
@@ -145,6 +152,7 @@ describe('reconnecting client on a path that freezes or drops', () => {
   });
 
   it('without pings the client sees nothing: still "open" on a frozen path', async () => {
+    const relay = await ownRelay();
     const client = new ReconnectingClient({ url: `ws://127.0.0.1:${relay.port}/ws`, pingIntervalMs: 0 });
     clients.push(client);
     client.start();

@@ -1,13 +1,25 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { selfSignedCertificate } from '../../../src/containers/tls.js';
 
-const leftovers = (): string[] => readdirSync(tmpdir()).filter((n) => n.startsWith('wspb-tls-'));
-
 describe('the throwaway test certificate', () => {
+  // A temp folder of this test's own (os.tmpdir() follows TMPDIR): other runs on the machine make
+  // and remove their own wspb-tls-* folders in the shared one meanwhile.
+  const saved = process.env.TMPDIR;
+  let own = '';
+  beforeEach(() => { own = mkdtempSync(join(tmpdir(), 'wspb-tls-test-')); process.env.TMPDIR = own; });
+  afterEach(() => {
+    if (saved === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = saved;
+    rmSync(own, { recursive: true, force: true });
+  });
+  const leftovers = (): string[] => readdirSync(own);
+
   it('is for localhost and 127.0.0.1, valid about a day, its key matches, and no temp files stay', async () => {
+    expect(tmpdir()).toBe(own);
     const before = leftovers();
     const { cert, key } = await selfSignedCertificate();
     const x509 = new X509Certificate(cert);

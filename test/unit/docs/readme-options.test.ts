@@ -10,6 +10,7 @@ import { echoOptionSpecs } from '../../../src/echo/options.js';
 import { optionsMarkdown, type OptionSpecs } from '../../../src/options.js';
 import { projectPath } from '../../../src/paths.js';
 import { socketioOptionSpecs } from '../../../src/socketio/options.js';
+import { updateDocsRequested } from '../../support/docs/update-docs.js';
 
 /** Which page holds each table, by the table's marker name. */
 const tables: Record<string, { page: string; specs: OptionSpecs }> = {
@@ -34,7 +35,7 @@ describe('README options tables', () => {
       let text = readFileSync(file, 'utf8');
       const { start, end } = section(text, name);
       const want = `${optionsMarkdown(specs)}\n`;
-      if (process.env.WS_PROXY_BENCH_UPDATE_DOCS === '1') {
+      if (updateDocsRequested()) {
         text = text.slice(0, start) + want + text.slice(end);
         writeFileSync(file, text);
       }

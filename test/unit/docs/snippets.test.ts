@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { docPages } from '../../support/docs/pages.js';
 import { checkSnippets, extractSnippet, fencedBlocks, findIncludes } from '../../support/docs/snippets.js';
 import { projectPath } from '../../../src/paths.js';
+import { updateDocsRequested } from '../../support/docs/update-docs.js';
 
 const UPDATE = 'WS_PROXY_BENCH_UPDATE_DOCS=1 npx vitest run --project unit docs';
 
@@ -63,9 +64,10 @@ describe('docs snippets: every page', () => {
     it(`${page}: every config snippet equals the file the suite runs`, () => {
       const text = readFileSync(projectPath(page), 'utf8');
       const { problems, updated } = checkSnippets(page, text, readProjectFile);
+      const update = updateDocsRequested();
       const drifted = problems.some((p) => p.message.includes('differs from the file'));
-      if (drifted && process.env.WS_PROXY_BENCH_UPDATE_DOCS === '1') writeFileSync(projectPath(page), updated);
-      const fixable = process.env.WS_PROXY_BENCH_UPDATE_DOCS === '1'
+      if (drifted && update) writeFileSync(projectPath(page), updated);
+      const fixable = update
         ? problems.filter((p) => !p.message.includes('differs from the file'))
         : problems;
       const report = fixable

@@ -1,19 +1,22 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { EchoServerHandle } from '../../../src/echo/server.js';
 import type { EchoStats } from '../../../src/echo/stats.js';
 import { closed, echo, openClient, sleep, startQuietServer } from './helpers.js';
 
 const INTERVAL = 250;
 
-describe('echo server keepalive and stats', () => {
-  let server: EchoServerHandle | undefined;
-  afterEach(async () => {
-    await server?.close();
-    server = undefined;
-  });
+// Every test has its own server, so they run side by side (the ping tests wait a few intervals).
+describe.concurrent('echo server keepalive and stats', () => {
+  const servers: EchoServerHandle[] = [];
+  const serve = async (options: Parameters<typeof startQuietServer>[0]): Promise<EchoServerHandle> => {
+    const server = await startQuietServer(options);
+    servers.push(server);
+    return server;
+  };
+  afterAll(async () => { await Promise.all(servers.map((s) => s.close())); });
 
   it('pings every interval (measured at the client)', async () => {
-    server = await startQuietServer({ keepAliveInterval: INTERVAL });
+    const server = await serve({ keepAliveInterval: INTERVAL });
     const ws = await openClient(server.wsUrl);
     const opened = Date.now();
     const pings: number[] = [];
@@ -39,7 +42,7 @@ describe('echo server keepalive and stats', () => {
   });
 
   it('terminates a client that does not answer pings, about two intervals after it connected', async () => {
-    server = await startQuietServer({ keepAliveInterval: INTERVAL });
+    const server = await serve({ keepAliveInterval: INTERVAL });
     const healthy = await openClient(server.wsUrl);
     const silent = await openClient(server.wsUrl, { autoPong: false });
     const opened = Date.now();
@@ -57,7 +60,7 @@ describe('echo server keepalive and stats', () => {
   });
 
   it('sends no pings when the interval is 0', async () => {
-    server = await startQuietServer({ keepAliveInterval: 0 });
+    const server = await serve({ keepAliveInterval: 0 });
     const ws = await openClient(server.wsUrl);
     let pings = 0;
     ws.on('ping', () => pings++);
@@ -67,8 +70,8 @@ describe('echo server keepalive and stats', () => {
     ws.close();
   });
 
-  it('serves /stats with counters that match what happened, and /healthz', async () => {
-    server = await startQuietServer({ keepAliveInterval: 0 });
+  it('serves /stats with counters that match what happened, and /healthz', async ({ expect }) => {
+    const server = await serve({ keepAliveInterval: 0 });
     const b = await openClient(server.wsUrl);
     const a = await openClient(server.wsUrl, { headers: { 'X-Bench-Probe': 'stats-test' } });
     await echo(a, 'hello', false);
@@ -76,7 +79,7 @@ describe('echo server keepalive and stats', () => {
     await echo(b, 'xyz', false);
     b.close();
     await closed(b);
-    await expect.poll(() => server?.stats().openConnections, { timeout: 2_000 }).toBe(1);
+    await expect.poll(() => server.stats().openConnections, { timeout: 2_000 }).toBe(1);
     const res = await fetch(`${server.url}/stats`);
     expect(res.status).toBe(200);
     const stats = (await res.json()) as EchoStats;
@@ -100,7 +103,7 @@ describe('echo server keepalive and stats', () => {
   });
 
   it('records the headers of the last upgrade, including custom ones', async () => {
-    server = await startQuietServer({ keepAliveInterval: 0 });
+    const server = await serve({ keepAliveInterval: 0 });
     const ws = await openClient(server.wsUrl, { headers: { 'X-Bench-Probe': 'last-one' } });
     expect(server.stats().lastUpgradeHeaders?.['x-bench-probe']).toBe('last-one');
     expect(server.stats().lastUpgradeHeaders?.upgrade).toBe('websocket');

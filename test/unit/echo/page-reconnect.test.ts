@@ -4,7 +4,7 @@
  * reconnects and delivers the queue in order; with it off the page stays CLOSED.
  */
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderPage } from '../../../src/echo/http-app.js';
 import type { EchoServerHandle } from '../../../src/echo/server.js';
 import { connectPage, haveChromium, launchChromium, openPage, requireChromiumUnlessSkipped } from '../../support/chromium.js';
@@ -34,8 +34,11 @@ describe('the echo page, reconnecting', () => {
       return s;
     };
     beforeAll(async () => { browser = await launchChromium(); }, 30_000);
-    afterEach(async () => { await Promise.all(servers.splice(0).map((s) => s.close())); });
-    afterAll(async () => { await browser?.close(); });
+    // The two tests run side by side (own servers on their own ports, own pages): close everything after both.
+    afterAll(async () => {
+      await Promise.all(servers.splice(0).map((s) => s.close()));
+      await browser?.close();
+    });
 
     async function openConnected(server: EchoServerHandle, reconnect: boolean): Promise<Page> {
       const { page } = await openPage(browser, `${server.url}/`);
@@ -44,7 +47,7 @@ describe('the echo page, reconnecting', () => {
       return page;
     }
 
-    it('reconnects with backoff after the server drops it, and delivers what was queued, in order', async () => {
+    it.concurrent('reconnects with backoff after the server drops it, and delivers what was queued, in order', async ({ expect }) => {
       const first = await start();
       const page = await openConnected(first, true);
       const dropped = Date.now();
@@ -81,7 +84,7 @@ describe('the echo page, reconnecting', () => {
       await page.close();
     });
 
-    it('stays CLOSED after the server drops it when the option is off', async () => {
+    it.concurrent('stays CLOSED after the server drops it when the option is off', async ({ expect }) => {
       const first = await start();
       const page = await openConnected(first, false);
       await first.close();

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ABNORMAL_CLOSURE } from '../../../src/scenarios/check-helpers/client.js';
 import {
@@ -5,7 +6,8 @@ import {
 } from '../../../src/scenarios/catalog.js';
 import { FREEZE_DETECT_INTERVALS, FREEZE_PING_INTERVAL_MS } from '../../../src/scenarios/checks/faults.js';
 import { BURST_HANDSHAKES, INVALID_PAYLOAD, MESSAGE_TOO_BIG } from '../../../src/scenarios/checks/hostile.js';
-import { HOLD_FACTOR, PINGS_PER_IDLE_TIMEOUT } from '../../../src/scenarios/checks/idle.js';
+import { CUT_TOLERANCE_MS, cutWindow, HOLD_FACTOR, PINGS_PER_IDLE_TIMEOUT, windowText } from '../../../src/scenarios/checks/idle.js';
+import { projectPath } from '../../../src/paths.js';
 import { FRONT_KINDS, frontSetup, frontSetups } from '../../../src/fronts/index.js';
 import { frontVars, WS_PATH } from '../../../src/topology/values.js';
 
@@ -53,13 +55,13 @@ describe('the scenario catalog', () => {
       expect(summary(`${kind}/keepalive-server-pings`)).toContain(`open at ${HOLD_FACTOR} × the ${t} s timeout`);
       expect(titles(`${kind}/keepalive-server-pings`)).toContain(`${HOLD_FACTOR}× the timeout`);
     }
-    expect(summary('caddy/keepalive-no-idle-timeout')).toContain(`open at ${HOLD_FACTOR} × ${t} s`);
+    expect(summary('caddy/keepalive-no-idle-timeout')).toContain(`not cut within ${HOLD_FACTOR * t} s (${HOLD_FACTOR} × ${t} s,`);
     expect(summary('haproxy-no-timeout-tunnel/cut-at-timeout-client')).toContain(`here ${t} s;`);
     expect(summary('haproxy-no-timeout-tunnel/cut-at-timeout-client')).toContain(`the client sees ${ABNORMAL_CLOSURE}`);
     expect(titles('haproxy-no-timeout-tunnel/cut-at-timeout-client')).toContain(`the client seeing ${ABNORMAL_CLOSURE}`);
     const httpd = summary('httpd-proxy-timeout-only/not-cut-at-proxy-timeout');
     expect(httpd).toContain(`ProxyTimeout ${t} s and Timeout left at its default (${HTTPD_DEFAULT_TIMEOUT_SECONDS} s)`);
-    expect(httpd).toContain(`still open at ${HOLD_FACTOR * t} s (${HOLD_FACTOR} × ProxyTimeout)`);
+    expect(httpd).toContain(`not cut within ${HOLD_FACTOR * t} s (${HOLD_FACTOR} × ProxyTimeout,`);
     // The scenario only shows the mistake while the hold ends before httpd's default Timeout would cut.
     expect(HOLD_FACTOR * t).toBeLessThan(HTTPD_DEFAULT_TIMEOUT_SECONDS);
     for (const id of ['nginx-no-http11/handshake-fails', 'nginx-no-upgrade-headers/handshake-fails', 'httpd-no-upgrade/handshake-fails']) {
@@ -77,6 +79,17 @@ describe('the scenario catalog', () => {
       expect(hostile).toContain(`a burst of ${BURST_HANDSHAKES.toLocaleString('en-US')} handshakes`);
       expect(titles(`${kind}/hostile-input`)).toContain(`a burst of ${BURST_HANDSHAKES} handshakes`);
     }
+  });
+
+  it('states the idle-cut window in the README and the keepalive page as the check judges it', () => {
+    const tolerance = `${CUT_TOLERANCE_MS / 1000} s`;
+    const readme = readFileSync(projectPath('README.md'), 'utf8');
+    expect(readme).toContain(`(measured: ${windowText('T', `T + ${tolerance}`)})`);
+    const page = readFileSync(projectPath('docs/keepalive-interval.md'), 'utf8').replace(/\s+/g, ' ');
+    expect(page).toContain(`the cut comes ${windowText('T', `T + ${tolerance}`)} (`);
+    // The check's title says the same, with its tolerance.
+    expect(scenario('nginx/keepalive-no-server-pings').checks[0]?.title).toContain(windowText('T', `T + ${(CUT_TOLERANCE_MS / 1000).toFixed(2)} s`));
+    expect(cutWindow(2_000)).toBe(windowText('2.00 s', `${(2 + CUT_TOLERANCE_MS / 1000).toFixed(2)} s`));
   });
 
   it('names no duration in a summary that its constants do not give', () => {

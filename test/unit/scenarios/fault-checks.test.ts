@@ -8,12 +8,26 @@ import { startHttpFront, type HttpFrontHandle } from '../../../proxy/front.js';
 import { silentLog } from '../../../proxy/log.js';
 import { startEchoServer, type EchoServerHandle } from '../../../src/echo/server.js';
 import { appRestartAnswered, frontRestartLosesNothing, frozenPathDetected } from '../../../src/scenarios/checks/faults.js';
-import { handshakeBurst, invalidUtf8Refused, oversizedFrameRefused, slowHeadersCut } from '../../../src/scenarios/checks/hostile.js';
+import { HEAP_BYTES_PER_HANDSHAKE, handshakeBurst, invalidUtf8Refused, oversizedFrameRefused, slowHeadersCut } from '../../../src/scenarios/checks/hostile.js';
 import { clientAddressFromForwardedFor, originAllowList } from '../../../src/scenarios/checks/security.js';
 import { runCheck } from '../../../src/scenarios/run.js';
 import type { CheckContext } from '../../../src/scenarios/types.js';
 
 const MAX = 4_096;
+
+/** The app's real stats, but its `messagesEchoed` stuck where it was first read: an app that echoed less than its clients counted. */
+function frozenEchoCounter(ctx: CheckContext): CheckContext {
+  let first: number | undefined;
+  return {
+    ...ctx,
+    get wsUrl() { return ctx.wsUrl; },
+    appStats: async () => {
+      const s = await ctx.appStats();
+      first ??= s.messagesEchoed;
+      return { ...s, messagesEchoed: first };
+    },
+  };
+}
 const ORIGIN = 'http://allowed.example';
 
 describe('fault, hostile-input and security checks through the in-process http-front', () => {
@@ -65,10 +79,45 @@ describe('fault, hostile-input and security checks through the in-process http-f
     expect(origin.figure).toBe(`${ORIGIN}: 101 from app; http://evil.example: 403 from app`);
   });
 
-  it('X-Forwarded-For from an untrusted front: the app records its peer, never the claim', async () => {
-    // On one host the front and the client share 127.0.0.1, so only the claim can be told apart.
-    const forwarded = await runCheck(clientAddressFromForwardedFor({ trusted: false, origin: ORIGIN }), ctx);
-    expect(forwarded.figure).toBe('X-Forwarded-For "203.0.113.7, 127.0.0.1" → client 127.0.0.1');
+  describe('X-Forwarded-For from an untrusted front: the app records the front, never the claim nor nothing', () => {
+    const check = clientAddressFromForwardedFor({ trusted: false, origin: ORIGIN });
+    /** The app's real stats with its recorded address replaced: what a broken app would report. */
+    const recording = (address: string | null): CheckContext => ({
+      ...ctx, wsUrl: ctx.wsUrl, appStats: async () => ({ ...(await ctx.appStats()), lastClientAddress: address }),
+    });
+
+    it('passes when the app recorded the front (127.0.0.1, on one host) and the context names it', async () => {
+      const outcome = await runCheck(check, { ...ctx, wsUrl: ctx.wsUrl, frontAddress: '127.0.0.1' });
+      expect(outcome.ok, outcome.detail).toBe(true);
+      expect(outcome.figure).toBe('X-Forwarded-For "203.0.113.7, 127.0.0.1" → client 127.0.0.1');
+    });
+
+    it('fails when the app recorded nothing', async () => {
+      const outcome = await runCheck(check, { ...recording(null), frontAddress: '127.0.0.1' });
+      expect(outcome.ok).toBe(false);
+      expect(outcome.figure).toBe('X-Forwarded-For "203.0.113.7, 127.0.0.1" → client (none)');
+      expect((await runCheck(check, recording(''))).ok).toBe(false);
+    });
+
+    it('fails when the app believed the claim', async () => {
+      const outcome = await runCheck(check, { ...recording('203.0.113.7'), frontAddress: '127.0.0.1' });
+      expect(outcome.ok).toBe(false);
+      expect(outcome.figure).toMatch(/→ client 203\.0\.113\.7$/);
+      expect((await runCheck(check, recording('203.0.113.7'))).ok).toBe(false);
+    });
+
+    it('fails when the address is not the front the context names, or not an address at all', async () => {
+      const other = await runCheck(check, { ...ctx, wsUrl: ctx.wsUrl, frontAddress: '10.0.0.9' });
+      expect(other.ok).toBe(false);
+      expect(other.detail).toMatch(/the front is 10\.0\.0\.9$/);
+      expect((await runCheck(check, { ...recording('?'), frontAddress: '?' })).ok).toBe(false);
+    });
+
+    it('without the front address it cannot tell the front from the client both on 127.0.0.1: an address in the header fails', async () => {
+      const outcome = await runCheck(check, ctx);
+      expect(outcome.ok).toBe(false);
+      expect(outcome.detail).toMatch(/nor anything in the header/);
+    });
   });
 
   it('a fault check without topology controls fails, saying what it needs', async () => {
@@ -100,18 +149,75 @@ describe('fault, hostile-input and security checks through the in-process http-f
       expect(outcome.figure).toMatch(/answer "HTTP\/1\.1 408 Request Timeout"/);
     });
 
-    it('a burst of handshakes leaves the app serving', async () => {
-      const outcome = await runCheck(handshakeBurst({ total: 300, concurrency: 50 }), ctx);
-      expect(outcome.ok, outcome.detail).toBe(true);
-      expect(outcome.measured?.succeeded).toBe(300);
+    it('hostile frames fail when the app did not count the echoes its client beside them got', async () => {
+      const outcome = await runCheck(invalidUtf8Refused(), frozenEchoCounter(ctx));
+      expect(outcome.ok).toBe(false);
+      expect(outcome.measured?.othersReceived).toBeGreaterThanOrEqual(3);
+      expect(outcome.measured?.othersAppEchoed).toBe(0);
+      expect(outcome.figure).toMatch(/\(the app counted 0\)/);
     });
 
-    it('the front restarts under sending clients: nothing lost or doubled', async () => {
-      const outcome = await runCheck(frontRestartLosesNothing({ clients: 2, recoveryBoundMs: 5_000 }), ctx);
+    const burst = { total: 300, concurrency: 50, settleMs: 100, settleWithinMs: 500 };
+
+    /**
+     * In-process the "app's" heap is this whole process (client, front and app together), so the
+     * heap the check reads is given here: the real stats with heapUsed set per reading, from
+     * `growth(n)` bytes per handshake above the first reading (n = 1, 2, … after it).
+     */
+    const heapGrowing = (growth: (reading: number) => number): CheckContext => {
+      let reads = 0;
+      let base = 0;
+      return {
+        ...ctx, wsUrl: ctx.wsUrl,
+        appStats: async () => {
+          const s = await ctx.appStats();
+          const n = reads++;
+          if (n === 0) base = s.memory.heapUsed;
+          else s.memory.heapUsed = base + burst.total * growth(n);
+          return s;
+        },
+      };
+    };
+    const over = HEAP_BYTES_PER_HANDSHAKE + 1_024;
+    const under = HEAP_BYTES_PER_HANDSHAKE - 1_024;
+
+    it('a burst of handshakes leaves the app serving; its heap counts at its lowest of two readings after settling', async () => {
+      // Above the bound right after the burst, within it once settled.
+      const outcome = await runCheck(handshakeBurst(burst), heapGrowing((n) => (n <= 2 ? over : under)));
+      expect(outcome.ok, outcome.detail).toBe(true);
+      expect(outcome.measured?.succeeded).toBe(300);
+      expect(outcome.measured?.heapReadings).toBeGreaterThanOrEqual(2);
+      expect(outcome.measured?.heapBytesPerHandshake).toBe(under);
+      expect(outcome.figure).toContain(`(${under} B/handshake, bound ${HEAP_BYTES_PER_HANDSHAKE} B/handshake)`);
+    });
+
+    it('a burst fails when the heap stays above the bound per handshake, saying the bound', async () => {
+      const outcome = await runCheck(handshakeBurst(burst), heapGrowing(() => over));
+      expect(outcome.ok).toBe(false);
+      expect(outcome.measured?.succeeded).toBe(300);
+      expect(outcome.measured?.heapBytesPerHandshake).toBe(over);
+      expect(outcome.figure).toContain(`(${over} B/handshake, bound ${HEAP_BYTES_PER_HANDSHAKE} B/handshake)`);
+      expect(outcome.detail).toMatch(/heap growth ≤ 16384 B\/handshake \(4\.7 MiB for 300\)/);
+    });
+
+    const restart = { clients: 2, recoveryBoundMs: 5_000, settleMs: 200 };
+
+    it('the front restarts under sending clients: nothing lost or doubled, counted at both ends', async () => {
+      const outcome = await runCheck(frontRestartLosesNothing(restart), ctx);
       console.log(`  in-process front restart: ${outcome.figure}`);
       expect(outcome.ok, outcome.detail).toBe(true);
+      const m = outcome.measured ?? {};
+      expect(m.sent).toBe(m.received);
+      expect(m.sent).toBeGreaterThan(0);
+      expect(m.appEchoed).toBeGreaterThanOrEqual((m.received ?? 0) + (m.duplicates ?? 0));
+    });
+
+    it('a front restart fails when the app echoed fewer messages than the clients counted', async () => {
+      const outcome = await runCheck(frontRestartLosesNothing(restart), frozenEchoCounter(ctx));
+      expect(outcome.ok).toBe(false);
       expect(outcome.measured?.sent).toBe(outcome.measured?.received);
-      expect(outcome.measured?.sent).toBeGreaterThan(0);
+      expect(outcome.measured?.appEchoed).toBe(0);
+      expect(outcome.figure).toMatch(/the app echoed 0$/);
     });
 
     it('the app restarts behind the front: 502 from the front while it is down, then 101', async () => {

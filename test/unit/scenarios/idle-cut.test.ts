@@ -1,0 +1,105 @@
+/**
+ * idle-cut against a fake front that cuts each connection a set time after it wrote the 101:
+ * inside the window it passes; too early (counted from the request sent) or too late (counted
+ * from the 101 received) it fails, and the verdict names the window. One server per test, so
+ * they run side by side.
+ */
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+import { CLOCK_ALLOWANCE_MS, cutWindow, idleConnectionCut } from '../../../src/scenarios/checks/idle.js';
+import { runCheck } from '../../../src/scenarios/run.js';
+import type { CheckContext } from '../../../src/scenarios/types.js';
+
+/** The fake front's idle timeout T and the check's tolerance: the window is [T from the request, T + TOLERANCE from the 101]. */
+const T = 400;
+const TOLERANCE = 300;
+
+/**
+ * A WebSocket server that drops each connection (no close frame) `cutAfterMs` after writing its
+ * 101 ('connection' is emitted right after the write); `busyMs`: then blocks this process's event
+ * loop that long, so the client reads the 101 late, as a loaded machine does.
+ */
+async function cuttingServer(cutAfterMs: number | 'never', busyMs = 0): Promise<{ ctx: CheckContext; close(): Promise<void> }> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+  wss.on('connection', (ws) => {
+    if (cutAfterMs !== 'never') setTimeout(() => ws.terminate(), cutAfterMs);
+    const until = performance.now() + busyMs;
+    while (performance.now() < until) { /* the client's process is busy */ }
+  });
+  const { port } = wss.address() as AddressInfo;
+  return {
+    ctx: { wsUrl: `ws://127.0.0.1:${port}/ws`, appStats: () => Promise.reject(new Error('no app here')), idleTimeoutMs: T, progress: () => {} },
+    close: () => new Promise<void>((resolve) => { for (const c of wss.clients) c.terminate(); wss.close(() => resolve()); }),
+  };
+}
+
+async function cutAt(cutAfterMs: number | 'never', busyMs = 0) {
+  const server = await cuttingServer(cutAfterMs, busyMs);
+  try {
+    return await runCheck(idleConnectionCut(TOLERANCE, 1006), server.ctx);
+  } finally {
+    await server.close();
+  }
+}
+
+describe.concurrent('idle-cut judges the cut from both ends of the handshake', () => {
+  it('passes a cut inside the window', async () => {
+    const outcome = await cutAt(T + TOLERANCE / 2);
+    expect(outcome.ok, outcome.detail).toBe(true);
+    const m = outcome.measured ?? {};
+    expect(m.cutAfterMs).toBeGreaterThanOrEqual(T + TOLERANCE / 2);
+    expect(m.cutAfter101Ms).toBeLessThanOrEqual(m.cutAfterMs ?? Number.NaN);
+    expect(m.handshakeMs).toBeCloseTo((m.cutAfterMs ?? 0) - (m.cutAfter101Ms ?? 0), 6);
+    expect(outcome.figure).toMatch(/^cut after 0\.\d\d s \(1006\)/);
+  });
+
+  it('fails a cut too early, counted from the request sent, naming the window', async () => {
+    const outcome = await cutAt(T / 2);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.measured?.cutAfterMs).toBeLessThan(T - CLOCK_ALLOWANCE_MS);
+    expect(outcome.detail).toContain(`expected a cut ${cutWindow(T, TOLERANCE)} with 1006; saw cut `);
+    expect(cutWindow(T, TOLERANCE)).toBe('no sooner than 0.40 s after the handshake request was sent, no later than 0.70 s after its 101 arrived');
+  });
+
+  it('fails a cut too late, counted from the 101 received, naming the window', async () => {
+    // Past the window, inside the tolerance the check watches beyond it.
+    const outcome = await cutAt(T + TOLERANCE + TOLERANCE / 2);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.measured?.cutAfter101Ms).toBeGreaterThan(T + TOLERANCE);
+    expect(outcome.detail).toContain(`expected a cut ${cutWindow(T, TOLERANCE)} with 1006`);
+  });
+
+  it('fails a front that never cuts, watching one tolerance past the window', async () => {
+    const started = performance.now();
+    const outcome = await cutAt('never');
+    expect(outcome).toMatchObject({ ok: false, figure: 'not cut' });
+    expect(outcome.detail).toMatch(/; saw still open 1\.\d\d s after the 101$/);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(T + 2 * TOLERANCE);
+  });
+
+  it('fails the wrong close code', async () => {
+    const server = await cuttingServer(T + 100);
+    try {
+      const wrongCode = await runCheck(idleConnectionCut(TOLERANCE, 1000), server.ctx);
+      expect(wrongCode.ok).toBe(false);
+      expect(wrongCode.detail).toMatch(/with 1006$/);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+// Alone: its busy loop would delay the other servers' cuts.
+describe('idle-cut on a loaded client', () => {
+  it('passes a cut exactly at T after the 101 that the client read late (its clock would have started at open, T - busy before the cut)', async () => {
+    const busy = 150;
+    const outcome = await cutAt(T, busy);
+    expect(outcome.ok, outcome.detail).toBe(true);
+    // Read late: the 101 arrived in the busy stretch, so counted from it the cut came early.
+    expect(outcome.measured?.cutAfter101Ms).toBeLessThan(T - busy / 2);
+    expect(outcome.measured?.cutAfterMs).toBeGreaterThanOrEqual(T - CLOCK_ALLOWANCE_MS);
+    expect(outcome.figure).toMatch(/^cut after 0\.\d\d s \(1006\), 0\.\d\d s after the 101$/);
+  });
+});
