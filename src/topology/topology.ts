@@ -33,6 +33,8 @@ export type StartTopology = (scenario: Scenario, options?: TopologyOptions) => P
 export function checkContext(scenario: Scenario, app: EchoAppHandle, front: FrontHandle, progress: (line: string) => void = () => {}, apps: EchoAppHandle[] = [app]): CheckContext {
   return {
     get frontUrl() { return front.httpUrl; },
+    // The address the app sees the front connect from: its container's on the bench network.
+    ...(front.networkIp ? { frontAddress: front.networkIp } : {}),
     replicas: apps.map((a) => ({
       alias: a.alias,
       json: (path) => a.json(path),

@@ -55,16 +55,19 @@ export function clientAddressFromForwardedFor({ trusted, origin }: { trusted: bo
       const recorded = address === '' ? '(none)' : address;
       const seenByFront = hops.at(-1);
       const front = ctx.frontAddress;
+      // A front either passes the claim on first in the header (the app must then ignore it), or
+      // drops it and writes its own (Caddy, with no trusted proxies): the app cannot be fooled either way.
+      const claimDropped = !hops.includes(CLAIMED);
       const ok = trusted
         ? hops.length === 1 && address === seenByFront
-        : hops[0] === CLAIMED && isIP(address) !== 0 && address !== CLAIMED &&
+        : (hops[0] === CLAIMED || claimDropped) && isIP(address) !== 0 && address !== CLAIMED &&
           (front !== undefined ? address === front : !hops.includes(address));
-      const figure = `X-Forwarded-For "${hops.join(', ')}" → client ${recorded}`;
+      const figure = `${!trusted && claimDropped ? 'the front dropped the claim; ' : ''}X-Forwarded-For "${hops.join(', ')}" → client ${recorded}`;
       const frontIs = front !== undefined ? ` (${front})` : '';
       return verdict(ok, figure,
         trusted
           ? 'the client address is the one the front appended'
-          : `the client's claim first in the header, and the client address the front's own${frontIs}: an IP address, not ${CLAIMED}${front !== undefined ? '' : ' nor anything in the header'}`,
+          : `the client's claim first in the header (or dropped by the front), and the client address the front's own${frontIs}: an IP address, not ${CLAIMED}${front !== undefined ? '' : ' nor anything in the header'}`,
         front !== undefined ? `${figure}; the front is ${front}` : figure);
     },
   };

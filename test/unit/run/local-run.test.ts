@@ -59,7 +59,7 @@ describe('run in local mode (no Docker)', () => {
     const out = vi.spyOn(console, 'log').mockImplementation(() => {});
     const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
-      expect(await runRunCommand(['--local', '--front', 'http-front-websocket-on', '--json', join(dir, 'r.json'), '--junit', join(dir, 'r.xml')])).toBe(0);
+      expect(await runRunCommand(['--local', '--scenario', 'http-front-websocket-on/websocket-handled-by-front', '--json', join(dir, 'r.json'), '--junit', join(dir, 'r.xml')])).toBe(0);
       const report = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as Report;
       expect(report).toMatchObject({ mode: 'local', ok: true, counts: { scenarios: { pass: 1, fail: 0, skip: 0 } } });
       expect(readFileSync(join(dir, 'r.xml'), 'utf8')).toContain('<testsuite name="http-front-websocket-on/websocket-handled-by-front" tests="1" failures="0"');

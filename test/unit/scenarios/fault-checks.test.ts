@@ -113,6 +113,18 @@ describe('fault, hostile-input and security checks through the in-process http-f
       expect((await runCheck(check, { ...recording('?'), frontAddress: '?' })).ok).toBe(false);
     });
 
+    it('passes when the front dropped the claim and wrote its own header (as Caddy does), and fails when the claim sits elsewhere in it', async () => {
+      const header = (xff: string): CheckContext => ({
+        ...ctx, wsUrl: ctx.wsUrl, frontAddress: '127.0.0.1',
+        appStats: async () => { const st = await ctx.appStats(); return { ...st, lastUpgradeHeaders: { ...st.lastUpgradeHeaders, 'x-forwarded-for': xff } }; },
+      });
+      const dropped = await runCheck(check, header('172.17.0.1'));
+      expect(dropped.ok, dropped.detail).toBe(true);
+      expect(dropped.figure).toBe('the front dropped the claim; X-Forwarded-For "172.17.0.1" → client 127.0.0.1');
+      const misplaced = await runCheck(check, header('172.17.0.1, 203.0.113.7'));
+      expect(misplaced.ok).toBe(false);
+    });
+
     it('without the front address it cannot tell the front from the client both on 127.0.0.1: an address in the header fails', async () => {
       const outcome = await runCheck(check, ctx);
       expect(outcome.ok).toBe(false);
