@@ -10,6 +10,7 @@ import { probeEcho } from './echo.js';
 import { probeHandshake } from './handshake.js';
 import { defaultPingInterval, findIdleCut, holdWithPings, pingHoldDuration } from './idle.js';
 import { probeOptionSpecs, resolveProbeOptions, type ProbeOptions } from './options.js';
+import { probeHttp2 } from './http2.js';
 import { probeReconnect } from './reconnect.js';
 import { formatReport, type ProbeReport } from './report.js';
 
@@ -54,6 +55,14 @@ export async function probe(options: ProbeOptions, progress: (line: string) => v
     discard(outcome.socket);
   }
   if (!report.handshake.ok) return report;
+  // Every wss:// endpoint: is the path browsers take over h2 there, and does it echo? (--http2: idle figures too.)
+  if (options.url.startsWith('wss://')) {
+    try {
+      report.http2 = await probeHttp2(options, options.http2, progress);
+    } catch (err) {
+      report.notes.push(`the HTTP/2 probe failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
   const noReconnect = (why: string): void => {
     if (options.reconnect) report.notes.push(`reconnect test skipped: it loses a connection to the idle cut, and ${why}`);
   };

@@ -20,6 +20,7 @@ export const probeOptionSpecs = {
   reconnect: option({ flag: '--reconnect', default: false, bare: true, ...boolean, help: 'after the idle cut: let the reconnecting client lose a connection to it, and measure the time to OPEN again and sent vs echoed' }),
   insecure: option({ flag: '--insecure', default: false, bare: true, ...boolean, help: 'wss://: accept a certificate that does not verify (self-signed)' }),
   ca: option({ flag: '--ca', default: '', ...text('a PEM file path', (v) => v.trim() !== ''), help: 'wss://: trust the CA certificate(s) in this PEM file' }),
+  http2: option({ flag: '--http2', default: false, bare: true, ...boolean, help: 'wss:// only: also run the idle-timeout finder and the pings hold over HTTP/2 (RFC 8441); whether h2 WebSockets are offered, and the echo over them, are in every wss:// report' }),
   json: option({ flag: '--json', default: false, bare: true, ...boolean, help: 'print one JSON document instead of text' }),
 };
 
@@ -57,6 +58,9 @@ export function resolveProbeOptions(argv: readonly string[], env: Record<string,
   const secure = url.startsWith('wss:');
   if (!secure && (flags.insecure || flags.ca !== '')) {
     throw new OptionError(`probe: ${flags.insecure ? '--insecure' : '--ca'} applies to wss:// URLs only; ${url} is plain ws://`);
+  }
+  if (!secure && flags.http2) {
+    throw new OptionError(`probe: --http2 needs TLS (browsers speak HTTP/2 only over https); ${url} is plain ws://: give its wss:// URL`);
   }
   let ca: string | undefined;
   if (flags.ca !== '') {

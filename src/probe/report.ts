@@ -2,6 +2,7 @@
 import type { EchoReport } from './echo.js';
 import type { HandshakeReport } from './handshake.js';
 import type { Cut, IdleReport, PingHoldReport } from './idle.js';
+import type { Http2Report } from './http2.js';
 import type { ReconnectReport } from './reconnect.js';
 import { seconds } from '../scenarios/check-helpers/result.js';
 
@@ -17,6 +18,8 @@ export interface ProbeReport {
   pings?: PingHoldReport;
   /** --reconnect: the reconnecting client after the idle cut; absent without a cut or an echo. */
   reconnect?: ReconnectReport;
+  /** wss:// endpoints: WebSockets over HTTP/2 (offered or not, and the figures over that path). */
+  http2?: Http2Report;
   /** Why a step did not run, or what a figure means. */
   notes: string[];
 }
@@ -60,6 +63,20 @@ function handshakeLines(h: HandshakeReport, offered: ProbeReport['offered']): st
   return lines;
 }
 
+function http2Lines(h: Http2Report): string[] {
+  if (!h.advertised) {
+    return [`http2        ${h.alpn === 'h2' ? 'h2 negotiated, but WebSockets over it not offered (no SETTINGS_ENABLE_CONNECT_PROTOCOL): browsers upgrade over HTTP/1.1' : `no h2 (ALPN ${h.alpn || 'none'}): browsers upgrade over HTTP/1.1`}`];
+  }
+  const lines = [`http2        WebSockets over h2 offered (RFC 8441); extended CONNECT ${h.handshake?.ok ? 'answered 200' : `failed: ${h.handshake?.error ?? 'no answer'}`}`];
+  if (h.echo) {
+    const rtt = h.echo.roundTripMs ? `round trip min ${ms(h.echo.roundTripMs.min)}, median ${ms(h.echo.roundTripMs.median)}, max ${ms(h.echo.roundTripMs.max)}` : '';
+    lines.push(`  h2 echo    ${h.echo.echoes ? `echoes ${h.echo.echoed}/${h.echo.sent} messages; ${rtt}` : (h.echo.note ?? 'does not echo')}`);
+  }
+  if (h.idle) lines.push(`  h2 idle    ${h.idle.cut ? describeCut(h.idle.cut) : `not cut within ${s(h.idle.maxIdleMs)}`}`);
+  if (h.pings) lines.push(`  h2 pings   a ping every ${s(h.pings.intervalMs)}: ${h.pings.held ? `still open after ${s(h.pings.heldMs)}` : `${h.pings.cut ? describeCut(h.pings.cut) : 'cut'}`}`);
+  return lines;
+}
+
 export function formatReport(r: ProbeReport): string {
   const lines = [`probe ${r.url}`, ...handshakeLines(r.handshake, r.offered)];
   if (r.echo) {
@@ -80,6 +97,7 @@ export function formatReport(r: ProbeReport): string {
       : `with pings   a ping every ${s(p.intervalMs)}: ${p.cut ? describeCut(p.cut) : 'cut'} (${counts}): pings do NOT keep it open`);
   }
   if (r.reconnect) lines.push(`reconnect    ${describeReconnect(r.reconnect)}`);
+  if (r.http2) lines.push(...http2Lines(r.http2));
   for (const note of r.notes) lines.push(`note         ${note}`);
   return lines.join('\n');
 }
