@@ -16,6 +16,7 @@ import { clientAddressFromForwardedFor, originAllowList } from './checks/securit
 import { pageServed } from './checks/page.js';
 import { reloadDrainBounded, repeatedReloads, type RepeatedReloadOptions } from './checks/drain.js';
 import { frontReload } from './checks/reload.js';
+import { rollingRestart, spreadOverReplicas } from './checks/replicas.js';
 import { socketioSessions, socketioTransport } from './checks/socketio.js';
 import { h2Advertised, h2AppSaw, h2CloseCarried, h2EchoChecks, h2FallbackEchoes, h2IdleCut, h2PingsHold, h2Streams } from './checks/h2.js';
 import { ABNORMAL_CLOSURE } from './check-helpers/client.js';
@@ -276,6 +277,54 @@ function socketio(front: string, expect: 'websocket' | 'polling', summary: strin
 
 const SOCKETIO_PASSES = 'socket.io behind the front: a session opens on polling and upgrades to websocket, its echo acknowledgement comes back, 20 sessions all echo';
 const SOCKETIO_FRONT_OWNS = "the front answers WebSockets itself (the IIS case with its WebSocket module on): a socket.io session's upgrade is refused, and it stays on polling";
+
+/**
+ * Two app replicas behind the front. `<kind>-replicas` balances round robin: socket.io sessions
+ * that start on polling fail with "Session ID unknown" in a share measured over 20, websocket-only
+ * ones never do; long-lived connections spread over both replicas; a rolling restart (SIGTERM to
+ * one) moves its clients to the other with nothing lost. `<kind>-replicas-sticky` keeps a client
+ * on one replica: every socket.io session echoes.
+ */
+function replicas(kind: string, stickySpread?: 'one'): Scenario[] {
+  const base = { front: `${kind}-replicas`, replicas: 2, idleTimeoutSeconds: RELAXED_IDLE_TIMEOUT_SECONDS };
+  const sticky = { ...base, front: `${kind}-replicas-sticky` };
+  return [
+    {
+      ...base,
+      id: `${kind}-replicas/socketio`,
+      family: 'socketio',
+      summary: 'socket.io behind two replicas balanced round robin, no sticky sessions: polling-first sessions fail with "Session ID unknown" (the share measured), websocket-only sessions never do, and they spread over both replicas',
+      appKind: 'socketio',
+      app: {},
+      checks: [socketioSessions('some fail'), socketioSessions('none fail', { transports: ['websocket'] }), spreadOverReplicas('socketio', 'spread')],
+    },
+    {
+      ...sticky,
+      id: `${kind}-replicas-sticky/socketio`,
+      family: 'socketio',
+      summary: 'socket.io behind two replicas with sticky sessions: every session, polling first, upgrades and echoes',
+      appKind: 'socketio',
+      app: {},
+      checks: [socketioSessions('none fail', { cookieJar: true })],
+    },
+    {
+      ...base,
+      id: `${kind}-replicas/rolling-restart`,
+      family: 'replicas',
+      summary: 'the echo app on two replicas: WebSockets spread over both; SIGTERM to one closes its WebSockets with 1001, their reconnecting clients are open again on the other, no handshake fails and nothing is lost',
+      app: APP_NO_PINGS,
+      checks: [spreadOverReplicas('echo', 'spread'), rollingRestart()],
+    },
+    ...(stickySpread ? [{
+      ...sticky,
+      id: `${kind}-replicas-sticky/spread`,
+      family: 'replicas' as const,
+      summary: "stickiness by the client's address: every connection from one address lands on one replica (all the bench's clients share one)",
+      app: APP_NO_PINGS,
+      checks: [spreadOverReplicas('echo', stickySpread)],
+    }] : []),
+  ];
+}
 
 /** The app trusts the private ranges the bench network lives in, so the front's X-Forwarded-For names the client. */
 const TRUSTED_PRIVATE_RANGES = '10.0.0.0/8,172.16.0.0/12,192.168.0.0/16';
