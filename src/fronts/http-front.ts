@@ -11,10 +11,11 @@ import { WS_HANDLER_SETUP, type FrontVars } from './vars.js';
 /** The bundle the node image runs for this front (copied to /app). */
 export const HTTP_FRONT_BUNDLE = 'http-front.mjs';
 
-/** The command-line flags that give the front these options (each as its spec writes it). */
+/** The command-line flags that give the front these options (each as its spec writes it; a repeatable one once per value). */
 export function httpFrontFlags(options: Partial<FrontOptions>): string[] {
   return Object.entries(options).flatMap(([key, value]) => {
     const spec = frontOptionSpecs[key as keyof FrontOptions];
+    if (spec.repeatable && Array.isArray(value)) return value.flatMap((v) => [spec.flag, String(v)]);
     const raw = spec.fromCode ? (spec.fromCode as (v: unknown) => string)(value) : String(value);
     return [spec.flag, raw];
   });
@@ -27,7 +28,7 @@ function options(websocket: FrontWebsocketMode, tls = false) {
   return (v: FrontVars): Partial<FrontOptions> => ({
     host: '0.0.0.0',
     port: v.LISTEN_PORT,
-    target: `http://${v.UPSTREAM}`,
+    target: [`http://${v.UPSTREAM}`],
     idleTimeout: v.IDLE_TIMEOUT_SECONDS * 1000,
     headerTimeout: v.HEADER_TIMEOUT_SECONDS * 1000,
     websocket,
