@@ -3,7 +3,7 @@
  * options; the container's command is derived from them, and local mode runs the front in this
  * process with the same object.
  */
-import { frontOptionSpecs, type FrontOptions, type FrontWebsocketMode } from '../../proxy/options.js';
+import { frontOptionSpecs, type FrontOptions, type FrontStickyMode, type FrontWebsocketMode } from '../../proxy/options.js';
 import { NODE_IMAGE, NODE_VERSION } from './app-image.js';
 import { defineFront, type SetupSpec } from './types.js';
 import { WS_HANDLER_SETUP, type FrontVars } from './vars.js';
@@ -36,6 +36,15 @@ function options(websocket: FrontWebsocketMode, tls = false) {
   });
 }
 
+/** The correct options over the two app replicas, balanced round robin, sticky or not. */
+function replicas(sticky: FrontStickyMode) {
+  return (v: FrontVars): Partial<FrontOptions> => ({
+    ...options('off')(v),
+    target: [`http://${v.REPLICA_1}`, `http://${v.REPLICA_2}`],
+    sticky,
+  });
+}
+
 /** A setup's http-front options, rendered with a topology's values. */
 export function httpFrontOptions(setup: SetupSpec, vars: FrontVars): Partial<FrontOptions> {
   if (!setup.httpFront) throw new Error(`front setup '${setup.name}' states no http-front options`);
@@ -62,5 +71,15 @@ export const httpFront = defineFront({
       tls: TLS,
     },
     { name: WS_HANDLER_SETUP, summary: 'the Node http-proxy front, WebSocket handling on (the front answers upgrades)', httpFront: options('on') },
+    {
+      name: 'http-front-replicas',
+      summary: 'the Node http-proxy front over two app replicas, round robin per request and upgrade (no stickiness: socket.io polling sessions fail)',
+      httpFront: replicas('off'),
+    },
+    {
+      name: 'http-front-replicas-sticky',
+      summary: 'the Node http-proxy front over two app replicas, sticky by the cookie it sets (--sticky cookie: wspb-target)',
+      httpFront: replicas('cookie'),
+    },
   ],
 });

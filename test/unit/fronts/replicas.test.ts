@@ -1,11 +1,14 @@
 /**
  * The replicas setups: for each front kind with config files, one over two app replicas round
  * robin and one sticky, each a real config that renders with a scenario's values and proxies to
- * both replicas (never to the single app), with the placeholders of the kind's reference config.
+ * both replicas (never to the single app), with the placeholders of the kind's reference config;
+ * and the http-front's two, whose options name both replicas as targets.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { frontSetup, frontSetups } from '../../../src/fronts/index.js';
+import { resolveFrontOptions } from '../../../proxy/options.js';
+import { httpFrontFlags, httpFrontOptions } from '../../../src/fronts/http-front.js';
+import { frontDescriptor, frontSetup, frontSetups } from '../../../src/fronts/index.js';
 import { projectPath } from '../../../src/paths.js';
 import { renderTemplateFile, templatePlaceholders } from '../../../src/templates.js';
 import { frontVars, replicaAliases } from '../../../src/topology/values.js';
@@ -69,6 +72,20 @@ describe('the replicas setups', () => {
   it('exist for every kind with config files but nghttpx, named <kind>-replicas and <kind>-replicas-sticky only', () => {
     const replicas = [...frontSetups.values()].filter((s) => s.name.includes('-replicas') && s.template);
     expect(replicas.map((s) => s.name).sort()).toEqual(Object.keys(KINDS).flatMap((k) => [`${k}-replicas`, `${k}-replicas-sticky`]).sort());
+  });
+
+  it('http-front: both replicas as targets, sticky off and on; the container command repeats --target and reads back the same', () => {
+    for (const [name, sticky] of [['http-front-replicas', 'off'], ['http-front-replicas-sticky', 'cookie']] as const) {
+      const setup = frontSetup(name);
+      expect(setup.kind).toBe('http-front');
+      const options = httpFrontOptions(setup, vars);
+      expect(options).toMatchObject({ target: ['http://app-1:8080', 'http://app-2:8080'], sticky, websocket: 'off' });
+      const command = frontDescriptor('http-front').setupCommand?.(setup, vars) ?? [];
+      const targets = command.flatMap((arg, i) => (arg === '--target' ? [command[i + 1]] : []));
+      expect(targets, name).toEqual(['http://app-1:8080', 'http://app-2:8080']);
+      expect(command.join(' '), name).toContain(`--sticky ${sticky}`);
+      expect(resolveFrontOptions({ argv: httpFrontFlags(options), env: {} })).toMatchObject(options);
+    }
   });
 
   it('httpd: upgrade=websocket on each balancer member, never on the balancer ProxyPass (httpd refuses it there)', () => {

@@ -1,7 +1,8 @@
 /**
  * The http-front over several targets (app replicas): round robin per request and per upgrade,
  * and with --sticky cookie a client that sends the wspb-target cookie back stays on one target,
- * its WebSocket upgrade included. A dead target still gets the front's 502.
+ * its WebSocket upgrade included. A dead target still gets the front's 502; socket.io's polling
+ * sessions fail without stickiness and hold with it.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -16,7 +17,13 @@ import type { HttpFrontHandle } from '../../../proxy/front.js';
 import { FRONT_IDENTITY } from '../../../proxy/identity.js';
 import { selfSignedCertificate } from '../../../src/containers/tls.js';
 import { freePort } from '../../../src/free-port.js';
+import { httpFrontOptions } from '../../../src/fronts/http-front.js';
+import { frontSetup } from '../../../src/fronts/index.js';
 import { closed, connect, discard } from '../../../src/scenarios/check-helpers/client.js';
+import { openSessions } from '../../../src/socketio/client.js';
+import type { SocketioServerHandle } from '../../../src/socketio/server.js';
+import { frontVars } from '../../../src/topology/values.js';
+import { startQuietSocketio } from '../socketio/helpers.js';
 import { startQuietFront } from './upstream.js';
 
 /** An app replica that says who it is: `X-Upstream: <name>` on every answer, its 101 included. */
@@ -269,5 +276,46 @@ describe('over h2 (TLS)', () => {
     expect([first.upstream, second.upstream]).toEqual(['a', 'b']);
     expect(second.setCookie).toEqual(['app=1; Path=/', stickyCookie(1)]);
     for (let i = 0; i < 2; i++) expect((await h2Get(front.url, `${STICKY_COOKIE}=1`)).upstream).toBe('b');
+  });
+});
+
+describe('socket.io behind the http-front replicas setups', () => {
+  let one: SocketioServerHandle;
+  let two: SocketioServerHandle;
+  beforeAll(async () => {
+    one = await startQuietSocketio({ replicaId: 'replica-a' });
+    two = await startQuietSocketio({ replicaId: 'replica-b' });
+  });
+  afterAll(async () => {
+    await Promise.all([one.close(), two.close()]);
+  });
+
+  /** The setup's own options, with the two in-process replicas as REPLICA_1 and REPLICA_2. */
+  function setupFront(name: string): Promise<HttpFrontHandle> {
+    const vars = { ...frontVars({ idleTimeoutSeconds: 10 }), REPLICA_1: `127.0.0.1:${one.port}`, REPLICA_2: `127.0.0.1:${two.port}` };
+    const options = httpFrontOptions(frontSetup(name), vars);
+    expect(options.target).toEqual([`http://${vars.REPLICA_1}`, `http://${vars.REPLICA_2}`]);
+    return startQuietFront({ ...options, host: '127.0.0.1', port: 0 });
+  }
+
+  it('http-front-replicas: polling sessions fail with "Session ID unknown"; WebSocket-only ones all open', async () => {
+    front = await setupFront('http-front-replicas');
+    const polling = await openSessions(front.url, 10, { upgradeBoundMs: 300, holdMs: 20, echoTimeoutMs: 500 });
+    expect(polling.failed).toBeGreaterThan(0);
+    expect(Object.keys(polling.messages).some((m) => m.includes('400 {"code":1,"message":"Session ID unknown"}'))).toBe(true);
+    const before = [one.stats().sessions.total, two.stats().sessions.total];
+    const ws = await openSessions(front.url, 10, { transports: ['websocket'], holdMs: 20, echoTimeoutMs: 500 });
+    expect(ws).toMatchObject({ attempted: 10, failed: 0, finalTransports: { websocket: 10 } });
+    expect([one.stats().sessions.total - (before[0] ?? 0), two.stats().sessions.total - (before[1] ?? 0)]).toEqual([5, 5]);
+  });
+
+  it('http-front-replicas-sticky: with a cookie jar every polling session holds and upgrades, over both replicas', async () => {
+    front = await setupFront('http-front-replicas-sticky');
+    const before = [one.stats().sessions.total, two.stats().sessions.total];
+    const report = await openSessions(front.url, 10, { cookieJar: true, upgradeBoundMs: 1_000, holdMs: 20, echoTimeoutMs: 1_000 });
+    expect(report).toMatchObject({ attempted: 10, failed: 0, failures: [], finalTransports: { websocket: 10 } });
+    const served = [one.stats().sessions.total - (before[0] ?? 0), two.stats().sessions.total - (before[1] ?? 0)];
+    expect(served[0]).toBeGreaterThan(0);
+    expect(served[1]).toBeGreaterThan(0);
   });
 });
