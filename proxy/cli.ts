@@ -13,7 +13,8 @@ function usage(): string {
     'Usage: ws-proxy-bench front [options]',
     '',
     'Runs the Node http-proxy front: HTTP is proxied to --target; WebSocket upgrades are forwarded',
-    'to it (--websocket off) or answered by the front itself (--websocket on). With --tls-cert and',
+    'to it (--websocket off) or answered by the front itself (--websocket on). Several --target',
+    'values are balanced round robin (--sticky cookie keeps a client on one). With --tls-cert and',
     '--tls-key it terminates TLS and speaks h2 too, WebSockets over h2 (RFC 8441) included.',
     '',
     'Options (flag, else environment variable, else default):',
@@ -40,7 +41,8 @@ export async function runFrontCommand(argv: string[]): Promise<number> {
   const front = await startHttpFront({ ...options, log: stdoutLog });
   const idle = options.idleTimeout === 0 ? 'none' : `${options.idleTimeout / 1000}s`;
   const listen = frontTls(options) ? `https://${front.host}:${front.port} (h2 and HTTP/1.1)` : `http://${front.host}:${front.port}`;
-  console.log(`http-front listening on ${listen} -> ${options.target} (websocket ${options.websocket}, idle timeout ${idle})`);
+  const balancing = [options.target.length > 1 ? 'round robin' : '', options.sticky === 'cookie' ? 'sticky cookie' : ''].filter(Boolean).map((b) => `${b}, `).join('');
+  console.log(`http-front listening on ${listen} -> ${options.target.join(', ')} (${balancing}websocket ${options.websocket}, idle timeout ${idle})`);
 
   const signal = await nextStopSignal();
   console.log(`http-front: ${signal}, closing`);

@@ -2,6 +2,8 @@
  * The Node `http-proxy` front: plain HTTP is proxied to the app; WebSocket upgrades are either
  * forwarded to the app (`websocket: 'off'`, proxy/pass-through.ts) or answered by the front
  * (`websocket: 'on'`, proxy/own-websocket.ts). Whatever the front answers itself carries X-Front.
+ * With several targets (app replicas), each request and each forwarded upgrade goes to the one
+ * proxy/balancer.ts picks: round robin, or the one the client's sticky cookie names.
  *
  * With a TLS certificate the one listener speaks h2 and HTTP/1.1 (by ALPN) and advertises
  * SETTINGS_ENABLE_CONNECT_PROTOCOL, so browsers open WebSockets over h2 (RFC 8441); those become
@@ -13,6 +15,7 @@ import { createSecureServer, type Http2SecureServer, type Http2ServerRequest, ty
 import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import httpProxy from 'http-proxy';
+import { createBalancer, type Target } from './balancer.js';
 import { createH2Side } from './h2.js';
 import { FRONT_HEADER, FRONT_IDENTITY } from './identity.js';
 import { stdoutLog, type FrontLog } from './log.js';
@@ -21,7 +24,9 @@ import { createOwnWebsocket } from './own-websocket.js';
 import { createPassThrough } from './pass-through.js';
 import { answerRawSocket, badGatewayText, errorText } from './raw-response.js';
 
-export interface HttpFrontOptions extends FrontOptions {
+export interface HttpFrontOptions extends Omit<FrontOptions, 'target'> {
+  /** The app (one URL, or a comma list of them), or its replicas (a list): balanced round robin. */
+  target: string | readonly string[];
   /** Where the one-line event log goes (default stdout; `silentLog` for tests). */
   log: FrontLog;
 }
@@ -68,17 +73,26 @@ function isH2(req: AnyRequest): req is Http2ServerRequest {
 }
 
 export async function startHttpFront(input: Partial<HttpFrontOptions> = {}): Promise<HttpFrontHandle> {
-  const { log = stdoutLog, ...overrides } = input;
+  const { log = stdoutLog, target, ...rest } = input;
+  const overrides = { ...rest, ...(target === undefined ? {} : { target: typeof target === 'string' ? [target] : [...target] }) };
   const options = resolveFrontOptions({ overrides });
   const tls = frontTls(options) ? { cert: readPem(options.tlsCert, 'certificate'), key: readPem(options.tlsKey, 'key') } : undefined;
 
-  const proxy = httpProxy.createProxyServer({ target: options.target, xfwd: options.forwardedHeaders, ws: true });
+  const balancer = createBalancer(options);
+  // The target is chosen per request (proxy.web / proxy.ws are given it each time).
+  const proxy = httpProxy.createProxyServer({ xfwd: options.forwardedHeaders, ws: true });
   // Per-call callbacks handle errors; this one only makes sure nothing unexpected can crash the front.
   proxy.on('error', (err) => log(`proxy error: ${errorText(err)}`));
+  // Which target each plain request went to, for the sticky cookie on its response.
+  const chosen = new WeakMap<IncomingMessage, Target>();
+  proxy.on('proxyRes', (proxyRes, req) => {
+    const t = chosen.get(req);
+    if (t) balancer.stick(proxyRes.headers, req.headers, t);
+  });
 
   const own = createOwnWebsocket(options.idleTimeout, log);
-  const upgrades = options.websocket === 'on' ? own : createPassThrough(proxy, options, log);
-  const h2side = createH2Side(options, own, log);
+  const upgrades = options.websocket === 'on' ? own : createPassThrough(proxy, balancer, options, log);
+  const h2side = createH2Side(options, balancer, own, log);
 
   // A request (or handshake) whose headers have not all arrived within headerTimeout gets 408 and
   // is disconnected; Node checks its connections at this interval.
@@ -93,9 +107,11 @@ export async function startHttpFront(input: Partial<HttpFrontOptions> = {}): Pro
       return;
     }
     const h1res = res as ServerResponse;
-    proxy.web(req, h1res, {}, (err) => {
-      log(`${req.method ?? '?'} ${req.url ?? '/'}: 502, ${options.target} unreachable (${errorText(err)})`);
-      answerBadGateway(h1res, options.target, err);
+    const t = balancer.pick(req.headers);
+    chosen.set(req, t);
+    proxy.web(req, h1res, { target: t.url }, (err) => {
+      log(`${req.method ?? '?'} ${req.url ?? '/'}: 502, ${t.url} unreachable (${errorText(err)})`);
+      answerBadGateway(h1res, t.url, err);
     });
   };
   const sessions = new Set<Http2Session>();

@@ -17,6 +17,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { constants as h2, type Http2ServerRequest, type Http2ServerResponse, type IncomingHttpHeaders as H2Headers, type ServerHttp2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
+import type { Balancer } from './balancer.js';
 import { cutWhenIdle } from './idle.js';
 import { FRONT_HEADER, FRONT_IDENTITY } from './identity.js';
 import type { FrontLog } from './log.js';
@@ -101,11 +102,11 @@ export interface OwnStreams {
 }
 
 export function createH2Side(
-  options: Pick<FrontOptions, 'target' | 'idleTimeout' | 'forwardedHeaders' | 'websocket'>,
+  options: Pick<FrontOptions, 'idleTimeout' | 'forwardedHeaders' | 'websocket'>,
+  balancer: Balancer,
   own: OwnStreams,
   log: FrontLog,
 ): H2Side {
-  const target = new URL(options.target);
   const open = new Set<Tunnel>();
   let nextId = 1;
 
@@ -116,6 +117,8 @@ export function createH2Side(
   };
 
   const tunnel = (stream: ServerHttp2Stream, headers: H2Headers): void => {
+    const target = balancer.pick(headers);
+    const app = new URL(target.url);
     const t: Tunnel = { id: nextId++, path: headers[':path'] ?? '/', stream, answered: false, startedAt: performance.now() };
     open.add(t);
     const key = randomBytes(16).toString('base64');
@@ -125,7 +128,7 @@ export function createH2Side(
       upgrade: 'websocket',
       'sec-websocket-key': key,
     };
-    const proxyReq = httpRequest({ host: target.hostname, port: target.port || 80, method: 'GET', path: t.path, headers: upgradeHeaders });
+    const proxyReq = httpRequest({ host: app.hostname, port: app.port || 80, method: 'GET', path: t.path, headers: upgradeHeaders });
     proxyReq.end();
 
     stream.on('error', (err) => { t.ending ??= `client stream error (${errorText(err)})`; });
@@ -147,7 +150,7 @@ export function createH2Side(
 
     proxyReq.on('error', (err) => {
       if (!t.answered) {
-        refuse(502, badGatewayText(options.target, err), `app unreachable (${errorText(err)})`);
+        refuse(502, badGatewayText(target.url, err), `app unreachable (${errorText(err)})`);
         return;
       }
       cut(t, `app connection failed (${errorText(err)})`, h2.NGHTTP2_CONNECT_ERROR);
@@ -162,6 +165,7 @@ export function createH2Side(
         res.resume();
         return;
       }
+      balancer.stick(res.headers, headers, target);
       stream.respond({ ':status': status, ...h2ResponseHeaders(res.headers) });
       res.pipe(stream);
     });
@@ -173,7 +177,7 @@ export function createH2Side(
       const accept = createHash('sha1').update(key + WEBSOCKET_GUID).digest('base64');
       if (String(res.headers.upgrade ?? '').toLowerCase() !== 'websocket' || res.headers['sec-websocket-accept'] !== accept) {
         upstream.destroy();
-        answerStream(stream, 502, `502 Bad Gateway: ${options.target} answered the upgrade with a 101 that is not a WebSocket handshake for this key`);
+        answerStream(stream, 502, `502 Bad Gateway: ${target.url} answered the upgrade with a 101 that is not a WebSocket handshake for this key`);
         t.ending ??= 'the app answered with a bad 101';
         return;
       }
@@ -181,7 +185,8 @@ export function createH2Side(
         upstream.destroy();
         return;
       }
-      log(`ws#${t.id} ${t.path} (h2): upgraded by the app at ${options.target}`);
+      log(`ws#${t.id} ${t.path} (h2): upgraded by the app at ${target.url}`);
+      balancer.stick(res.headers, headers, target);
       stream.respond({ ':status': 200, ...h2ResponseHeaders(res.headers, ['sec-websocket-accept']) });
       if (head.length > 0) stream.write(head);
       upstream.pipe(stream);
@@ -197,7 +202,7 @@ export function createH2Side(
     // Armed at once: a handshake the app never answers gets a 504 at the idle timeout.
     stream.setTimeout(options.idleTimeout, () => {
       if (!t.answered) {
-        refuse(504, `504 Gateway Timeout: ${options.target} did not answer the upgrade within ${options.idleTimeout} ms`,
+        refuse(504, `504 Gateway Timeout: ${target.url} did not answer the upgrade within ${options.idleTimeout} ms`,
           `the app did not answer within ${options.idleTimeout} ms (504)`);
         return;
       }
@@ -226,21 +231,24 @@ export function createH2Side(
     },
 
     handleRequest(req, res) {
+      const target = balancer.pick(req.headers);
+      const app = new URL(target.url);
       const headers = http1RequestHeaders(req.headers, req.socket?.remoteAddress, options.forwardedHeaders);
-      const proxyReq = httpRequest({ host: target.hostname, port: target.port || 80, method: req.method, path: req.url, headers });
+      const proxyReq = httpRequest({ host: app.hostname, port: app.port || 80, method: req.method, path: req.url, headers });
       req.pipe(proxyReq);
       proxyReq.on('response', (upstream) => {
+        balancer.stick(upstream.headers, req.headers, target);
         res.writeHead(upstream.statusCode ?? 502, h2ResponseHeaders(upstream.headers));
         upstream.pipe(res);
       });
       proxyReq.on('error', (err) => {
-        log(`${req.method} ${req.url} (h2): 502, ${options.target} unreachable (${errorText(err)})`);
+        log(`${req.method} ${req.url} (h2): 502, ${target.url} unreachable (${errorText(err)})`);
         if (res.headersSent) {
           res.stream.close(h2.NGHTTP2_INTERNAL_ERROR);
           return;
         }
         res.writeHead(502, { [FRONT_HEADER]: FRONT_IDENTITY, 'content-type': 'text/plain; charset=utf-8' });
-        res.end(`${badGatewayText(options.target, err)}\n`);
+        res.end(`${badGatewayText(target.url, err)}\n`);
       });
     },
 

@@ -6,8 +6,9 @@ import {
   OptionError,
   boolean,
   duration,
-  httpUrl,
   integer,
+  isHttpUrl,
+  list,
   oneOf,
   option,
   resolveOptions,
@@ -19,13 +20,26 @@ import {
 /** `on`: the front answers WebSocket upgrades itself; `off`: it forwards them to the app. */
 export type FrontWebsocketMode = 'on' | 'off';
 
+/** `cookie`: a client that sends back the front's wspb-target cookie stays on one target (proxy/balancer.ts). */
+export type FrontStickyMode = 'off' | 'cookie';
+
 export const frontOptionSpecs = {
-  target: option({
+  target: option<string[]>({
     flag: '--target',
     env: 'FRONT_TARGET',
-    default: 'http://127.0.0.1:8080',
-    ...httpUrl(),
-    help: 'the app every request (and, with --websocket off, every upgrade) is proxied to',
+    default: ['http://127.0.0.1:8080'],
+    ...list('http:// URLs', isHttpUrl, true),
+    allowed: 'an http:// URL such as http://echo:8080, or several (comma-separated, or the flag repeated)',
+    // --target a --target b is --target a,b.
+    repeatable: true,
+    help: 'the app every request (and, with --websocket off, every upgrade) is proxied to; several (app replicas) are balanced round robin, request by request and upgrade by upgrade',
+  }),
+  sticky: option<FrontStickyMode>({
+    flag: '--sticky',
+    env: 'FRONT_STICKY',
+    default: 'off',
+    ...oneOf(['off', 'cookie'] as const),
+    help: 'cookie: a response from a target sets the cookie wspb-target=N (N: its place in the --target list, from 0), and a request that sends it back, a WebSocket upgrade too, goes to that target; off: round robin only',
   }),
   host: option({
     flag: '--host',

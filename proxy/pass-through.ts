@@ -1,14 +1,15 @@
 /**
- * Front WebSocket handling off: the upgrade is forwarded to the app with http-proxy's
- * `proxy.ws()` and the two sockets are piped together. The front only watches: it cuts both legs
- * when either has been idle for the idle timeout, answers 502 when the app cannot be reached
- * before the handshake (504 when it accepts but does not answer within the idle timeout), and
- * drops the client (1006) when the app's socket fails after the handshake.
+ * Front WebSocket handling off: the upgrade is forwarded to the app (the target the balancer
+ * picks) with http-proxy's `proxy.ws()` and the two sockets are piped together. The front only
+ * watches: it cuts both legs when either has been idle for the idle timeout, answers 502 when the
+ * app cannot be reached before the handshake (504 when it accepts but does not answer within the
+ * idle timeout), and drops the client (1006) when the app's socket fails after the handshake.
  */
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type httpProxy from 'http-proxy';
+import type { Balancer, Target } from './balancer.js';
 import { alignUpgradeForwardedHeaders } from './forwarded.js';
 import { cutWhenIdle } from './idle.js';
 import type { FrontLog } from './log.js';
@@ -19,6 +20,8 @@ import { answerRawSocket, badGatewayText, errorText } from './raw-response.js';
 interface Tunnel {
   id: number;
   path: string;
+  /** The app this upgrade was sent to. */
+  target: Target;
   client: Socket;
   upstream?: Socket;
   proxyReq?: ClientRequest;
@@ -39,7 +42,8 @@ export interface PassThrough {
 
 export function createPassThrough(
   proxy: httpProxy,
-  options: Pick<FrontOptions, 'target' | 'idleTimeout' | 'forwardedHeaders'>,
+  balancer: Balancer,
+  options: Pick<FrontOptions, 'idleTimeout' | 'forwardedHeaders'>,
   log: FrontLog,
 ): PassThrough {
   const byClient = new WeakMap<Duplex, Tunnel>();
@@ -59,13 +63,16 @@ export function createPassThrough(
     if (!tunnel) return;
     tunnel.proxyReq = proxyReq;
     if (options.forwardedHeaders) alignUpgradeForwardedHeaders(proxyReq, req);
-    // Registered before http-proxy's own listeners, so these run first.
+    // Registered before http-proxy's own listeners, so these run first: the sticky cookie is
+    // added to the app's answer before http-proxy writes it to the client.
     proxyReq.once('response', (res) => {
       tunnel.answered = true;
+      balancer.stick(res.headers, req.headers, tunnel.target);
       log(`ws#${tunnel.id} ${tunnel.path}: the app refused the upgrade with ${res.statusCode ?? '?'}`);
     });
-    proxyReq.once('upgrade', (_res, upstream: Socket) => {
+    proxyReq.once('upgrade', (res, upstream: Socket) => {
       tunnel.answered = true;
+      balancer.stick(res.headers, req.headers, tunnel.target);
       tunnel.upstream = upstream;
       byUpstream.set(upstream, tunnel);
     });
@@ -75,7 +82,7 @@ export function createPassThrough(
   proxy.on('open', (upstream) => {
     const tunnel = byUpstream.get(upstream);
     if (!tunnel) return;
-    log(`ws#${tunnel.id} ${tunnel.path}: upgraded by the app at ${options.target}`);
+    log(`ws#${tunnel.id} ${tunnel.path}: upgraded by the app at ${tunnel.target.url}`);
     cutWhenIdle(upstream, options.idleTimeout, () => onIdle(tunnel, 'app side'));
     // The pipes end the other leg on a clean close; these also cover a leg that closes on error.
     upstream.once('close', () => {
@@ -95,7 +102,7 @@ export function createPassThrough(
   const onError = (tunnel: Tunnel, err: Error): void => {
     if (tunnel.refused) return;
     if (!tunnel.answered) {
-      refuse(tunnel, 502, badGatewayText(options.target, err), `app unreachable (${errorText(err)})`);
+      refuse(tunnel, 502, badGatewayText(tunnel.target.url, err), `app unreachable (${errorText(err)})`);
       return;
     }
     cut(tunnel, `app connection failed (${errorText(err)})`);
@@ -109,7 +116,7 @@ export function createPassThrough(
     }
     if (!tunnel.answered) {
       // As nginx does when its read timeout passes before the app answered.
-      refuse(tunnel, 504, `504 Gateway Timeout: ${options.target} did not answer the upgrade within ${options.idleTimeout} ms`,
+      refuse(tunnel, 504, `504 Gateway Timeout: ${tunnel.target.url} did not answer the upgrade within ${options.idleTimeout} ms`,
         `the app did not answer within ${options.idleTimeout} ms (504)`);
       return;
     }
@@ -119,7 +126,8 @@ export function createPassThrough(
   return {
     handleUpgrade(req, duplex, head) {
       const client = duplex as Socket;
-      const tunnel: Tunnel = { id: nextId++, path: req.url ?? '/', client, answered: false, refused: false, startedAt: performance.now() };
+      const target = balancer.pick(req.headers);
+      const tunnel: Tunnel = { id: nextId++, path: req.url ?? '/', target, client, answered: false, refused: false, startedAt: performance.now() };
       byClient.set(client, tunnel);
       open.add(tunnel);
       client.on('error', (err) => { tunnel.ending ??= `client error (${errorText(err)})`; });
@@ -131,7 +139,7 @@ export function createPassThrough(
         const seconds = ((performance.now() - tunnel.startedAt) / 1000).toFixed(2);
         log(`ws#${tunnel.id} ${tunnel.path}: closed after ${seconds} s: ${tunnel.ending}`);
       });
-      proxy.ws(req, client, head, {}, (err) => onError(tunnel, err));
+      proxy.ws(req, client, head, { target: target.url }, (err) => onError(tunnel, err));
       // http-proxy has just reset the client's timeout (it does not touch it again): arm it now,
       // so a handshake the app never answers gets a 504 at the idle timeout.
       cutWhenIdle(client, options.idleTimeout, () => onIdle(tunnel, 'client side'));

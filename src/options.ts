@@ -146,15 +146,18 @@ export function text(allowed: string, valid: (value: string) => boolean): { pars
   };
 }
 
+/** Whether a string is an http:// URL with a host. */
+export function isHttpUrl(raw: string): boolean {
+  try {
+    const url = new URL(raw);
+    return url.protocol === 'http:' && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
 export function httpUrl(): { parse: Parser<string>; allowed: string } {
-  return text('an http:// URL such as http://echo:8080', (raw) => {
-    try {
-      const url = new URL(raw);
-      return url.protocol === 'http:' && url.hostname !== '';
-    } catch {
-      return false;
-    }
-  });
+  return text('an http:// URL such as http://echo:8080', isHttpUrl);
 }
 
 // ---- resolution ---------------------------------------------------------------------------

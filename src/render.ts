@@ -7,12 +7,13 @@ import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { renderTemplateFile, type TemplateVars } from './templates.js';
 import { projectPath } from './paths.js';
-import { DEFAULT_WORKER_CONNECTIONS, upstreamVars, workerLimits } from './fronts/vars.js';
+import { DEFAULT_WORKER_CONNECTIONS, replicaVars, upstreamVars, workerLimits } from './fronts/vars.js';
 import { WS_PATH } from './topology/values.js';
 
 /** The values docker-compose.yml's topology uses (services echo and front-ws, port 8080). */
 export const COMPOSE_VARS: TemplateVars = {
   ...upstreamVars('echo', 8080),
+  ...replicaVars(['app-1', 'app-2'], 8080),
   LISTEN_PORT: 8080,
   IDLE_TIMEOUT_SECONDS: 60,
   WS_PATH,

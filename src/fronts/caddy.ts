@@ -37,5 +37,15 @@ export const caddy = defineFront({
       template: 'caddy/front-handles-websocket.Caddyfile.template',
       companions: { [WS_HANDLER_ALIAS]: WS_HANDLER_SETUP },
     },
+    {
+      name: 'caddy-replicas',
+      summary: 'Caddy reverse_proxy over two app replicas, lb_policy round_robin (no stickiness: socket.io polling sessions fail)',
+      template: 'caddy/replicas-round-robin.Caddyfile.template',
+    },
+    {
+      name: 'caddy-replicas-sticky',
+      summary: 'Caddy reverse_proxy over two app replicas, sticky by the cookie it sets (lb_policy cookie)',
+      template: 'caddy/replicas-sticky.Caddyfile.template',
+    },
   ],
 });

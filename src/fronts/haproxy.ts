@@ -48,5 +48,15 @@ export const haproxy = defineFront({
       template: 'haproxy/front-handles-websocket.cfg.template',
       companions: { [WS_HANDLER_ALIAS]: WS_HANDLER_SETUP },
     },
+    {
+      name: 'haproxy-replicas',
+      summary: 'HAProxy with the correct WebSocket config over two app replicas, balance roundrobin (no stickiness: socket.io polling sessions fail)',
+      template: 'haproxy/replicas-round-robin.cfg.template',
+    },
+    {
+      name: 'haproxy-replicas-sticky',
+      summary: 'HAProxy with the correct WebSocket config over two app replicas, sticky by the cookie it inserts (cookie SERVERID insert indirect nocache)',
+      template: 'haproxy/replicas-sticky.cfg.template',
+    },
   ],
 });

@@ -3,7 +3,7 @@
  * options; the container's command is derived from them, and local mode runs the front in this
  * process with the same object.
  */
-import { frontOptionSpecs, type FrontOptions, type FrontWebsocketMode } from '../../proxy/options.js';
+import { frontOptionSpecs, type FrontOptions, type FrontStickyMode, type FrontWebsocketMode } from '../../proxy/options.js';
 import { NODE_IMAGE, NODE_VERSION } from './app-image.js';
 import { defineFront, type SetupSpec } from './types.js';
 import { WS_HANDLER_SETUP, type FrontVars } from './vars.js';
@@ -11,10 +11,11 @@ import { WS_HANDLER_SETUP, type FrontVars } from './vars.js';
 /** The bundle the node image runs for this front (copied to /app). */
 export const HTTP_FRONT_BUNDLE = 'http-front.mjs';
 
-/** The command-line flags that give the front these options (each as its spec writes it). */
+/** The command-line flags that give the front these options (each as its spec writes it; a repeatable one once per value). */
 export function httpFrontFlags(options: Partial<FrontOptions>): string[] {
   return Object.entries(options).flatMap(([key, value]) => {
     const spec = frontOptionSpecs[key as keyof FrontOptions];
+    if (spec.repeatable && Array.isArray(value)) return value.flatMap((v) => [spec.flag, String(v)]);
     const raw = spec.fromCode ? (spec.fromCode as (v: unknown) => string)(value) : String(value);
     return [spec.flag, raw];
   });
@@ -27,11 +28,20 @@ function options(websocket: FrontWebsocketMode, tls = false) {
   return (v: FrontVars): Partial<FrontOptions> => ({
     host: '0.0.0.0',
     port: v.LISTEN_PORT,
-    target: `http://${v.UPSTREAM}`,
+    target: [`http://${v.UPSTREAM}`],
     idleTimeout: v.IDLE_TIMEOUT_SECONDS * 1000,
     headerTimeout: v.HEADER_TIMEOUT_SECONDS * 1000,
     websocket,
     ...(tls ? { tlsCert: TLS.certPath, tlsKey: TLS.keyPath } : {}),
+  });
+}
+
+/** The correct options over the two app replicas, balanced round robin, sticky or not. */
+function replicas(sticky: FrontStickyMode) {
+  return (v: FrontVars): Partial<FrontOptions> => ({
+    ...options('off')(v),
+    target: [`http://${v.REPLICA_1}`, `http://${v.REPLICA_2}`],
+    sticky,
   });
 }
 
@@ -61,5 +71,15 @@ export const httpFront = defineFront({
       tls: TLS,
     },
     { name: WS_HANDLER_SETUP, summary: 'the Node http-proxy front, WebSocket handling on (the front answers upgrades)', httpFront: options('on') },
+    {
+      name: 'http-front-replicas',
+      summary: 'the Node http-proxy front over two app replicas, round robin per request and upgrade (no stickiness: socket.io polling sessions fail)',
+      httpFront: replicas('off'),
+    },
+    {
+      name: 'http-front-replicas-sticky',
+      summary: 'the Node http-proxy front over two app replicas, sticky by the cookie it sets (--sticky cookie: wspb-target)',
+      httpFront: replicas('cookie'),
+    },
   ],
 });

@@ -50,5 +50,15 @@ export const httpd = defineFront({
       template: 'httpd/front-handles-websocket.conf.template',
       companions: { [WS_HANDLER_ALIAS]: WS_HANDLER_SETUP },
     },
+    {
+      name: 'httpd-replicas',
+      summary: 'Apache httpd with the correct WebSocket config over two app replicas, mod_proxy_balancer byrequests (no stickiness: socket.io polling sessions fail)',
+      template: 'httpd/replicas-round-robin.conf.template',
+    },
+    {
+      name: 'httpd-replicas-sticky',
+      summary: 'Apache httpd with the correct WebSocket config over two app replicas, sticky by a route cookie (ROUTEID, stickysession)',
+      template: 'httpd/replicas-sticky.conf.template',
+    },
   ],
 });

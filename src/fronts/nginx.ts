@@ -41,5 +41,15 @@ export const nginx = defineFront({
       template: 'nginx/front-handles-websocket.conf.template',
       companions: { [WS_HANDLER_ALIAS]: WS_HANDLER_SETUP },
     },
+    {
+      name: 'nginx-replicas',
+      summary: 'nginx with the correct WebSocket proxy config over two app replicas, round robin (no stickiness: socket.io polling sessions fail)',
+      template: 'nginx/replicas-round-robin.conf.template',
+    },
+    {
+      name: 'nginx-replicas-sticky',
+      summary: 'nginx with the correct WebSocket proxy config over two app replicas, sticky by client address (ip_hash: one address, one replica)',
+      template: 'nginx/replicas-sticky.conf.template',
+    },
   ],
 });

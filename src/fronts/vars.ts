@@ -1,6 +1,7 @@
 /**
  * The values a front's config template (or the http-front's options) may use: where the app
- * is, where the front listens, its idle timeout. Every front kind reads the same set.
+ * (or its two replicas) is, where the front listens, its idle timeout. Every front kind reads the
+ * same set.
  */
 
 /** The values a config template or a front's options may use. */
@@ -10,6 +11,10 @@ export interface FrontVars {
   /** UPSTREAM's host and port apart, for configs that take them so (nghttpx's backend=host,port). */
   UPSTREAM_HOST: string;
   UPSTREAM_PORT: number;
+  /** host:port of the first of two app replicas on the scenario's network (replicas setups). */
+  REPLICA_1: string;
+  /** host:port of the second app replica (replicas setups). */
+  REPLICA_2: string;
   LISTEN_PORT: number;
   IDLE_TIMEOUT_SECONDS: number;
   WS_PATH: string;
@@ -46,6 +51,13 @@ export const WS_HANDLER_ALIAS = 'front-ws';
 
 /** The http-front setup that answers WebSockets itself: the front tier's own handler. */
 export const WS_HANDLER_SETUP = 'http-front-websocket-on';
+
+/** REPLICA_1 and REPLICA_2: the first two replicas' hosts, in order, each with the app's port. */
+export function replicaVars(hosts: readonly string[], port: number): Pick<FrontVars, 'REPLICA_1' | 'REPLICA_2'> {
+  const [first, second] = hosts;
+  if (first === undefined || second === undefined) throw new Error(`the replicas setups need two app replicas; given ${hosts.length}`);
+  return { REPLICA_1: `${first}:${port}`, REPLICA_2: `${second}:${port}` };
+}
 
 /** UPSTREAM and its host and port apart. */
 export function upstreamVars(host: string, port: number): Pick<FrontVars, 'UPSTREAM' | 'UPSTREAM_HOST' | 'UPSTREAM_PORT'> {

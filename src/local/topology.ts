@@ -76,7 +76,9 @@ export async function startLocalTopology(scenario: Scenario, options: LocalTopol
   return assembleTopology(scenario, async (keep) => {
     const app = keep(await startLocalApp(scenario));
     const appUrl = new URL(app.internalUrl);
-    const vars: FrontVars = { ...frontVars(scenario), ...upstreamVars(appUrl.hostname, Number(appUrl.port)) };
+    const upstream = upstreamVars(appUrl.hostname, Number(appUrl.port));
+    // One app here: both replicas are it.
+    const vars: FrontVars = { ...frontVars(scenario), ...upstream, REPLICA_1: upstream.UPSTREAM, REPLICA_2: upstream.UPSTREAM };
     for (const companion of companions) {
       const port = await freePort();
       keep(await startLocalFront(companion.setup, companion.alias, { ...vars, LISTEN_PORT: port }, dir, find));

@@ -1,5 +1,5 @@
 /** Where things are on a scenario's network, and the values its front configs are rendered with. */
-import { DEFAULT_WORKER_CONNECTIONS, DRAIN_TIMEOUT_SECONDS, HEADER_TIMEOUT_SECONDS, upstreamVars, WS_HANDLER_ALIAS, workerLimits, type FrontVars } from '../fronts/vars.js';
+import { DEFAULT_WORKER_CONNECTIONS, DRAIN_TIMEOUT_SECONDS, HEADER_TIMEOUT_SECONDS, replicaVars, upstreamVars, WS_HANDLER_ALIAS, workerLimits, type FrontVars } from '../fronts/vars.js';
 import type { Scenario } from '../scenarios/types.js';
 import { APP_KINDS } from './apps.js';
 
@@ -18,6 +18,7 @@ export function replicaAliases(n: number): string[] {
 export function frontVars(scenario: Pick<Scenario, 'idleTimeoutSeconds' | 'appKind'>): FrontVars {
   return {
     ...upstreamVars(APP_ALIAS, APP_PORT),
+    ...replicaVars(replicaAliases(2), APP_PORT),
     LISTEN_PORT: FRONT_PORT,
     IDLE_TIMEOUT_SECONDS: scenario.idleTimeoutSeconds,
     WS_PATH: APP_KINDS[scenario.appKind ?? 'echo'].path,

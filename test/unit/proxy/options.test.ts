@@ -14,9 +14,10 @@ function refusal(run: () => unknown): OptionError {
 }
 
 describe('front options', () => {
-  it('defaults: app on 127.0.0.1:8080, listen 127.0.0.1:8081, 60 s idle, forwarded headers on, WebSocket handling off, no TLS', () => {
+  it('defaults: app on 127.0.0.1:8080, listen 127.0.0.1:8081, 60 s idle, forwarded headers on, WebSocket handling off, not sticky, no TLS', () => {
     expect(resolveFrontOptions()).toEqual({
-      target: 'http://127.0.0.1:8080',
+      target: ['http://127.0.0.1:8080'],
+      sticky: 'off',
       host: '127.0.0.1',
       port: 8081,
       idleTimeout: 60_000,
@@ -31,7 +32,7 @@ describe('front options', () => {
   it('reads the container command line exactly as fronts.ts writes it', () => {
     const argv = ['--host', '0.0.0.0', '--port', '8080', '--target', 'http://echo:8080', '--idle-timeout', '2s', '--header-timeout', '3s', '--websocket', 'on'];
     expect(resolveFrontOptions({ argv })).toEqual({
-      target: 'http://echo:8080', host: '0.0.0.0', port: 8080, idleTimeout: 2_000, headerTimeout: 3_000, forwardedHeaders: true, websocket: 'on', tlsCert: '', tlsKey: '',
+      target: ['http://echo:8080'], sticky: 'off', host: '0.0.0.0', port: 8080, idleTimeout: 2_000, headerTimeout: 3_000, forwardedHeaders: true, websocket: 'on', tlsCert: '', tlsKey: '',
     });
   });
 
@@ -43,10 +44,26 @@ describe('front options', () => {
 
   it('reads FRONT_* variables; flags win over them, code over both', () => {
     const env = { FRONT_TARGET: 'http://app:9000', FRONT_WEBSOCKET: 'on', FRONT_IDLE_TIMEOUT: '5', FRONT_FORWARDED_HEADERS: 'false', FRONT_PORT: '0' };
-    expect(resolveFrontOptions({ env })).toMatchObject({ target: 'http://app:9000', websocket: 'on', idleTimeout: 5_000, forwardedHeaders: false, port: 0 });
+    expect(resolveFrontOptions({ env })).toMatchObject({ target: ['http://app:9000'], websocket: 'on', idleTimeout: 5_000, forwardedHeaders: false, port: 0 });
     expect(resolveFrontOptions({ env, argv: ['--websocket', 'off'] }).websocket).toBe('off');
     expect(resolveFrontOptions({ env, argv: ['--websocket', 'off'], overrides: { websocket: 'on' } }).websocket).toBe('on');
     expect(resolveFrontOptions({ argv: ['--forwarded-headers'] }).forwardedHeaders).toBe(true);
+  });
+
+  it('takes several targets: the flag repeated, a comma list, FRONT_TARGET, or a list from code; a flag wins over FRONT_TARGET', () => {
+    const two = ['http://app-1:8080', 'http://app-2:8080'];
+    expect(resolveFrontOptions({ argv: ['--target', two[0] as string, '--target', two[1] as string] }).target).toEqual(two);
+    expect(resolveFrontOptions({ argv: ['--target', two.join(',')] }).target).toEqual(two);
+    expect(resolveFrontOptions({ argv: [`--target=${two[0]}, ${two[1]}`] }).target).toEqual(two);
+    expect(resolveFrontOptions({ env: { FRONT_TARGET: two.join(',') } }).target).toEqual(two);
+    expect(resolveFrontOptions({ overrides: { target: two } }).target).toEqual(two);
+    expect(resolveFrontOptions({ env: { FRONT_TARGET: 'http://env:1' }, argv: ['--target', two[0] as string] }).target).toEqual([two[0]]);
+  });
+
+  it('reads --sticky cookie (FRONT_STICKY), off by default, and refuses another mode', () => {
+    expect(resolveFrontOptions({ argv: ['--sticky', 'cookie'] }).sticky).toBe('cookie');
+    expect(resolveFrontOptions({ env: { FRONT_STICKY: 'cookie' } }).sticky).toBe('cookie');
+    expect(refusal(() => resolveFrontOptions({ argv: ['--sticky', 'ip'] })).message).toMatch(/--sticky \(FRONT_STICKY\).*"ip".*one of off, cookie/);
   });
 
   it.each([
@@ -54,6 +71,8 @@ describe('front options', () => {
     ['--idle-timeout', ['--idle-timeout', 'soon'], /--idle-timeout \(FRONT_IDLE_TIMEOUT\).*"soon".*a duration such as 500ms/],
     ['--target (not a URL)', ['--target', 'echo:8080'], /--target \(FRONT_TARGET\).*"echo:8080".*an http:\/\/ URL/],
     ['--target (https)', ['--target', 'https://echo:8443'], /--target.*an http:\/\/ URL/],
+    ['--target (one bad in a list)', ['--target', 'http://app-1:8080,app-2:8080'], /--target \(FRONT_TARGET\).*"http:\/\/app-1:8080,app-2:8080".*an http:\/\/ URL/],
+    ['--target (an empty list)', ['--target', ','], /--target.*",".*an http:\/\/ URL/],
     ['--port', ['--port', '70000'], /--port \(FRONT_PORT\).*"70000".*an integer from 0 to 65535/],
   ])('refuses a bad %s, naming the option, the value and what is allowed', (_name, argv, message) => {
     expect(refusal(() => resolveFrontOptions({ argv })).message).toMatch(message);
