@@ -29,6 +29,7 @@ export const COMPOSE_TEMPLATES = [
   'nginx/mistake-no-http11.conf.template',
   'nginx/mistake-no-upgrade-headers.conf.template',
   'nginx/front-handles-websocket.conf.template',
+  'nginx/replicas-sticky.conf.template',
 ];
 
 export function renderComposeConfigs(outDir = projectPath('dist/compose')): string[] {

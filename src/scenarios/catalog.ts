@@ -285,7 +285,7 @@ const SOCKETIO_FRONT_OWNS = "the front answers WebSockets itself (the IIS case w
  * one) moves its clients to the other with nothing lost. `<kind>-replicas-sticky` keeps a client
  * on one replica: every socket.io session echoes.
  */
-function replicas(kind: string, stickySpread?: 'one'): Scenario[] {
+function replicas(kind: string, stickySpread?: 'one', handshakes: 'none fail' | 'counted' = 'none fail'): Scenario[] {
   const base = { front: `${kind}-replicas`, replicas: 2, idleTimeoutSeconds: RELAXED_IDLE_TIMEOUT_SECONDS };
   const sticky = { ...base, front: `${kind}-replicas-sticky` };
   return [
@@ -296,7 +296,7 @@ function replicas(kind: string, stickySpread?: 'one'): Scenario[] {
       summary: 'socket.io behind two replicas balanced round robin, no sticky sessions: polling-first sessions fail with "Session ID unknown" (the share measured), websocket-only sessions never do, and they spread over both replicas',
       appKind: 'socketio',
       app: {},
-      checks: [socketioSessions('some fail'), socketioSessions('none fail', { transports: ['websocket'] }), spreadOverReplicas('socketio', 'spread')],
+      checks: [spreadOverReplicas('socketio', 'spread'), socketioSessions('some fail'), socketioSessions('none fail', { transports: ['websocket'] })],
     },
     {
       ...sticky,
@@ -313,7 +313,7 @@ function replicas(kind: string, stickySpread?: 'one'): Scenario[] {
       family: 'replicas',
       summary: 'the echo app on two replicas: WebSockets spread over both; SIGTERM to one closes its WebSockets with 1001, their reconnecting clients are open again on the other, no handshake fails and nothing is lost',
       app: APP_NO_PINGS,
-      checks: [spreadOverReplicas('echo', 'spread'), rollingRestart()],
+      checks: [spreadOverReplicas('echo', 'spread'), rollingRestart(handshakes)],
     },
     ...(stickySpread ? [{
       ...sticky,
@@ -344,6 +344,7 @@ export const catalog: readonly Scenario[] = [
   frontWebsocket('nginx-front-handles-websocket', 'front'),
   socketio('nginx', 'websocket', SOCKETIO_PASSES),
   socketio('nginx-front-handles-websocket', 'polling', SOCKETIO_FRONT_OWNS),
+  ...replicas('nginx', 'one'),
   ...h2('nginx-h2', 'nginx with HTTP/2 does not take WebSockets over HTTP/2: it does not advertise extended CONNECT, and a browser upgrades over HTTP/1.1 on the same TLS listener'),
   reloads('nginx', 'kept',
     'nginx -s reload with WebSockets open: the old worker keeps them (shutting down) for as long as they live, so old workers pile up with every reload'),
@@ -376,6 +377,7 @@ export const catalog: readonly Scenario[] = [
   frontWebsocket('haproxy-front-handles-websocket', 'front'),
   socketio('haproxy', 'websocket', SOCKETIO_PASSES),
   socketio('haproxy-front-handles-websocket', 'polling', SOCKETIO_FRONT_OWNS),
+  ...replicas('haproxy'),
   ...h2('haproxy-h2', 'HAProxy with HTTP/2 advertises extended CONNECT and turns an h2 WebSocket into an HTTP/1.1 upgrade to the app: echo, close codes, several streams on one connection, and the HTTP/1.1 fallback'),
   // HAProxy retries its connection to the app (retries 3, each within timeout connect): a short
   // app restart is hidden from clients, whose handshakes wait and then get 101.
@@ -404,6 +406,7 @@ export const catalog: readonly Scenario[] = [
   frontWebsocket('httpd-front-handles-websocket', 'front'),
   socketio('httpd', 'websocket', SOCKETIO_PASSES),
   socketio('httpd-front-handles-websocket', 'polling', SOCKETIO_FRONT_OWNS),
+  ...replicas('httpd'),
   ...h2('httpd-h2', 'httpd with H2WebSockets on advertises extended CONNECT and turns an h2 WebSocket into an HTTP/1.1 upgrade to the app: echo, close codes, several streams on one connection, and the HTTP/1.1 fallback'),
   ...h2('httpd-h2-no-websockets', 'httpd with HTTP/2 but H2WebSockets off (the default) does not advertise extended CONNECT: a browser upgrades over HTTP/1.1 on the same TLS listener'),
   reloads('httpd', 'kept',
@@ -426,6 +429,7 @@ export const catalog: readonly Scenario[] = [
   frontWebsocket('caddy-front-handles-websocket', 'front'),
   socketio('caddy', 'websocket', SOCKETIO_PASSES),
   socketio('caddy-front-handles-websocket', 'polling', SOCKETIO_FRONT_OWNS),
+  ...replicas('caddy'),
   ...h2('caddy-h2', 'Caddy with HTTP/2: whether it advertises extended CONNECT depends on its version (the figure says which); the HTTP/1.1 fallback on the same TLS listener works either way'),
   reloads('caddy', 'dropped',
     'no stream_close_delay (Caddy 2.7+; 2.6 has no such option): every config reload closes all upgraded connections at once, so each deploy ' +
@@ -451,6 +455,8 @@ export const catalog: readonly Scenario[] = [
   frontWebsocket('http-front-websocket-on', 'front'),
   socketio('http-front', 'websocket', SOCKETIO_PASSES),
   socketio('http-front-websocket-on', 'polling', SOCKETIO_FRONT_OWNS),
+  // The http-front balances without health checks or failover: handshakes it sends to a stopped replica fail (counted).
+  ...replicas('http-front', undefined, 'counted'),
   ...h2('http-front-h2', 'the http-front with TLS and HTTP/2 (Node http2) advertises extended CONNECT and turns an h2 WebSocket into an HTTP/1.1 upgrade to the app'),
   ...faults('http-front', { refusedWith: 502 }),
   securityDefaults('http-front'),

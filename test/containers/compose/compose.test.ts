@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { APP_REFUSAL_STATUS } from '../../../src/scenarios/catalog.js';
 import { connect, discard, nextMessage } from '../../../src/scenarios/check-helpers/client.js';
 import { freePort } from '../../../src/free-port.js';
+import { openSessions, probeSocketio } from '../../../src/socketio/client.js';
 import { projectRoot } from '../../../src/paths.js';
 import { containersSkipped } from '../skip.js';
 
@@ -25,6 +26,10 @@ const published = {
   WS_PROXY_BENCH_PORT_NGINX_FRONT_WS: { service: 'nginx-front-handles-websocket', status: 101, answeredBy: 'x-front' },
   WS_PROXY_BENCH_PORT_HTTP_FRONT_WS_ON: { service: 'front-ws', status: 101, answeredBy: 'x-front' },
 } as const;
+
+/** Profile "socketio": nginx (sticky) over two socket.io replicas, which publish nothing themselves. */
+const SOCKETIO_PORT = 'WS_PROXY_BENCH_PORT_SOCKETIO';
+const SOCKETIO_SERVICES = ['nginx-socketio', 'socketio-1', 'socketio-2'];
 
 /** `docker compose` (v2 plugin) where there is one, else Debian's `docker-compose` (v1). */
 async function composeCommand(): Promise<string[]> {
@@ -62,7 +67,7 @@ describe.skipIf(containersSkipped)('docker-compose.yml', () => {
 
   const composeRun = (...args: string[]) => {
     const [cmd, ...pre] = compose;
-    return run(cmd as string, [...pre, '-p', project, '--profile', 'mistakes', '--profile', 'front-websocket', ...args], {
+    return run(cmd as string, [...pre, '-p', project, '--profile', 'mistakes', '--profile', 'front-websocket', '--profile', 'socketio', ...args], {
       cwd: projectRoot, env, timeout: 120_000, maxBuffer: 16 * 1024 * 1024,
     });
   };
@@ -72,7 +77,7 @@ describe.skipIf(containersSkipped)('docker-compose.yml', () => {
     // A free port is only free until someone else takes it (the suite next door opens thousands
     // of connections): if compose finds one taken, pick new ones and try again, at most 3 times.
     for (let attempt = 1; ; attempt++) {
-      for (const name of Object.keys(published)) ports.set(name, await freePort());
+      for (const name of [...Object.keys(published), SOCKETIO_PORT]) ports.set(name, await freePort());
       env = { ...process.env, WS_PROXY_BENCH_RUN_ID: runId, ...Object.fromEntries([...ports].map(([k, v]) => [k, String(v)])) };
       const started = Date.now();
       try {
@@ -96,7 +101,7 @@ describe.skipIf(containersSkipped)('docker-compose.yml', () => {
       const { stdout } = await run('docker', ['ps', '-a', '--filter', `label=com.docker.compose.project=${project}`, '--format', '{{.Names}}\t{{.Status}}']);
       const lines = stdout.split('\n').filter(Boolean);
       const notHealthy = lines.filter((l) => !l.includes('(healthy)'));
-      if (lines.length !== Object.keys(published).length || notHealthy.length > 0) throw new Error(`not healthy yet: ${notHealthy.join('; ') || `${lines.length} containers`}`);
+      if (lines.length !== Object.keys(published).length + SOCKETIO_SERVICES.length || notHealthy.length > 0) throw new Error(`not healthy yet: ${notHealthy.join('; ') || `${lines.length} containers`}`);
     });
     console.log(`  compose: every service healthy ${Date.now() - started} ms after up`);
   }, 120_000);
@@ -124,10 +129,22 @@ describe.skipIf(containersSkipped)('docker-compose.yml', () => {
     });
   }
 
+  it('profile socketio: nginx with sticky sessions over two socket.io replicas serves the socket.io page, and sessions upgrade and echo', async () => {
+    const base = `http://127.0.0.1:${ports.get(SOCKETIO_PORT)}`;
+    const page = await fetch(`${base}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('socket.io');
+    const probe = await probeSocketio(base, { upgradeBoundMs: 3_000 });
+    expect(probe, probe.errors.join(' | ')).toMatchObject({ connected: true, initialTransport: 'polling', finalTransport: 'websocket', echoMatches: true });
+    expect(['socketio-1', 'socketio-2']).toContain(probe.replica);
+    const sessions = await openSessions(base, 10, { concurrency: 4 });
+    expect(sessions.failed, JSON.stringify(sessions.failures)).toBe(0);
+  });
+
   it('publishes every port on 127.0.0.1 only', async () => {
     const { stdout } = await run('docker', ['ps', '--filter', `label=com.docker.compose.project=${project}`, '--format', '{{.Ports}}']);
     const bindings = stdout.split(/[\n,]/).map((s) => s.trim()).filter((s) => s.includes('->'));
-    expect(bindings.length).toBe(Object.keys(published).length);
+    expect(bindings.length).toBe(Object.keys(published).length + 1);
     for (const binding of bindings) expect(binding).toMatch(/^127\.0\.0\.1:\d+->8080\/tcp$/);
   });
 
@@ -154,7 +171,7 @@ describe.skipIf(containersSkipped)('docker-compose.yml', () => {
       return (await run('docker', args)).stdout.split('\n').filter(Boolean);
     };
     const containers = await labelled('ps');
-    expect(containers.length).toBe(Object.keys(published).length);
+    expect(containers.length).toBe(Object.keys(published).length + SOCKETIO_SERVICES.length);
     expect(new Set(containers)).toEqual(new Set([runId]));
     expect(await labelled('network')).toEqual([runId]);
 

@@ -104,6 +104,6 @@ describe('the replicas setups', () => {
 
   it('haproxy sticky: each server carries the cookie value that pins a client to it', () => {
     const active = directives(read(frontSetup('haproxy-replicas-sticky').template as string));
-    expect(active.filter((l) => l.startsWith('server '))).toEqual(['server a ${REPLICA_1} cookie a', 'server b ${REPLICA_2} cookie b']);
+    expect(active.filter((l) => l.startsWith('server '))).toEqual(['server a ${REPLICA_1} cookie a check inter 500ms fall 1 rise 1', 'server b ${REPLICA_2} cookie b check inter 500ms fall 1 rise 1']);
   });
 });
