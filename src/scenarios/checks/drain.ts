@@ -6,9 +6,10 @@
  * pile old generations up (no bound) or cut each WebSocket at the bound.
  */
 import type WebSocket from 'ws';
-import { EchoSession } from '../../client/echo-session.js';
-import { closed, connect, contextOptions, discard, open } from '../check-helpers/client.js';
+import type { EchoSession } from '../../client/echo-session.js';
+import { closed, contextOptions, discard, open } from '../check-helpers/client.js';
 import { seconds, verdict } from '../check-helpers/result.js';
+import { checkSession, probeHandshakes } from '../check-helpers/sessions.js';
 import { sleep, within } from '../check-helpers/wait.js';
 import type { Check, CheckContext } from '../types.js';
 
@@ -22,13 +23,7 @@ function reloadOf(ctx: CheckContext): () => Promise<void> {
 
 /** A client that echoes a numbered message every `everyMs`, reconnecting with backoff. */
 function sendingSession(ctx: CheckContext, everyMs: number): { session: EchoSession; stop(): void } {
-  const session = new EchoSession({
-    url: () => ctx.wsUrl,
-    ...(ctx.ca ? { ca: ctx.ca } : {}),
-    backoff: { initialMs: 100, maxMs: 1_000, factor: 2, jitter: 0.5 },
-    pingIntervalMs: 1_000,
-    handshakeTimeoutMs: 2_000,
-  });
+  const session = checkSession(ctx);
   session.start();
   let k = 0;
   const timer = setInterval(() => { k++; session.send(`drain ${k}`); }, everyMs);
@@ -141,24 +136,15 @@ export function repeatedReloads({ reloads = 10, everyMs = 1_000, fate, handshake
       const reload = reloadOf(ctx);
       const sockets: { ws: WebSocket; openedAt: number; cutAt?: number; code?: number }[] = [];
       const reloadTimes: number[] = [];
-      const refusals: string[] = [];
+      let refusals: string[] = [];
       let probes = 0;
-      let probing = true;
       const openOne = async (): Promise<void> => {
         const ws = await open(ctx.wsUrl, contextOptions(ctx));
         const entry: (typeof sockets)[number] = { ws, openedAt: performance.now() };
         ws.once('close', (code) => { entry.cutAt = performance.now(); entry.code = code; });
         sockets.push(entry);
       };
-      const prober = (async () => {
-        while (probing) {
-          const outcome = await connect(ctx.wsUrl, contextOptions(ctx, { timeoutMs: 5_000 }));
-          discard(outcome.socket);
-          probes++;
-          if (outcome.status !== 101) refusals.push(outcome.status === 0 ? (outcome.error ?? 'no answer') : String(outcome.status));
-          await sleep(200);
-        }
-      })();
+      const prober = probeHandshakes(ctx, 200, 5_000);
       const processesBefore = ctx.frontProcesses ? await ctx.frontProcesses() : [];
       let peakProcesses = processesBefore.length;
       let peakRss = processesBefore.reduce((n, p) => n + p.rssBytes, 0);
@@ -178,8 +164,7 @@ export function repeatedReloads({ reloads = 10, everyMs = 1_000, fate, handshake
         const settleMs = fate === 'kept' ? 1_000 : (typeof fate === 'object' ? fate.cutAfterMs : 0) + DRAIN_TOLERANCE_MS + 1_000;
         await sleep(settleMs);
       } finally {
-        probing = false;
-        await prober;
+        ({ probes, failures: refusals } = await prober.stop());
       }
       const processesAfter = ctx.frontProcesses ? await ctx.frontProcesses() : [];
       for (const s of sockets) discard(s.ws);

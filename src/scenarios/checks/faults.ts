@@ -4,12 +4,12 @@
  * topology's controls (CheckContext.controls) and changes shared state, so none is independent.
  */
 import WebSocket from 'ws';
-import { EchoSession } from '../../client/echo-session.js';
 import { ReconnectingClient } from '../../client/reconnecting-client.js';
 import { toBuffer } from '../../client/raw-data.js';
 import type { EchoStats } from '../../echo/stats.js';
 import { closed, connect, contextOptions, discard, open } from '../check-helpers/client.js';
 import { seconds, verdict } from '../check-helpers/result.js';
+import { checkSession } from '../check-helpers/sessions.js';
 import type { Check, CheckContext, TopologyControls } from '../types.js';
 import { sleep, within } from '../check-helpers/wait.js';
 
@@ -46,13 +46,7 @@ export function frontRestartLosesNothing(options: FrontRestartOptions = {}): Che
     independent: false,
     async run(ctx) {
       const controls = controlsOf(ctx);
-      const sessions = Array.from({ length: n }, () => new EchoSession({
-        url: () => ctx.wsUrl,
-        ...(ctx.ca ? { ca: ctx.ca } : {}),
-        backoff: { initialMs: 100, maxMs: 1_000, factor: 2, jitter: 0.5 },
-        pingIntervalMs: 1_000,
-        handshakeTimeoutMs: 2_000,
-      }));
+      const sessions = Array.from({ length: n }, () => checkSession(ctx));
       const closedAt: number[] = [];
       const reopenedAt: number[] = [];
       let attempts = 0;

@@ -4,12 +4,12 @@
  * 1001, their reconnecting clients are open again on the other replica within a bound, new
  * handshakes through the front keep succeeding, and nothing is lost, counted at both ends.
  */
-import { EchoSession } from '../../client/echo-session.js';
 import type { EchoStats } from '../../echo/stats.js';
 import type { SocketioStats } from '../../socketio/stats.js';
 import { connectSocketio, type SocketioConnection } from '../../socketio/client.js';
-import { connect, contextOptions, discard, open } from '../check-helpers/client.js';
+import { contextOptions, discard, open } from '../check-helpers/client.js';
 import { seconds, verdict } from '../check-helpers/result.js';
+import { checkSession, probeHandshakes } from '../check-helpers/sessions.js';
 import { sleep, within } from '../check-helpers/wait.js';
 import type { Check, CheckContext, ReplicaHandle } from '../types.js';
 import type WebSocket from 'ws';
@@ -87,13 +87,7 @@ export function rollingRestart(handshakes: 'none fail' | 'counted' = 'none fail'
     async run(ctx) {
       const replicas = replicasOf(ctx);
       const [victim, ...others] = replicas as [ReplicaHandle, ...ReplicaHandle[]];
-      const sessions = Array.from({ length: clients }, () => new EchoSession({
-        url: () => ctx.wsUrl,
-        ...(ctx.ca ? { ca: ctx.ca } : {}),
-        backoff: { initialMs: 50, maxMs: 500, factor: 2, jitter: 0.5 },
-        pingIntervalMs: 1_000,
-        handshakeTimeoutMs: 2_000,
-      }));
+      const sessions = Array.from({ length: clients }, () => checkSession(ctx, { initialMs: 50, maxMs: 500, factor: 2, jitter: 0.5 }));
       const closes: number[] = [];
       const reopened: number[] = [];
       let stoppedAt = 0;
@@ -102,18 +96,7 @@ export function rollingRestart(handshakes: 'none fail' | 'counted' = 'none fail'
         s.client.on('open', () => { if (stoppedAt) reopened.push(performance.now() - stoppedAt); });
       });
       let sending: NodeJS.Timeout | undefined;
-      let probing = true;
-      let probes = 0;
-      const failures: string[] = [];
-      const prober = async (): Promise<void> => {
-        while (probing) {
-          const outcome = await connect(ctx.wsUrl, contextOptions(ctx, { timeoutMs: 3_000 }));
-          discard(outcome.socket);
-          probes++;
-          if (outcome.status !== 101) failures.push(outcome.status === 0 ? (outcome.error ?? 'no answer') : String(outcome.status));
-          await sleep(100);
-        }
-      };
+      let prober: ReturnType<typeof probeHandshakes> | undefined;
       let restarted = false;
       try {
         sessions.forEach((s) => s.start());
@@ -123,14 +106,14 @@ export function rollingRestart(handshakes: 'none fail' | 'counted' = 'none fail'
         await sleep(500);
         const onVictim = await openOn(victim, 'echo');
         const echoedBefore = (await Promise.all(replicas.map((r) => r.json<EchoStats>('/stats')))).reduce((n, s) => n + s.messagesEchoed, 0);
-        const probing$ = prober();
+        prober = probeHandshakes(ctx, 100, 3_000);
         ctx.progress(`SIGTERM to ${victim.alias}, which holds ${onVictim} of the ${clients} clients`);
         stoppedAt = performance.now();
         await victim.terminate();
         const back = await within(boundMs, 20, () => reopened.length >= onVictim);
         await sleep(1_000);
-        probing = false;
-        await probing$;
+        const { probes, failures } = await prober.stop();
+        prober = undefined;
         clearInterval(sending);
         sending = undefined;
         const allBack = (await Promise.all(sessions.map((s) => s.allEchoed(5_000)))).every(Boolean);
@@ -151,7 +134,7 @@ export function rollingRestart(handshakes: 'none fail' | 'counted' = 'none fail'
           `${figure}; close codes ${closes.join(', ') || 'none'}${failures.length ? `; failures: ${[...new Set(failures)].join(', ')}` : ''}; gaps ${gaps}; the replicas echoed ${echoedBefore} before`,
           { clients, onVictim, goingAway, reopenMs: slowest, probes, failedHandshakes: failures.length, sent, received });
       } finally {
-        probing = false;
+        await prober?.stop();
         if (sending) clearInterval(sending);
         await Promise.all(sessions.map((s) => s.stop()));
         if (!restarted) await victim.start().catch(() => {});
@@ -159,3 +142,4 @@ export function rollingRestart(handshakes: 'none fail' | 'counted' = 'none fail'
     },
   };
 }
+
