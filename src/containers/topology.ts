@@ -43,23 +43,31 @@ export async function startSetup(
   });
 }
 
-/**
- * Why a setup's front did not start, when that is its version refusing a config that needs a
- * newer one: the version read from the image (a throwaway container) is below the setup's
- * `needs`, and the front's error line says so. Undefined for any other failure.
- */
-async function refusalByVersion(setup: FrontSetup, image: string | undefined, err: unknown): Promise<ConfigRefusedByVersion | undefined> {
-  const needs = setup.needs;
-  if (!needs) return undefined;
-  const message = err instanceof Error ? err.message : String(err);
-  const line = message.split('\n').find((l) => needs.refusal.test(l));
-  if (!line) return undefined;
+/** The front's version, read from its image in a throwaway container (labelled with the run). */
+async function imageVersion(setup: FrontSetup, image: string | undefined): Promise<string | undefined> {
   const front = frontDescriptor(setup.kind);
   const [command, ...args] = front.version.command;
   const r = await run('docker', ['run', '--rm', ...Object.entries(runLabels(currentRunId())).flatMap(([k, v]) => ['--label', `${k}=${v}`]), '--entrypoint', command as string, image ?? imageFor(front.image.role), ...args], { timeoutMs: 30_000 });
-  const version = front.version.parse(r.stdout + r.stderr);
-  if (!version || compareVersions(version, needs.version) >= 0) return undefined;
-  return new ConfigRefusedByVersion(setup.kind, version, needs, line.trim());
+  return front.version.parse(r.stdout + r.stderr);
+}
+
+/**
+ * A setup that needs a newer front than the image has: the front is started all the same and
+ * must refuse the config; its refusal is the scenario's verdict (the front's own error line where
+ * its output reached us, else the start error's first line). An old front that takes the config
+ * after all is a failure: the setup's `needs` is wrong.
+ */
+async function startTooOld(needs: NonNullable<FrontSetup['needs']>, setup: FrontSetup, version: string, start: () => Promise<FrontHandle>): Promise<never> {
+  let front: FrontHandle;
+  try {
+    front = await start();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    const line = message.split('\n').find((l) => needs.refusal.test(l)) ?? message.split('\n')[0] ?? message;
+    throw new ConfigRefusedByVersion(setup.kind, version, needs, line.trim());
+  }
+  await front.stop();
+  throw new Error(`${setup.kind} ${version} took the config of setup '${setup.name}', which says ${needs.feature} needs ${needs.version}: correct its \`needs\``);
 }
 
 export async function startTopology(scenario: Scenario, options: TopologyOptions = {}): Promise<Topology> {
@@ -82,9 +90,12 @@ export async function startTopology(scenario: Scenario, options: TopologyOptions
       const companion = lookup(name);
       keep(await startSetup(network, companion, alias, frontVars(scenario), image(companion)));
     }
-    const front = keep(await startSetup(network, setup, 'front', frontVars(scenario), image(setup)).catch(async (err: unknown) => {
-      throw (await refusalByVersion(setup, image(setup).image, err)) ?? err;
-    }));
+    const startFront = (): Promise<FrontHandle> => startSetup(network, setup, 'front', frontVars(scenario), image(setup));
+    if (setup.needs) {
+      const version = await imageVersion(setup, image(setup).image);
+      if (version && compareVersions(version, setup.needs.version) < 0) await startTooOld(setup.needs, setup, version, startFront);
+    }
+    const front = keep(await startFront());
     return { app, apps, front };
   }, () => network.stop());
 }

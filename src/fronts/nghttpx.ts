@@ -3,6 +3,13 @@ import { defineFront, versionAfter } from './types.js';
 
 const CONFIG = '/etc/nghttpx/nghttpx.conf';
 
+/**
+ * The configs set frontend-header-timeout (the slowloris guard the hostile scenarios time):
+ * nghttpx 1.52 (Debian bookworm) refuses it as an unknown option; 1.64 (trixie) is the oldest
+ * version measured here to take it.
+ */
+const NEEDS_HEADER_TIMEOUT = { version: '1.64.0', refusal: /Unknown option: frontend-header-timeout/, feature: 'frontend-header-timeout' };
+
 export const nghttpx = defineFront({
   kind: 'nghttpx',
   title: 'nghttpx',
@@ -18,12 +25,13 @@ export const nghttpx = defineFront({
   local: { names: ['nghttpx'], debianPackage: 'nghttp2-proxy', args: (c) => ['--conf', c] },
   docsPage: 'docs/nghttpx.md',
   setups: [
-    { name: 'nghttpx', summary: 'nghttpx with the correct WebSocket proxy config (plain HTTP/1.1)', template: 'nghttpx/ws-proxy.conf.template' },
+    { name: 'nghttpx', summary: 'nghttpx with the correct WebSocket proxy config (plain HTTP/1.1)', template: 'nghttpx/ws-proxy.conf.template', needs: NEEDS_HEADER_TIMEOUT },
     {
       name: 'nghttpx-h2',
       summary: 'nghttpx terminating TLS with HTTP/2 (ALPN h2, http/1.1): WebSockets over HTTP/2 (RFC 8441) become HTTP/1.1 upgrades to the app',
       template: 'nghttpx/h2.conf.template',
       tls: { certPath: '/etc/nghttpx/tls/cert.pem', keyPath: '/etc/nghttpx/tls/key.pem' },
+      needs: NEEDS_HEADER_TIMEOUT,
     },
   ],
 });
