@@ -5,12 +5,14 @@
  * changed there (src/bench/compatibility-notes.ts), or when a difference between versions is
  * unexplained.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { prepareContainerRun } from '../containers/prepare.js';
 import { startTopology } from '../containers/topology.js';
 import { DEBIAN_SUITES, DEFAULT_SUITE } from '../containers/debian-suites.js';
 import { buildOfflineImages } from '../containers/offline-images.js';
-import { integer, list, option, OptionError, optionsHelp, resolveOptions } from '../options.js';
+import { boolean, integer, list, option, OptionError, optionsHelp, resolveOptions } from '../options.js';
+import type { Report } from '../report/model.js';
+import { mergeReports } from '../run/build-report.js';
 import { projectPath } from '../paths.js';
 import { runMatrix } from '../run/matrix.js';
 import { selectScenarios } from '../run/options.js';
@@ -25,11 +27,19 @@ import { README_MATRIX_BEGIN, README_MATRIX_END, renderReadmeMatrix, replaceBetw
 import { runBench } from './run-containers.js';
 
 const specs = {
-  concurrency: option({ flag: '--concurrency', default: 3, ...integer(1, 8), help: 'scenario runs at the same time (each has its own topology; most of a run is waiting on idle timeouts)' }),
+  concurrency: option({ flag: '--concurrency', default: 4, ...integer(1, 8), help: 'scenario runs at the same time (each has its own topology; most of a run is waiting on idle timeouts)' }),
   scenario: option<string[]>({
     flag: '--scenario', default: [], repeatable: true,
     ...list("scenario ids or globs such as 'nginx/*' (default: the whole catalog; then docs/compatibility.md is rewritten)", (v) => /^[\w*?./-]+$/.test(v)),
-    help: 'run only these scenarios (a partial run writes bench-results/matrix.json but leaves docs/compatibility.md alone)',
+    help: 'run only these scenarios (a partial run writes bench-results/matrix.json but leaves docs/compatibility.md alone, unless --merge)',
+  }),
+  docsOnly: option({
+    flag: '--docs-only', default: false, bare: true, ...boolean,
+    help: 'run nothing: regenerate docs/compatibility.md, the README matrix and the measured sections of docs/ from the last run (bench-results/matrix.json)',
+  }),
+  merge: option({
+    flag: '--merge', default: false, bare: true, ...boolean,
+    help: "with --scenario: put this run's results in place of those scenarios' in the last full run (bench-results/matrix.json), then regenerate the docs from the whole",
   }),
 };
 
@@ -43,8 +53,15 @@ async function main(argv: string[]): Promise<number> {
   const opts = resolveOptions(specs, { argv, command: 'bench:matrix' });
   const scenarios = selectScenarios(catalog, [], opts.scenario);
   if (scenarios.length === 0) throw new OptionError(`bench:matrix: --scenario ${opts.scenario.join(',')} matches no scenario`);
-  const whole = opts.scenario.length === 0;
+  if (opts.merge && opts.scenario.length === 0) throw new OptionError('bench:matrix: --merge goes with --scenario (which scenarios to re-run into the last full run)');
+  const previousFile = projectPath('bench-results/matrix.json');
+  if (opts.merge && !existsSync(previousFile)) throw new OptionError(`bench:matrix: --merge needs a full run's ${previousFile}; run \`npm run bench:matrix\` once first`);
+  const whole = opts.scenario.length === 0 || opts.merge;
   const board = new ProgressBoard(say);
+  if (opts.docsOnly) {
+    if (!existsSync(previousFile)) throw new OptionError(`bench:matrix: --docs-only needs a run's ${previousFile}; run \`npm run bench:matrix\` once first`);
+    return writeDocs(JSON.parse(readFileSync(previousFile, 'utf8')) as Report, true);
+  }
   const prepared = await prepareContainerRun({ progress: (l) => board.line(l), bundles: 'check' });
   let report;
   try {
@@ -56,8 +73,17 @@ async function main(argv: string[]): Promise<number> {
     const { left } = await prepared.finish();
     if (left.length > 0) say(`left behind: ${left.map((r) => r.name).join(', ')} (ws-proxy-bench sweep removes them)`);
   }
+  if (opts.merge) {
+    report = mergeReports(JSON.parse(readFileSync(previousFile, 'utf8')) as Report, report, catalog.map((c) => c.id));
+    say(`merged ${scenarios.length} re-run scenarios into the last full run`);
+  }
   const file = writeResults('matrix', report);
   say(`wrote ${file}`);
+  return writeDocs(report, whole);
+}
+
+/** The docs from a run's report (the whole catalog's), and the verdict: 1 when a difference or a failure is unexplained. */
+async function writeDocs(report: Report, whole: boolean): Promise<number> {
   const machine = await describeMachine([]);
   const differences = findDifferences(report, DEBIAN_SUITES, COMPATIBILITY_NOTES);
   const unexplained = differences.filter((d) => d.explanation === undefined);

@@ -70,3 +70,17 @@ export function buildReport(input: { mode: Report['mode']; startedAt: Date; dura
 export function exitCode(report: Report): number {
   return report.ok ? 0 : 1;
 }
+
+/**
+ * A full run's report with a partial run's results in place of the same scenarios' (per image
+ * set), in the order of `ids` (the catalog's); scenarios no longer in `ids` are dropped.
+ */
+export function mergeReports(previous: Report, partial: Report, ids: readonly string[]): Report {
+  const key = (s: ReportScenario): string => `${s.scenario} ${s.imageSet ?? ''}`;
+  const fresh = new Set(partial.scenarios.map(key));
+  const order = new Map(ids.map((id, i) => [id, i]));
+  const kept = previous.scenarios.filter((s) => !fresh.has(key(s)) && order.has(s.scenario));
+  const scenarios = [...kept, ...partial.scenarios]
+    .sort((a, b) => (order.get(a.scenario) ?? 0) - (order.get(b.scenario) ?? 0) || (a.imageSet ?? '').localeCompare(b.imageSet ?? ''));
+  return buildReport({ mode: previous.mode, startedAt: new Date(previous.startedAt), durationMs: previous.durationMs, concurrency: previous.concurrency, scenarios });
+}

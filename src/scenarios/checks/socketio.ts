@@ -67,9 +67,10 @@ export function socketioSessions(expect: 'some fail' | 'none fail', options: { t
       const unknown = Object.entries(report.messages).filter(([m]) => m.includes(SESSION_ID_UNKNOWN)).reduce((n, [, c]) => n + c, 0);
       const ok = expect === 'some fail' ? report.failed > 0 && unknown > 0 : report.failed === 0 && report.succeeded === SESSIONS;
       const share = `${report.failed}/${report.attempted} failed (${Math.round(report.failureShare * 100)} %)`;
-      const figure = `${share}; "${SESSION_ID_UNKNOWN}" ×${unknown}; final transports ${Object.entries(report.finalTransports).map(([t, c]) => `${t} ${c}`).join(', ') || 'none'}`;
+      const figure = `${share}; "${SESSION_ID_UNKNOWN}" ×${unknown}`;
+      const transports = `final transports ${Object.entries(report.finalTransports).map(([t, c]) => `${t} ${c}`).join(', ') || 'none'}`;
       const firstFailure = report.failures[0] ? `; first failure: ${report.failures[0].message}` : '';
-      return verdict(ok, figure, expect === 'some fail' ? `some sessions failing with "${SESSION_ID_UNKNOWN}"` : `all ${SESSIONS} echoing`, `${figure}${firstFailure}`,
+      return verdict(ok, figure, expect === 'some fail' ? `some sessions failing with "${SESSION_ID_UNKNOWN}"` : `all ${SESSIONS} echoing`, `${figure}; ${transports}${firstFailure}`,
         { attempted: report.attempted, failed: report.failed, failureShare: report.failureShare, sessionIdUnknown: unknown, upgradeErrors: report.upgradeErrors });
     },
   };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEBIAN_SUITES } from '../../../src/containers/debian-suites.js';
 import { renderJunit } from '../../../src/report/junit.js';
 import { buildMatrix, rowLabel } from '../../../src/report/table.js';
-import { buildReport, reportScenario } from '../../../src/run/build-report.js';
+import { buildReport, mergeReports, reportScenario } from '../../../src/run/build-report.js';
 import { planMatrix } from '../../../src/run/matrix.js';
 import { planRun } from '../../../src/run/options.js';
 import { catalog, scenario } from '../../../src/scenarios/catalog.js';
@@ -49,5 +49,25 @@ describe('the version matrix', () => {
     const xml = renderJunit(buildReport({ mode: 'containers', startedAt: new Date(0), durationMs: 2, concurrency: 2, scenarios: rows }));
     expect(xml).toContain('<testsuite name="nginx/upgrade [bookworm]"');
     expect(xml).toContain('<property name="frontVersion" value="1.26.3"/><property name="appNodeVersion" value="20.19.2"/>');
+  });
+});
+
+describe('merging a partial matrix run into the last full one', () => {
+  it('replaces the re-run scenarios per image set, keeps the others, drops what left the catalog, in catalog order', () => {
+    const s = scenario('nginx/upgrade');
+    const t = scenario('nginx/keepalive-server-pings');
+    const out = (sc: typeof s, figure: string): ScenarioOutcome => ({
+      scenario: sc.id, front: sc.front, family: sc.family, ok: true, durationMs: 1, versions: { front: '1.0.0', appNode: '20.0.0' },
+      checks: sc.checks.map((c) => ({ check: c.id, title: c.title, ok: true, figure, detail: '', durationMs: 1 })),
+    });
+    const at = (sc: typeof s, figure: string, imageSet: string) => reportScenario(sc, out(sc, figure), { imageSet });
+    const gone = { ...at(s, 'old', 'sid'), scenario: 'gone/scenario' };
+    const full = buildReport({ mode: 'containers', startedAt: new Date(0), durationMs: 9, concurrency: 4, scenarios: [at(t, 'old', 'trixie'), at(s, 'old', 'trixie'), at(s, 'old', 'sid'), gone] });
+    const partial = buildReport({ mode: 'containers', startedAt: new Date(1), durationMs: 1, concurrency: 4, scenarios: [at(s, 'new', 'trixie')] });
+    const merged = mergeReports(full, partial, catalog.map((c) => c.id));
+    expect(merged.scenarios.map((r) => `${r.scenario} ${r.imageSet} ${r.checks[0]?.figure}`)).toEqual([
+      'nginx/upgrade sid old', 'nginx/upgrade trixie new', 'nginx/keepalive-server-pings trixie old',
+    ]);
+    expect(merged.counts.scenarios.pass).toBe(3);
   });
 });
