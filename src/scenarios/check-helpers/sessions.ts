@@ -6,7 +6,7 @@
 import { EchoSession } from '../../client/echo-session.js';
 import type { BackoffOptions } from '../../client/backoff.js';
 import type { CheckContext } from '../types.js';
-import { connect, contextOptions, discard } from './client.js';
+import { answeredBy, connect, contextOptions, discard } from './client.js';
 import { sleep } from './wait.js';
 
 /** How the checks' reconnecting clients back off: quickly, so a recovery is measured in seconds. */
@@ -24,21 +24,30 @@ export function checkSession(ctx: Pick<CheckContext, 'wsUrl' | 'ca'>, backoff: B
 }
 
 export interface HandshakeProber {
-  /** Stops probing; resolves once the handshake in flight is done, with the counts. */
-  stop(): Promise<{ probes: number; failures: string[] }>;
+  /**
+   * Stops probing; resolves once the handshake in flight is done, with the counts. `appShutdown`:
+   * handshakes a stopping app answered itself with its 503 "server shutting down" (the front had
+   * routed them to it before it stopped), apart from the failures.
+   */
+  stop(): Promise<{ probes: number; failures: string[]; appShutdown: number }>;
 }
+
+/** What the echo app answers a handshake it was reading when SIGTERM came (src/echo/server.ts). */
+const APP_SHUTDOWN_STATUS = 503;
 
 /** Tries a handshake through the front every `everyMs` until stopped; a failure is its status, or why no answer came. */
 export function probeHandshakes(ctx: Pick<CheckContext, 'wsUrl' | 'ca'>, everyMs: number, timeoutMs: number): HandshakeProber {
   let probing = true;
   let probes = 0;
+  let appShutdown = 0;
   const failures: string[] = [];
   const loop = (async () => {
     while (probing) {
       const outcome = await connect(ctx.wsUrl, contextOptions(ctx, { timeoutMs }));
       discard(outcome.socket);
       probes++;
-      if (outcome.status !== 101) failures.push(outcome.status === 0 ? (outcome.error ?? 'no answer') : String(outcome.status));
+      if (outcome.status === APP_SHUTDOWN_STATUS && answeredBy(outcome.headers) === 'app') appShutdown++;
+      else if (outcome.status !== 101) failures.push(outcome.status === 0 ? (outcome.error ?? 'no answer') : String(outcome.status));
       await sleep(everyMs);
     }
   })();
@@ -46,7 +55,7 @@ export function probeHandshakes(ctx: Pick<CheckContext, 'wsUrl' | 'ca'>, everyMs
     stop: async () => {
       probing = false;
       await loop;
-      return { probes, failures };
+      return { probes, failures, appShutdown };
     },
   };
 }

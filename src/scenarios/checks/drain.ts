@@ -164,7 +164,10 @@ export function repeatedReloads({ reloads = 10, everyMs = 1_000, fate, handshake
         const settleMs = fate === 'kept' ? 1_000 : (typeof fate === 'object' ? fate.cutAfterMs : 0) + DRAIN_TOLERANCE_MS + 1_000;
         await sleep(settleMs);
       } finally {
-        ({ probes, failures: refusals } = await prober.stop());
+        const probed = await prober.stop();
+        probes = probed.probes;
+        // The app does not stop during reloads: its own refusals count like any other here.
+        refusals = [...probed.failures, ...Array.from({ length: probed.appShutdown }, () => '503 from the app')];
       }
       const processesAfter = ctx.frontProcesses ? await ctx.frontProcesses() : [];
       for (const s of sockets) discard(s.ws);

@@ -74,7 +74,8 @@ export function spreadOverReplicas(app: 'echo' | 'socketio', expect: 'spread' | 
 /**
  * A rolling restart of the echo app: reconnecting clients sending through the front, then
  * SIGTERM to the first replica. Its clients see 1001 and are open again (on the other replica)
- * within `boundMs`; handshakes probed through the front every 100 ms meanwhile all get 101;
+ * within `boundMs`; handshakes probed through the front every 100 ms meanwhile all get 101 (but
+ * for one the stopping replica was already reading, which it answers with its own 503);
  * every message comes back once, and the replicas echoed at least as many. The replica is
  * started again at the end.
  */
@@ -112,7 +113,7 @@ export function rollingRestart(handshakes: 'none fail' | 'counted' = 'none fail'
         await victim.terminate();
         const back = await within(boundMs, 20, () => reopened.length >= onVictim);
         await sleep(1_000);
-        const { probes, failures } = await prober.stop();
+        const { probes, failures, appShutdown } = await prober.stop();
         prober = undefined;
         clearInterval(sending);
         sending = undefined;
@@ -126,13 +127,14 @@ export function rollingRestart(handshakes: 'none fail' | 'counted' = 'none fail'
         const ok = onVictim > 0 && goingAway === onVictim && closes.length === onVictim && back !== undefined && (!judged || failures.length === 0) &&
           probes > 0 && allBack && sent === received && gaps === 0 && echoedAfter > 0;
         const slowest = reopened.length ? Math.max(...reopened.slice(0, onVictim)) : Number.NaN;
-        const figure = `${goingAway}/${onVictim} closed ${GOING_AWAY}, open again within ${seconds(slowest)}; ${failures.length}/${probes} handshakes failed; sent ${sent}, received ${received}`;
+        const shutdownText = appShutdown > 0 ? ` (${appShutdown} answered 503 by the stopping replica itself)` : '';
+        const figure = `${goingAway}/${onVictim} closed ${GOING_AWAY}, open again within ${seconds(slowest)}; ${failures.length}/${probes} handshakes failed${shutdownText}; sent ${sent}, received ${received}`;
         await victim.start();
         restarted = true;
         return verdict(ok, figure,
           `the ${onVictim} clients on ${victim.alias} closed with ${GOING_AWAY} and open again within ${seconds(boundMs)}, ${judged ? 'every handshake 101, ' : ''}received = sent`,
           `${figure}; close codes ${closes.join(', ') || 'none'}${failures.length ? `; failures: ${[...new Set(failures)].join(', ')}` : ''}; gaps ${gaps}; the replicas echoed ${echoedBefore} before`,
-          { clients, onVictim, goingAway, reopenMs: slowest, probes, failedHandshakes: failures.length, sent, received });
+          { clients, onVictim, goingAway, reopenMs: slowest, probes, failedHandshakes: failures.length, appShutdownRefusals: appShutdown, sent, received });
       } finally {
         await prober?.stop();
         if (sending) clearInterval(sending);
