@@ -6,9 +6,12 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type ServerOptions, type WebSocket } from 'ws';
 
-export function trackingWsEngine(accepted: Set<WebSocket>) {
+/** A WebSocketServer class, as engine.io's `wsEngine` takes one. */
+export type WsEngine = new (options?: ServerOptions, callback?: () => void) => WebSocketServer;
+
+export function trackingWsEngine(accepted: Set<WebSocket>): WsEngine {
   return class TrackingWebSocketServer extends WebSocketServer {
     override handleUpgrade(request: IncomingMessage, socket: Duplex, upgradeHead: Buffer, callback: (client: WebSocket, request: IncomingMessage) => void): void {
       super.handleUpgrade(request, socket, upgradeHead, (ws, req) => {
