@@ -41,25 +41,26 @@ function noteNetworkChanged(what: string, attempt: number): void {
 
 /**
  * Did Chromium abort this navigation for a host network change? Either playwright's error names
- * the net error, or Chromium swapped in its own error page (playwright then says the navigation
- * was "interrupted by another navigation to chrome-error://…"), whose text names it.
+ * the net error, or a request of the page failed with it (Chromium then swaps in its error page,
+ * and playwright says the navigation was "interrupted by another navigation to chrome-error://…").
  */
-async function abortedByNetworkChange(page: Page, error: unknown): Promise<boolean> {
-  const message = String(error);
-  if (message.includes(NETWORK_CHANGED)) return true;
-  if (!message.includes('chrome-error://')) return false;
-  const errorPage = await page.content().catch(() => '');
-  return errorPage.includes(NETWORK_CHANGED.replace(/^net::/, ''));
+function abortedByNetworkChange(error: unknown, failedRequests: readonly string[]): boolean {
+  if (String(error).includes(NETWORK_CHANGED)) return true;
+  return String(error).includes('chrome-error://') && failedRequests.some((text) => text.includes(NETWORK_CHANGED));
 }
 
 /** Opens a new page (in a browser or a context) and loads `url`; returns the page and the response. */
 export async function openPage(owner: Browser | BrowserContext, url: string): Promise<{ page: Page; response: Response | null }> {
   const page = await owner.newPage();
+  // Why the page's requests failed, as Chromium says it (net::ERR_…), for telling a network change apart.
+  const failed: string[] = [];
+  page.on?.('requestfailed', (request) => { failed.push(request.failure()?.errorText ?? ''); });
   for (let attempt = 1; ; attempt += 1) {
+    failed.length = 0;
     try {
       return { page, response: await page.goto(url) };
     } catch (error) {
-      if (!(await abortedByNetworkChange(page, error)) || attempt >= NETWORK_CHANGED_ATTEMPTS) throw error;
+      if (!abortedByNetworkChange(error, failed) || attempt >= NETWORK_CHANGED_ATTEMPTS) throw error;
       noteNetworkChanged(`loading ${url}`, attempt);
     }
   }

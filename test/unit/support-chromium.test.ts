@@ -9,15 +9,20 @@ import { openPage } from '../support/chromium.js';
 
 const INTERRUPTED = 'Navigation to "http://127.0.0.1:1/" is interrupted by another navigation to "chrome-error://chromewebdata/"';
 
-function fakeBrowser(failures: string[], errorPage = ''): { owner: Browser; gotos: () => number } {
+function fakeBrowser(failures: string[], failedRequest = ''): { owner: Browser; gotos: () => number } {
   let calls = 0;
+  let onFailed: ((request: { failure(): { errorText: string } | null }) => void) | undefined;
   const page = {
+    on: (event: string, listener: typeof onFailed) => { if (event === 'requestfailed') onFailed = listener; },
     goto: async () => {
       const failure = failures[calls++];
-      if (failure) throw new Error(`page.goto: ${failure} at http://127.0.0.1:1/`);
+      if (failure) {
+        // Chromium fails the page's request first, then playwright reports the navigation.
+        if (failedRequest) onFailed?.({ failure: () => ({ errorText: failedRequest }) });
+        throw new Error(`page.goto: ${failure} at http://127.0.0.1:1/`);
+      }
       return null;
     },
-    content: async () => errorPage,
   };
   return { owner: { newPage: async () => page } as unknown as Browser, gotos: () => calls };
 }
@@ -41,12 +46,12 @@ describe('openPage', () => {
     expect(gotos()).toBe(4);
   });
 
-  it("loads again when Chromium swapped in its error page for ERR_NETWORK_CHANGED, and only for that", async () => {
+  it("loads again when Chromium swapped in its error page after a request failed with ERR_NETWORK_CHANGED, and only for that", async () => {
     vi.spyOn(console, 'log').mockImplementation(() => {});
-    const changed = fakeBrowser([INTERRUPTED], '<div id="main-message">… ERR_NETWORK_CHANGED …</div>');
+    const changed = fakeBrowser([INTERRUPTED, INTERRUPTED], 'net::ERR_NETWORK_CHANGED');
     await expect(openPage(changed.owner, 'http://127.0.0.1:1/')).resolves.toMatchObject({ response: null });
-    expect(changed.gotos()).toBe(2);
-    const refused = fakeBrowser([INTERRUPTED], '<div id="main-message">… ERR_CONNECTION_REFUSED …</div>');
+    expect(changed.gotos()).toBe(3);
+    const refused = fakeBrowser([INTERRUPTED], 'net::ERR_CONNECTION_REFUSED');
     await expect(openPage(refused.owner, 'http://127.0.0.1:1/')).rejects.toThrow(/interrupted by another navigation/);
     expect(refused.gotos()).toBe(1);
   });
