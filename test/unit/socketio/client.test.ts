@@ -1,18 +1,12 @@
 /** The client module's own behaviour: how it describes failures, headers and cookies, reconnection. */
 import type { IncomingMessage } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freePort } from '../../../src/free-port.js';
 import { connectSocketio, describeError, SocketioConnectError } from '../../../src/socketio/client.js';
 import type { SocketioServerHandle } from '../../../src/socketio/server.js';
-import { startQuietSocketio } from './helpers.js';
+import { quietSocketioPerTest } from './helpers.js';
 
-const servers: SocketioServerHandle[] = [];
-async function start(...args: Parameters<typeof startQuietSocketio>): Promise<SocketioServerHandle> {
-  const s = await startQuietSocketio(...args);
-  servers.push(s);
-  return s;
-}
-afterEach(async () => { await Promise.all(servers.splice(0).map((s) => s.close())); });
+const start = quietSocketioPerTest();
 
 /** Records the request headers of every request engine.io handles (polling and upgrades). */
 function recordRequests(server: SocketioServerHandle): IncomingMessage['headers'][] {

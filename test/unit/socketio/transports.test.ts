@@ -1,17 +1,10 @@
 /** Which transport a session ends up on, by what the client and the server allow. */
 import { WebSocket } from 'ws';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connectSocketio, probeSocketio } from '../../../src/socketio/client.js';
-import type { SocketioServerHandle } from '../../../src/socketio/server.js';
-import { startQuietSocketio } from './helpers.js';
+import { quietSocketioPerTest } from './helpers.js';
 
-const servers: SocketioServerHandle[] = [];
-async function start(...args: Parameters<typeof startQuietSocketio>): Promise<SocketioServerHandle> {
-  const s = await startQuietSocketio(...args);
-  servers.push(s);
-  return s;
-}
-afterEach(async () => { await Promise.all(servers.splice(0).map((s) => s.close())); });
+const start = quietSocketioPerTest();
 
 describe('socket.io app: transports', () => {
   it('default transports: the session starts on polling and upgrades to websocket', async () => {
