@@ -60,6 +60,10 @@ export async function openPage(owner: Browser | BrowserContext, url: string): Pr
     try {
       return { page, response: await page.goto(url) };
     } catch (error) {
+      // The failed request's event may trail the navigation's rejection: wait for it (bounded).
+      if (failed.length === 0 && String(error).includes('chrome-error://')) {
+        await page.waitForEvent?.('requestfailed', { timeout: 500 }).catch(() => undefined);
+      }
       if (!abortedByNetworkChange(error, failed) || attempt >= NETWORK_CHANGED_ATTEMPTS) throw error;
       noteNetworkChanged(`loading ${url}`, attempt);
     }

@@ -42,7 +42,6 @@ export const catalogSuites: Readonly<Record<string, Selector>> = Object.fromEntr
 /** Container test files in the same folder that are not catalog suites, and what they test instead. */
 export const nonCatalogSuites: Readonly<Record<string, string>> = {
   'nginx-tls-page.test.ts': 'the echo page over https in a real browser, through nginx-tls',
-  'h2-browser.test.ts': "the path a browser's WebSocket takes through each TLS front with HTTP/2, read from the front's log",
 };
 
 /** The selector of a catalog suite, by its file name; throws for a file the table does not know. */
