@@ -42,6 +42,7 @@ export default defineConfig({
         test: {
           name: 'containers',
           include: ['test/containers/**/*.test.ts'],
+          exclude: ['test/containers/browser/**'],
           globalSetup: ['test/containers/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
@@ -50,6 +51,24 @@ export default defineConfig({
           maxWorkers: 3,
           fileParallelism: true,
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'containers-browser',
+          include: ['test/containers/browser/**/*.test.ts'],
+          globalSetup: ['test/containers/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          // After every other suite and one file at a time: Chromium aborts what it is connecting
+          // with net::ERR_NETWORK_CHANGED whenever the host's addresses change, and every network
+          // and container another suite creates or removes changes them (a bridge address, a
+          // veth's link-local one). Alone, the only changes are the file's own topology's, which
+          // test/support/chromium.ts waits out before it navigates.
+          maxWorkers: 1,
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

@@ -3,10 +3,14 @@
  * bundles are rebuilt, every role gets an image (official, else the offline stand-in), Ryuk is
  * used only where its image is available, and the run gets one id that every container and
  * network is labelled with. Teardown removes the run's resources and fails if any is left.
+ *
+ * Two projects list this file (the container suites, then the browser tests after them); vitest
+ * runs it once per project in one process, so the first call prepares the run, the second shares
+ * it, and the last teardown finishes it.
  */
 import type { TestProject } from 'vitest/node';
 import { checkEngine, engineMissingMessage } from '../../src/containers/engine.js';
-import { prepareContainerRun } from '../../src/containers/prepare.js';
+import { prepareContainerRun, type PreparedRun } from '../../src/containers/prepare.js';
 import { SKIP_ENV } from './skip.js';
 
 
@@ -16,6 +20,16 @@ declare module 'vitest' {
   export interface ProvidedContext {
     wsProxyBenchRunId: string;
   }
+}
+
+/** The run the projects of this process share, and how many of them still use it. */
+interface SharedRun { prepared: Promise<PreparedRun> | undefined; users: number }
+const SHARED = Symbol.for('ws-proxy-bench:container-run');
+
+function sharedRun(): SharedRun {
+  const holder = globalThis as { [SHARED]?: SharedRun };
+  holder[SHARED] ??= { prepared: undefined, users: 0 };
+  return holder[SHARED];
 }
 
 export default async function setup(project: TestProject): Promise<(() => Promise<void>) | undefined> {
@@ -33,11 +47,17 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   }
   say(`Docker engine ${engine.version}${engine.dockerHost ? ` at ${engine.dockerHost}` : ''}`);
 
-  const run = await prepareContainerRun({ progress: say, bundles: 'build' });
+  const shared = sharedRun();
+  shared.prepared ??= prepareContainerRun({ progress: say, bundles: 'build' });
+  shared.users += 1;
+  const run = await shared.prepared;
   const runId = run.runId;
   project.provide('wsProxyBenchRunId', runId);
 
   return async () => {
+    shared.users -= 1;
+    if (shared.users > 0) return;
+    shared.prepared = undefined;
     const { removed, left } = await run.finish();
     if (removed.containers + removed.networks > 0) say(`teardown removed ${removed.containers} containers and ${removed.networks} networks the suites left`);
     if (left.length > 0) {

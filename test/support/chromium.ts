@@ -26,8 +26,10 @@ export function launchChromium(): Promise<Browser> {
 
 /**
  * Chromium aborts what is in flight with net::ERR_NETWORK_CHANGED when the host's addresses
- * change, and Docker changes them whenever a suite running beside this one creates a network or
- * starts a container (a new bridge, a veth with its link-local address). Such an abort says
+ * change, and Docker changes them whenever a network or a container is created or removed (a
+ * new bridge, a veth with its link-local address). The container browser tests therefore run
+ * alone, after the other suites, and wait for the host's addresses to settle
+ * (host-addresses.ts); the unit page tests start no containers. Should an abort still happen, it says
  * nothing about the page or the front under test, so a navigation or a WebSocket handshake that
  * Chromium aborted for that reason, and only that reason, is tried again: a bounded number of
  * times, and said on the test's output. Any other failure fails at once.
@@ -64,7 +66,9 @@ export async function openPage(owner: Browser | BrowserContext, url: string): Pr
       if (failed.length === 0 && String(error).includes('chrome-error://')) {
         await page.waitForEvent?.('requestfailed', { timeout: 500 }).catch(() => undefined);
       }
-      if (!abortedByNetworkChange(error, failed) || attempt >= NETWORK_CHANGED_ATTEMPTS) throw error;
+      if (!abortedByNetworkChange(error, failed) || attempt >= NETWORK_CHANGED_ATTEMPTS) {
+        throw failed.length > 0 ? new Error(`${String(error)} (the page's failed requests: ${failed.join(', ')})`, { cause: error }) : error;
+      }
       noteNetworkChanged(`loading ${url}`, attempt);
     }
   }
