@@ -35,6 +35,8 @@ export interface SocketioServerHandle {
   /** The socket.io server itself, for tests and embedders. */
   io: SocketioServer;
   stats(): SocketioStats;
+  /** The WebSocket connections open now (a session's may outlive its disconnect by a moment, until its close handshake ends). */
+  openWebSockets(): number;
   /** Refuses new sessions, disconnects every client (WebSockets with 1001), then stops listening; resolves within 5 s (src/shutdown.ts's bound). */
   close(): Promise<void>;
 }
@@ -225,6 +227,7 @@ export async function startSocketioServer(options: Partial<SocketioOptionValues>
     options: resolved,
     io,
     stats,
+    openWebSockets: () => websockets.size,
     close,
   };
 }

@@ -13,6 +13,8 @@ describe('socket.io app log', () => {
     c.close();
     await fetch(`${server.url}/socket.io/?EIO=4&transport=polling&sid=gone`);
     await expect.poll(() => lines.some((l) => / disconnect /.test(l))).toBe(true);
+    // The session's disconnect is logged before its WebSocket's close handshake ends: wait for that too.
+    await expect.poll(() => server.openWebSockets()).toBe(0);
     await server.close();
     const events = lines.map((l) => l.replace(/^\S+Z /, ''));
     expect(lines.every((l) => /^\d{4}-\d\d-\d\dT[\d:.]+Z /.test(l))).toBe(true);
