@@ -35,7 +35,8 @@ export async function startEchoApp(opts: {
     image: opts.image ?? imageFor('node'),
     network: opts.network,
     alias,
-    command: ['node', `/app/${name}`],
+    // --expose-gc: /stats?gc=1 collects with it (src/echo/collect-garbage.ts).
+    command: ['node', '--expose-gc', `/app/${name}`],
     env: { ...kind.listenEnv(CONTAINER_PORT, alias), ...opts.env },
     files: bundle(name),
     user: NODE_USER,
@@ -49,7 +50,7 @@ export async function startEchoApp(opts: {
     internalUrl: `http://${alias}:${CONTAINER_PORT}`,
     get httpUrl() { return started.url('http', '/').replace(/\/$/, ''); },
     wsUrl: (path = '/ws') => started.url('ws', path),
-    stats: () => getJson<EchoStats>(started.url('http', '/stats')),
+    stats: (read) => getJson<EchoStats>(started.url('http', read?.collectGarbage ? '/stats?gc=1' : '/stats')),
     json: (path) => getJson(started.url('http', path)),
     logs: async () => started.logs.all(),
     stop: started.stop,

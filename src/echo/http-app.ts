@@ -5,7 +5,7 @@
 import express, { type Express } from 'express';
 import type { EchoOptions } from './options.js';
 import { IDENTITY_HEADER } from './refusal.js';
-import type { EchoStats } from './stats.js';
+import type { EchoStats, StatsReadOptions } from './stats.js';
 import { PRODUCT } from '../version.js';
 import page from './page.html';
 // The page's reconnect helpers (./page-reconnect.ts) as browser code, inlined: the page stays one
@@ -29,7 +29,7 @@ export function renderPage(wsPath: string): string {
     .replace(RECONNECT_SLOT, () => `<script id="pageReconnectLib">\n${pageReconnect}</script>`);
 }
 
-export function createHttpApp(options: EchoOptions, stats: () => EchoStats): Express {
+export function createHttpApp(options: EchoOptions, stats: (read: StatsReadOptions) => EchoStats): Express {
   const app = express();
   app.disable('x-powered-by');
   const html = renderPage(options.path);
@@ -43,9 +43,10 @@ export function createHttpApp(options: EchoOptions, stats: () => EchoStats): Exp
   app.get('/healthz', (_req, res) => {
     res.type('text').send('ok');
   });
-  app.get('/stats', (_req, res) => {
+  // `?gc=1`: after a full garbage collection (memory.collected says so).
+  app.get('/stats', (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
-    res.json(stats());
+    res.json(stats({ collectGarbage: req.query.gc === '1' }));
   });
   // Compared as a string: the configured path is not an express route pattern.
   app.use((req, res, next) => {

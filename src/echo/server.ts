@@ -17,7 +17,7 @@ import { startKeepalive } from '../client/keepalive.js';
 import { createLogger, type EchoLogger, type LogSink } from './log.js';
 import { resolveEchoOptions, type EchoOptions } from './options.js';
 import { IDENTITY_HEADER, writeRefusal } from './refusal.js';
-import { emptyStats, snapshotStats, type EchoStats } from './stats.js';
+import { emptyStats, snapshotStats, type EchoStats, type StatsReadOptions } from './stats.js';
 import { PRODUCT } from '../version.js';
 
 export interface EchoServerHandle {
@@ -28,7 +28,7 @@ export interface EchoServerHandle {
   /** ws://host:port/ws (the configured path) */
   wsUrl: string;
   options: EchoOptions;
-  stats(): EchoStats;
+  stats(read?: StatsReadOptions): EchoStats;
   /** Stops accepting, closes every WebSocket with `code` ("server shutting down"); resolves within 5 s. */
   close(code?: number): Promise<void>;
 }
@@ -104,7 +104,7 @@ export async function startEchoServer(options: Partial<EchoOptions> = {}, runtim
     writeRefusal(socket, 400, err.message);
   });
 
-  const server = createServer(createHttpApp(resolved, () => snapshotStats(stats)));
+  const server = createServer(createHttpApp(resolved, (read) => snapshotStats(stats, read)));
 
   const accept = (ws: WebSocket, req: IncomingMessage): void => {
     const id = nextId++;
@@ -184,7 +184,7 @@ export async function startEchoServer(options: Partial<EchoOptions> = {}, runtim
     url,
     wsUrl,
     options: resolved,
-    stats: () => snapshotStats(stats),
+    stats: (read) => snapshotStats(stats, read),
     close,
   };
 }

@@ -1,5 +1,6 @@
 /** The echo server's counters, served as JSON at `GET /stats`. */
 import type { IncomingHttpHeaders } from 'node:http';
+import { collectGarbage } from './collect-garbage.js';
 
 export interface EchoStats {
   upgradesReceived: number;
@@ -13,8 +14,16 @@ export interface EchoStats {
   lastUpgradeHeaders: Record<string, string | string[] | undefined> | null;
   /** The client address of the last accepted WebSocket (X-Forwarded-For only from trusted proxies). */
   lastClientAddress: string | null;
-  /** The process's memory when the stats were read, in bytes. */
-  memory: { rss: number; heapUsed: number };
+  /**
+   * The process's memory when the stats were read, in bytes; `collected`: after a full garbage
+   * collection (`GET /stats?gc=1`), so `heapUsed` counts live objects only.
+   */
+  memory: { rss: number; heapUsed: number; collected?: boolean };
+}
+
+/** How the stats are read: `collectGarbage` runs a full collection first (`GET /stats?gc=1`). */
+export interface StatsReadOptions {
+  collectGarbage?: boolean;
 }
 
 export function emptyStats(): EchoStats {
@@ -34,7 +43,8 @@ export function emptyStats(): EchoStats {
 }
 
 /** A copy, so callers cannot change the live counters. */
-export function snapshotStats(stats: EchoStats): EchoStats {
+export function snapshotStats(stats: EchoStats, options: StatsReadOptions = {}): EchoStats {
+  if (options.collectGarbage) collectGarbage();
   const { rss, heapUsed } = process.memoryUsage();
-  return { ...stats, memory: { rss, heapUsed }, lastUpgradeHeaders: stats.lastUpgradeHeaders ? { ...(stats.lastUpgradeHeaders as IncomingHttpHeaders) } : null };
+  return { ...stats, memory: { rss, heapUsed, ...(options.collectGarbage ? { collected: true } : {}) }, lastUpgradeHeaders: stats.lastUpgradeHeaders ? { ...(stats.lastUpgradeHeaders as IncomingHttpHeaders) } : null };
 }

@@ -28,7 +28,7 @@ async function startLocalApp(scenario: Scenario): Promise<EchoAppHandle> {
     internalUrl: server.url,
     httpUrl: server.url,
     wsUrl: (path = WS_PATH) => `ws://127.0.0.1:${server.port}${path.startsWith('/') ? path : `/${path}`}`,
-    stats: async () => server.stats(),
+    stats: async (read) => server.stats(read),
     json: async <T>(path: string): Promise<T> => {
       const res = await fetch(`${server.url}${path}`, { signal: AbortSignal.timeout(5_000) });
       if (!res.ok) throw new Error(`GET ${path} answered ${res.status}`);

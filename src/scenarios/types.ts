@@ -1,5 +1,5 @@
 /** The vocabulary of the scenario catalog: scenarios are data, checks are reusable functions. */
-import type { EchoStats } from '../echo/stats.js';
+import type { EchoStats, StatsReadOptions } from '../echo/stats.js';
 import type { AppKind } from '../topology/apps.js';
 import type { FrontProcess } from '../topology/handles.js';
 
@@ -22,8 +22,8 @@ export interface CheckContext {
   wsUrl: string;
   /** For a wss:// front: the CA (PEM) that issued its certificate, for clients to trust. */
   ca?: string;
-  /** The app's counters (read from the app directly, not through the front). */
-  appStats(): Promise<EchoStats>;
+  /** The app's counters (read from the app directly, not through the front); `collectGarbage`: after a full collection. */
+  appStats(read?: StatsReadOptions): Promise<EchoStats>;
   /**
    * The front's address as the app sees it (the TCP peer of the app's connections from the
    * front), where the topology knows it: the untrusted X-Forwarded-For check then requires the

@@ -2,7 +2,7 @@
  * What a topology hands its checks: the app and the front, each as a handle. Containers
  * (src/containers/) and local mode (src/local/) both make these; checks never know which.
  */
-import type { EchoStats } from '../echo/stats.js';
+import type { EchoStats, StatsReadOptions } from '../echo/stats.js';
 import type { FrontKind } from '../fronts/index.js';
 
 export interface EchoAppHandle {
@@ -13,8 +13,8 @@ export interface EchoAppHandle {
   internalUrl: string;
   httpUrl: string;
   wsUrl(path?: string): string;
-  /** The echo app's /stats (what the checks read). */
-  stats(): Promise<EchoStats>;
+  /** The echo app's /stats (what the checks read); `collectGarbage`: after a full collection (/stats?gc=1). */
+  stats(read?: StatsReadOptions): Promise<EchoStats>;
   /** Any JSON the app serves (the socket.io app's /stats). */
   json<T = unknown>(path: string): Promise<T>;
   logs(): Promise<string>;

@@ -46,7 +46,7 @@ export function checkContext(scenario: Scenario, app: EchoAppHandle, front: Fron
     ...(front.ca !== undefined ? { ca: front.ca } : {}),
     ...(front.reload ? { reloadFront: front.reload } : {}),
     frontProcesses: () => front.processes(),
-    appStats: () => app.stats(),
+    appStats: (read) => app.stats(read),
     idleTimeoutMs: scenario.idleTimeoutSeconds * 1000,
     progress,
     controls: {

@@ -60,8 +60,23 @@ describe('the echo server reports the client address', () => {
 
   it('serves its memory in /stats', async () => {
     server = await startEchoServer({ host: '127.0.0.1', port: 0 }, { logSink: () => {} });
-    const stats = (await (await fetch(`${server.url}/stats`)).json()) as { memory: { rss: number; heapUsed: number } };
+    const stats = (await (await fetch(`${server.url}/stats`)).json()) as { memory: { rss: number; heapUsed: number; collected?: boolean } };
     expect(stats.memory.rss).toBeGreaterThan(10_000_000);
     expect(stats.memory.heapUsed).toBeGreaterThan(1_000_000);
+    expect(stats.memory.collected).toBeUndefined();
+  });
+
+  it('collects garbage before it reads its memory for /stats?gc=1, and says so', async () => {
+    server = await startEchoServer({ host: '127.0.0.1', port: 0 }, { logSink: () => {} });
+    const read = async (query: string): Promise<{ heapUsed: number; collected?: boolean }> =>
+      ((await (await fetch(`${server!.url}/stats${query}`)).json()) as { memory: { heapUsed: number; collected?: boolean } }).memory;
+    // This process is the app's: an object only a WeakRef holds is gone after a full collection.
+    let held: { big: number[] } | undefined = { big: new Array<number>(1_000_000).fill(1) };
+    const weak = new WeakRef(held);
+    expect(weak.deref()?.big).toHaveLength(1_000_000);
+    held = undefined;
+    expect((await read('')).collected).toBeUndefined();
+    expect((await read('?gc=1')).collected).toBe(true);
+    expect(weak.deref()).toBeUndefined();
   });
 });

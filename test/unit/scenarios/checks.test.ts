@@ -26,7 +26,7 @@ const RELOAD_WITHIN_MS = 300;
 const quietApp = { logSink: () => {} };
 
 function contextFor(wsUrl: string, app: EchoServerHandle, idleTimeoutMs = IDLE_MS): CheckContext {
-  return { wsUrl, appStats: async () => app.stats(), idleTimeoutMs, progress: () => {} };
+  return { wsUrl, appStats: async (read) => app.stats(read), idleTimeoutMs, progress: () => {} };
 }
 
 async function outcome(check: Check, ctx: CheckContext) {
