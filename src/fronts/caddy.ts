@@ -32,6 +32,13 @@ export const caddy = defineFront({
       tls: { certPath: '/etc/caddy/tls/cert.pem', keyPath: '/etc/caddy/tls/key.pem' },
     },
     {
+      name: 'caddy-h2-front-handles-websocket',
+      summary: "Caddy terminating TLS with HTTP/2, matching upgrades by their Connection and Upgrade headers to the front tier's own WebSocket handler: an RFC 8441 extended CONNECT carries neither",
+      template: 'caddy/h2-front-handles-websocket.Caddyfile.template',
+      tls: { certPath: '/etc/caddy/tls/cert.pem', keyPath: '/etc/caddy/tls/key.pem' },
+      companions: { [WS_HANDLER_ALIAS]: WS_HANDLER_SETUP },
+    },
+    {
       name: 'caddy-front-handles-websocket',
       summary: "Caddy matching upgrades to the front tier's own WebSocket handler (front WebSocket handling on)",
       template: 'caddy/front-handles-websocket.Caddyfile.template',

@@ -49,6 +49,13 @@ export const haproxy = defineFront({
       companions: { [WS_HANDLER_ALIAS]: WS_HANDLER_SETUP },
     },
     {
+      name: 'haproxy-h2-front-handles-websocket',
+      summary: "HAProxy terminating TLS with HTTP/2, routing upgrades (HTTP/1.1 Upgrade and RFC 8441 extended CONNECT) to the front tier's own WebSocket handler",
+      template: 'haproxy/h2-front-handles-websocket.cfg.template',
+      tls: { certPath: '/usr/local/etc/haproxy/tls/cert.pem', keyPath: '/usr/local/etc/haproxy/tls/cert.pem.key' },
+      companions: { [WS_HANDLER_ALIAS]: WS_HANDLER_SETUP },
+    },
+    {
       name: 'haproxy-replicas',
       summary: 'HAProxy with the correct WebSocket config over two app replicas, balance roundrobin (no stickiness: socket.io polling sessions fail)',
       template: 'haproxy/replicas-round-robin.cfg.template',

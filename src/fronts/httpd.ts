@@ -51,6 +51,13 @@ export const httpd = defineFront({
       companions: { [WS_HANDLER_ALIAS]: WS_HANDLER_SETUP },
     },
     {
+      name: 'httpd-h2-front-handles-websocket',
+      summary: "Apache httpd terminating TLS with HTTP/2 and H2WebSockets on, rewriting upgrades (HTTP/1.1 Upgrade and RFC 8441 extended CONNECT) to the front tier's own WebSocket handler",
+      template: 'httpd/h2-front-handles-websocket.conf.template',
+      tls: { certPath: '/usr/local/apache2/conf/tls/cert.pem', keyPath: '/usr/local/apache2/conf/tls/key.pem' },
+      companions: { [WS_HANDLER_ALIAS]: WS_HANDLER_SETUP },
+    },
+    {
       name: 'httpd-replicas',
       summary: 'Apache httpd with the correct WebSocket config over two app replicas, mod_proxy_balancer byrequests (no stickiness: socket.io polling sessions fail)',
       template: 'httpd/replicas-round-robin.conf.template',

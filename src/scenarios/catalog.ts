@@ -18,7 +18,7 @@ import { reloadDrainBounded, repeatedReloads, type RepeatedReloadOptions } from 
 import { frontReload } from './checks/reload.js';
 import { rollingRestart, spreadOverReplicas } from './checks/replicas.js';
 import { socketioSessions, socketioTransport } from './checks/socketio.js';
-import { h2Advertised, h2AppSaw, h2CloseCarried, h2EchoChecks, h2FallbackEchoes, h2IdleCut, h2PingsHold, h2Streams } from './checks/h2.js';
+import { h2Advertised, h2AppSaw, h2CloseCarried, h2EchoChecks, h2FallbackEchoes, h2HandledBy, h2IdleCut, h2PingsHold, h2Streams } from './checks/h2.js';
 import { ABNORMAL_CLOSURE } from './check-helpers/client.js';
 import { DRAIN_TIMEOUT_SECONDS, HEADER_TIMEOUT_SECONDS } from '../fronts/vars.js';
 import { WS_PATH } from '../topology/values.js';
@@ -120,6 +120,23 @@ function frontWebsocket(front: string, handledBy: 'app' | 'front'): Scenario {
     idleTimeoutSeconds: RELAXED_IDLE_TIMEOUT_SECONDS,
     app: APP_NO_PINGS,
     checks: [websocketHandledBy(handledBy)],
+  };
+}
+
+/**
+ * Front WebSocket handling on, over HTTP/2 too: a browser that negotiated h2 with a front that
+ * offers extended CONNECT opens its WebSocket as one (RFC 8441, no Upgrade header on the wire), so
+ * the front's routing must send that to its own handler as well as an HTTP/1.1 Upgrade.
+ */
+function h2FrontWebsocket(front: string): Scenario {
+  return {
+    id: `${front}/h2-websocket-handled-by-front`,
+    family: 'h2',
+    front,
+    summary: "front WebSocket handling on over TLS with HTTP/2: the front tier's handler answers both an extended CONNECT and an HTTP/1.1 Upgrade; the app's upgrade counter stays 0",
+    idleTimeoutSeconds: RELAXED_IDLE_TIMEOUT_SECONDS,
+    app: APP_NO_PINGS,
+    checks: [h2HandledBy('front'), websocketHandledBy('front')],
   };
 }
 
@@ -375,6 +392,7 @@ export const catalog: readonly Scenario[] = [
   },
   frontWebsocket('haproxy-tcp', 'app'),
   frontWebsocket('haproxy-front-handles-websocket', 'front'),
+  h2FrontWebsocket('haproxy-h2-front-handles-websocket'),
   socketio('haproxy', 'websocket', SOCKETIO_PASSES),
   socketio('haproxy-front-handles-websocket', 'polling', SOCKETIO_FRONT_OWNS),
   ...replicas('haproxy'),
@@ -404,6 +422,7 @@ export const catalog: readonly Scenario[] = [
   },
   frontWebsocket('httpd', 'app'),
   frontWebsocket('httpd-front-handles-websocket', 'front'),
+  h2FrontWebsocket('httpd-h2-front-handles-websocket'),
   socketio('httpd', 'websocket', SOCKETIO_PASSES),
   socketio('httpd-front-handles-websocket', 'polling', SOCKETIO_FRONT_OWNS),
   ...replicas('httpd'),
@@ -427,6 +446,7 @@ export const catalog: readonly Scenario[] = [
   },
   frontWebsocket('caddy', 'app'),
   frontWebsocket('caddy-front-handles-websocket', 'front'),
+  h2FrontWebsocket('caddy-h2-front-handles-websocket'),
   socketio('caddy', 'websocket', SOCKETIO_PASSES),
   socketio('caddy-front-handles-websocket', 'polling', SOCKETIO_FRONT_OWNS),
   ...replicas('caddy'),

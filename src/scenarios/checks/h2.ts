@@ -17,6 +17,8 @@ import {
   type H2Session,
   type SocketClosed,
 } from '../check-helpers/h2-websocket.js';
+import type { IncomingHttpHeaders } from 'node:http';
+import { answeredBy } from '../check-helpers/client.js';
 import { bytes, seconds, verdict } from '../check-helpers/result.js';
 import type { Check, CheckContext, CheckResult } from '../types.js';
 import { payloads, send, type Payload } from './echo.js';
@@ -48,7 +50,7 @@ function describeCut(closed: SocketClosed, session: H2Session): string {
 }
 
 /** `requestSentAt` and `responseAt`: the CONNECT's clock readings (performance.now()). */
-type Opened = { h2: H2Session; socket: EchoSocket; requestSentAt: number; responseAt: number };
+type Opened = { h2: H2Session; socket: EchoSocket; headers: Record<string, string | string[] | undefined>; requestSentAt: number; responseAt: number };
 
 /** An h2 WebSocket on its own session, or the failed result that says why there is none. */
 async function openOrFail(ctx: CheckContext, expected: string): Promise<Opened | CheckResult> {
@@ -67,7 +69,7 @@ async function openOrFail(ctx: CheckContext, expected: string): Promise<Opened |
     return verdict(false, figure, expected, `${why}extended CONNECT got ${describeH2Handshake(handshake)}`);
   }
   // Both are read on every answered CONNECT (check-helpers/h2-websocket.ts).
-  return { h2: session, socket: handshake.socket, requestSentAt: handshake.requestSentAt ?? Number.NaN, responseAt: handshake.responseAt ?? Number.NaN };
+  return { h2: session, socket: handshake.socket, headers: handshake.headers, requestSentAt: handshake.requestSentAt ?? Number.NaN, responseAt: handshake.responseAt ?? Number.NaN };
 }
 
 function isResult(x: Opened | CheckResult): x is CheckResult {
@@ -181,6 +183,52 @@ export function h2AppSaw(): Check {
       const ok = delta === 1 && upgrade.toLowerCase() === 'websocket' && proto === 'https';
       const figure = delta !== 1 ? `app saw ${delta} upgrades` : proto !== 'https' ? `X-Forwarded-Proto: ${proto}` : upgrade.toLowerCase() !== 'websocket' ? `Upgrade: ${upgrade}` : 'HTTP/1.1 Upgrade, https';
       return verdict(ok, figure, want, `upgradesReceived +${delta}, Upgrade: ${upgrade}, X-Forwarded-Proto: ${proto}`, { upgrades: delta });
+    },
+  };
+}
+
+/**
+ * Who answers a WebSocket that comes as an HTTP/2 extended CONNECT, the browser's path where the
+ * front offers it: with the front's WebSocket handling on, its own handler (identity header
+ * X-Front, the app's upgrade counter unmoved); off, the app. A routing rule that picks WebSockets
+ * by their `Upgrade` header, which an RFC 8441 request does not carry, sends them to the wrong one.
+ * A front that does not offer extended CONNECT passes with that as its figure: no browser comes
+ * this way there.
+ */
+export function h2HandledBy(by: 'app' | 'front'): Check {
+  return {
+    id: 'h2-handled-by',
+    title: by === 'front'
+      ? 'an h2 WebSocket (extended CONNECT) is answered by the front tier\'s handler; the app never sees it'
+      : 'an h2 WebSocket (extended CONNECT) reaches the app, which answers and echoes',
+    independent: false, // compares the app's upgrade counter before and after
+    async run(ctx) {
+      const want = `200 from ${by === 'front' ? 'the front tier' : 'the app'}, echo, app upgrades +${by === 'app' ? 1 : 0}`;
+      const noTls = needsTls(ctx);
+      if (noTls) return noTls;
+      // Not offered: a browser cannot take this path (it upgrades over HTTP/1.1), so there is
+      // nothing to route; the figure says so. Whether a front offers it is h2-advertised's verdict.
+      const probe = await probeH2(ctx.wsUrl, h2Options(ctx));
+      if (probe.alpn !== 'h2' || !probe.connectProtocol) {
+        return verdict(true, `${describeProbe(probe)}: no h2 WebSocket to route`, want, `${describeProbe(probe)}; browsers upgrade over HTTP/1.1 here`);
+      }
+      const before = (await ctx.appStats()).upgradesReceived;
+      const opened = await openOrFail(ctx, want);
+      if (isResult(opened)) return opened;
+      let echoed = false;
+      try {
+        const reply = opened.socket.nextMessage(5_000);
+        opened.socket.send('who answers over h2?', { binary: false });
+        echoed = (await reply.catch(() => undefined))?.data.toString() === 'who answers over h2?';
+      } finally {
+        opened.socket.discard();
+        opened.h2.close();
+      }
+      const delta = (await ctx.appStats()).upgradesReceived - before;
+      const answerer = answeredBy(opened.headers as IncomingHttpHeaders);
+      const ok = answerer === by && echoed && delta === (by === 'app' ? 1 : 0);
+      return verdict(ok, `handled by ${answerer} (app upgrades +${delta})`, want,
+        `200 answered by ${answerer}, echo ${echoed ? 'ok' : 'missing'}, app upgrades +${delta}`, { appUpgrades: delta });
     },
   };
 }
