@@ -38,6 +38,10 @@ const commands: Record<string, Command> = {
     summary: "render a front's config template with your values",
     run: async (argv) => (await import('./render.js')).runRenderCommand(argv),
   },
+  cert: {
+    summary: "write the throwaway TLS certificate docker-compose.yml's profile h2 needs",
+    run: async (argv) => (await import('./compose/cli.js')).runCertCommand(argv),
+  },
   sweep: {
     summary: 'remove containers and networks left behind by crashed runs',
     run: async (argv) => (await import('./containers/cli.js')).runSweepCommand(argv),

@@ -1,17 +1,19 @@
 /**
  * `ws-proxy-bench render`: renders a front's config template with your values, and renders the
- * nginx configs docker-compose.yml mounts (`--compose`, run by `npm run build`).
+ * configs docker-compose.yml mounts (`--compose`, run by `npm run build`).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { renderTemplateFile, type TemplateVars } from './templates.js';
+import { renderTemplateFile } from './templates.js';
 import { projectPath } from './paths.js';
-import { DEFAULT_WORKER_CONNECTIONS, replicaVars, upstreamVars, workerLimits } from './fronts/vars.js';
+import { COMPOSE_H2_SERVICES } from './compose/h2-profile.js';
+import { frontSetup } from './fronts/index.js';
+import { DEFAULT_WORKER_CONNECTIONS, replicaVars, upstreamVars, workerLimits, type FrontVars } from './fronts/vars.js';
 import { WS_PATH } from './topology/values.js';
 
 /** The values docker-compose.yml's topology uses (services echo and front-ws, port 8080). */
-export const COMPOSE_VARS: TemplateVars = {
+export const COMPOSE_VARS = {
   ...upstreamVars('echo', 8080),
   ...replicaVars(['app-1', 'app-2'], 8080),
   LISTEN_PORT: 8080,
@@ -21,9 +23,9 @@ export const COMPOSE_VARS: TemplateVars = {
   ...workerLimits(DEFAULT_WORKER_CONNECTIONS),
   HEADER_TIMEOUT_SECONDS: 60,
   DRAIN_TIMEOUT_SECONDS: 30,
-};
+} satisfies FrontVars;
 
-/** The templates docker-compose.yml mounts, rendered into dist/compose/nginx/<name>.conf. */
+/** The nginx templates docker-compose.yml mounts, rendered into dist/compose/nginx/<name>.conf. */
 export const COMPOSE_TEMPLATES = [
   'nginx/ws-proxy.conf.template',
   'nginx/mistake-no-http11.conf.template',
@@ -32,9 +34,20 @@ export const COMPOSE_TEMPLATES = [
   'nginx/replicas-sticky.conf.template',
 ];
 
+/** Where compose finds a template's rendering: dist/compose/<template without .template>, e.g. dist/compose/haproxy/h2.cfg. */
+export function composeConfigPath(template: string, outDir = 'dist/compose'): string {
+  return join(outDir, template.replace(/\.template$/, ''));
+}
+
+/** The templates of profile h2's front setups that read a config file (the http-front takes flags instead). */
+export function composeH2Templates(): string[] {
+  return COMPOSE_H2_SERVICES.flatMap(({ setup }) => frontSetup(setup).template ?? []);
+}
+
+/** Renders every config docker-compose.yml mounts with COMPOSE_VARS: the nginx ones and profile h2's. */
 export function renderComposeConfigs(outDir = projectPath('dist/compose')): string[] {
-  return COMPOSE_TEMPLATES.map((template) => {
-    const out = join(outDir, template.replace(/\.template$/, ''));
+  return [...COMPOSE_TEMPLATES, ...composeH2Templates()].map((template) => {
+    const out = composeConfigPath(template, outDir);
     mkdirSync(join(out, '..'), { recursive: true });
     writeFileSync(out, renderTemplateFile(template, COMPOSE_VARS));
     return out;
@@ -47,7 +60,8 @@ const HELP = `Usage:
 
 Renders a config template (e.g. nginx/ws-proxy.conf.template): every \${NAME} placeholder is
 replaced by its --var value; a placeholder without one is an error. Without --out the result
-goes to standard output. --compose renders the nginx configs docker-compose.yml mounts, with
+goes to standard output. --compose renders the configs docker-compose.yml mounts (the nginx
+ones and profile h2's), with
 ${Object.entries(COMPOSE_VARS).map(([k, v]) => `${k}=${v}`).join(' ')}, into dist/compose/.`;
 
 export async function runRenderCommand(argv: string[]): Promise<number> {

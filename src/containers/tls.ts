@@ -1,8 +1,8 @@
 /**
- * Throwaway TLS material for wss:// scenarios: a self-signed certificate for localhost and
- * 127.0.0.1, valid for a day, made with the openssl command line in a temporary directory that
- * is removed afterwards (also when openssl fails). The certificate doubles as the CA a client
- * trusts.
+ * Throwaway TLS material for wss:// scenarios (and for docker-compose.yml's profile h2, see
+ * src/compose/certificate.ts): a self-signed certificate for localhost and 127.0.0.1, valid for a
+ * day unless asked otherwise, made with the openssl command line in a temporary directory that is
+ * removed afterwards (also when openssl fails). The certificate doubles as the CA a client trusts.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,13 +16,14 @@ export interface TlsMaterial {
   key: string;
 }
 
-export async function selfSignedCertificate(commonName = 'localhost'): Promise<TlsMaterial> {
+export async function selfSignedCertificate(commonName = 'localhost', days = 1): Promise<TlsMaterial> {
+  if (!Number.isInteger(days) || days < 1) throw new Error(`a certificate's lifetime is a whole number of days, at least 1; got ${days}`);
   const dir = mkdtempSync(join(tmpdir(), 'wspb-tls-'));
   try {
     const certFile = join(dir, 'cert.pem');
     const keyFile = join(dir, 'key.pem');
     const args = [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1',
+      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', String(days),
       '-subj', `/CN=${commonName}`,
       '-addext', `subjectAltName=DNS:${commonName},IP:127.0.0.1`,
       '-keyout', keyFile, '-out', certFile,

@@ -21,7 +21,8 @@ export function pageUrl(wsUrl: string): string {
   return url.toString();
 }
 
-function fetchPage(url: string, ctx: Pick<CheckContext, 'ca'>, timeoutMs = 5_000): Promise<PageResponse> {
+/** GET `url` (https: trusting `ctx.ca`, when given), its status and the start of its body. */
+export function fetchPage(url: string, ctx: Pick<CheckContext, 'ca'>, timeoutMs = 5_000): Promise<PageResponse> {
   return new Promise((resolve, reject) => {
     const onResponse = (res: import('node:http').IncomingMessage): void => {
       let body = '';

@@ -1,13 +1,21 @@
 /**
  * docker-compose.yml, as a user runs it: every profile up on free loopback ports, echo through
  * each published front, the misconfigured ones fail the way the catalog says, the page comes
- * through nginx, then down with nothing left behind.
+ * through nginx, the h2 fronts (with the certificate `ws-proxy-bench cert` makes) offer and carry
+ * WebSockets over HTTP/2 and serve the page over https, then down with nothing left behind.
  */
 import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCertCommand } from '../../../src/compose/cli.js';
+import { COMPOSE_TLS_DIR_ENV, COMPOSE_TLS_FILES } from '../../../src/compose/h2-profile.js';
 import { APP_REFUSAL_STATUS } from '../../../src/scenarios/catalog.js';
 import { connect, discard, nextMessage } from '../../../src/scenarios/check-helpers/client.js';
+import { openH2WebSocket, probeH2 } from '../../../src/scenarios/check-helpers/h2-websocket.js';
+import { fetchPage } from '../../../src/scenarios/checks/page.js';
 import { freePort } from '../../../src/free-port.js';
 import { openSessions, probeSocketio } from '../../../src/socketio/client.js';
 import { projectRoot } from '../../../src/paths.js';
@@ -26,6 +34,17 @@ const published = {
   WS_PROXY_BENCH_PORT_NGINX_FRONT_WS: { service: 'nginx-front-handles-websocket', status: 101, answeredBy: 'x-front' },
   WS_PROXY_BENCH_PORT_HTTP_FRONT_WS_ON: { service: 'front-ws', status: 101, answeredBy: 'x-front' },
 } as const;
+
+/** Profile "h2": each front terminating TLS with h2 and advertising extended CONNECT (RFC 8441). */
+const h2Published = {
+  WS_PROXY_BENCH_PORT_HAPROXY_H2: { service: 'haproxy-h2' },
+  WS_PROXY_BENCH_PORT_HTTPD_H2: { service: 'httpd-h2' },
+  WS_PROXY_BENCH_PORT_NGHTTPX_H2: { service: 'nghttpx-h2' },
+  WS_PROXY_BENCH_PORT_HTTP_FRONT_H2: { service: 'http-front-h2' },
+} as const;
+
+/** Every service that publishes a port, the socket.io nginx's included. */
+const PUBLISHING = Object.keys(published).length + Object.keys(h2Published).length + 1;
 
 /** Profile "socketio": nginx (sticky) over two socket.io replicas, which publish nothing themselves. */
 const SOCKETIO_PORT = 'WS_PROXY_BENCH_PORT_SOCKETIO';
@@ -64,21 +83,30 @@ describe.skipIf(containersSkipped)('docker-compose.yml', () => {
   const ports = new Map<string, number>();
   let compose: string[] = [];
   let env: NodeJS.ProcessEnv = {};
+  /** Where the h2 fronts' certificate is written (compose reads it from COMPOSE_TLS_DIR_ENV), and the CA to trust. */
+  let tlsDir: string | undefined;
+  let ca = '';
 
   const composeRun = (...args: string[]) => {
     const [cmd, ...pre] = compose;
-    return run(cmd as string, [...pre, '-p', project, '--profile', 'mistakes', '--profile', 'front-websocket', '--profile', 'socketio', ...args], {
+    return run(cmd as string, [...pre, '-p', project, '--profile', 'mistakes', '--profile', 'front-websocket', '--profile', 'socketio', '--profile', 'h2', ...args], {
       cwd: projectRoot, env, timeout: 120_000, maxBuffer: 16 * 1024 * 1024,
     });
   };
 
   beforeAll(async () => {
     compose = await composeCommand();
+    // The certificate as a user makes it (`ws-proxy-bench cert`), in a folder of this run's own.
+    tlsDir = mkdtempSync(join(tmpdir(), 'wspb-compose-tls-'));
+    const certErrors: string[] = [];
+    const code = await runCertCommand(['--out', tlsDir, '--days', '1'], { out: () => {}, err: (line) => { certErrors.push(line); } });
+    if (code !== 0) throw new Error(`ws-proxy-bench cert --out ${tlsDir} exited ${code}: ${certErrors.join(' ')}`);
+    ca = readFileSync(join(tlsDir, COMPOSE_TLS_FILES.cert), 'utf8');
     // A free port is only free until someone else takes it (the suite next door opens thousands
     // of connections): if compose finds one taken, pick new ones and try again, at most 3 times.
     for (let attempt = 1; ; attempt++) {
-      for (const name of [...Object.keys(published), SOCKETIO_PORT]) ports.set(name, await freePort());
-      env = { ...process.env, WS_PROXY_BENCH_RUN_ID: runId, ...Object.fromEntries([...ports].map(([k, v]) => [k, String(v)])) };
+      for (const name of [...Object.keys(published), ...Object.keys(h2Published), SOCKETIO_PORT]) ports.set(name, await freePort());
+      env = { ...process.env, WS_PROXY_BENCH_RUN_ID: runId, [COMPOSE_TLS_DIR_ENV]: tlsDir, ...Object.fromEntries([...ports].map(([k, v]) => [k, String(v)])) };
       const started = Date.now();
       try {
         await composeRun('up', '-d');
@@ -101,13 +129,14 @@ describe.skipIf(containersSkipped)('docker-compose.yml', () => {
       const { stdout } = await run('docker', ['ps', '-a', '--filter', `label=com.docker.compose.project=${project}`, '--format', '{{.Names}}\t{{.Status}}']);
       const lines = stdout.split('\n').filter(Boolean);
       const notHealthy = lines.filter((l) => !l.includes('(healthy)'));
-      if (lines.length !== Object.keys(published).length + SOCKETIO_SERVICES.length || notHealthy.length > 0) throw new Error(`not healthy yet: ${notHealthy.join('; ') || `${lines.length} containers`}`);
+      if (lines.length !== Object.keys(published).length + Object.keys(h2Published).length + SOCKETIO_SERVICES.length || notHealthy.length > 0) throw new Error(`not healthy yet: ${notHealthy.join('; ') || `${lines.length} containers`}`);
     });
     console.log(`  compose: every service healthy ${Date.now() - started} ms after up`);
   }, 120_000);
 
   afterAll(async () => {
     await composeRun('down', '--volumes', '--remove-orphans', '--timeout', '5').catch((err: unknown) => console.error(err));
+    if (tlsDir) rmSync(tlsDir, { recursive: true, force: true });
   });
 
   for (const [variable, expected] of Object.entries(published)) {
@@ -129,6 +158,28 @@ describe.skipIf(containersSkipped)('docker-compose.yml', () => {
     });
   }
 
+  for (const [variable, { service }] of Object.entries(h2Published)) {
+    it(`profile h2: ${service} on 127.0.0.1:$${variable} negotiates h2 and advertises extended CONNECT, a WebSocket over it echoes, and it serves the echo page over https`, async () => {
+      const port = ports.get(variable);
+      const probe = await probeH2(`https://127.0.0.1:${port}/`, { ca });
+      expect(probe, `${service}: ALPN ${String(probe.alpn)}, SETTINGS_ENABLE_CONNECT_PROTOCOL ${probe.connectProtocol ? '1' : 'absent'}`).toEqual({ alpn: 'h2', connectProtocol: true });
+
+      const { h2, socket } = await openH2WebSocket(`wss://127.0.0.1:${port}/ws`, { ca });
+      try {
+        const reply = socket.nextMessage(5_000);
+        socket.send(`hello ${service} over h2`);
+        expect((await reply).data.toString()).toBe(`hello ${service} over h2`);
+      } finally {
+        socket.discard();
+        h2.close();
+      }
+
+      const page = await fetchPage(`https://127.0.0.1:${port}/`, { ca });
+      expect(page.status, service).toBe(200);
+      expect(page.body).toContain('id="connectButton"');
+    });
+  }
+
   it('profile socketio: nginx with sticky sessions over two socket.io replicas serves the socket.io page, and sessions upgrade and echo', async () => {
     const base = `http://127.0.0.1:${ports.get(SOCKETIO_PORT)}`;
     const page = await fetch(`${base}/`);
@@ -144,7 +195,7 @@ describe.skipIf(containersSkipped)('docker-compose.yml', () => {
   it('publishes every port on 127.0.0.1 only', async () => {
     const { stdout } = await run('docker', ['ps', '--filter', `label=com.docker.compose.project=${project}`, '--format', '{{.Ports}}']);
     const bindings = stdout.split(/[\n,]/).map((s) => s.trim()).filter((s) => s.includes('->'));
-    expect(bindings.length).toBe(Object.keys(published).length + 1);
+    expect(bindings.length).toBe(PUBLISHING);
     for (const binding of bindings) expect(binding).toMatch(/^127\.0\.0\.1:\d+->8080\/tcp$/);
   });
 
@@ -156,8 +207,8 @@ describe.skipIf(containersSkipped)('docker-compose.yml', () => {
     expect(html).toContain('id="closeButton"');
   });
 
-  it('runs the Node services (the app and both http-proxy fronts) as uid 1000, not root', async () => {
-    for (const service of ['echo', 'http-front', 'front-ws']) {
+  it('runs the Node services (the app and the http-proxy fronts) as uid 1000, not root', async () => {
+    for (const service of ['echo', 'http-front', 'front-ws', 'http-front-h2']) {
       const { stdout } = await composeRun('exec', '-T', service, 'id', '-u');
       expect(stdout.trim(), service).toBe('1000');
     }
@@ -171,7 +222,7 @@ describe.skipIf(containersSkipped)('docker-compose.yml', () => {
       return (await run('docker', args)).stdout.split('\n').filter(Boolean);
     };
     const containers = await labelled('ps');
-    expect(containers.length).toBe(Object.keys(published).length + SOCKETIO_SERVICES.length);
+    expect(containers.length).toBe(Object.keys(published).length + Object.keys(h2Published).length + SOCKETIO_SERVICES.length);
     expect(new Set(containers)).toEqual(new Set([runId]));
     expect(await labelled('network')).toEqual([runId]);
 
