@@ -17,6 +17,7 @@ import { pageServed } from './checks/page.js';
 import { reloadDrainBounded, repeatedReloads, type RepeatedReloadOptions } from './checks/drain.js';
 import { frontReload } from './checks/reload.js';
 import { rollingRestart, spreadOverReplicas } from './checks/replicas.js';
+import { socketioRollingRestart } from './checks/socketio-rolling-restart.js';
 import { socketioSessions, socketioTransport } from './checks/socketio.js';
 import { h2Advertised, h2AppSaw, h2CloseCarried, h2EchoChecks, h2FallbackEchoes, h2HandledBy, h2IdleCut, h2PingsHold, h2Streams } from './checks/h2.js';
 import { ABNORMAL_CLOSURE } from './check-helpers/client.js';
@@ -332,6 +333,15 @@ function replicas(kind: string, stickySpread?: 'one', handshakes: 'none fail' | 
       app: APP_NO_PINGS,
       checks: [spreadOverReplicas('echo', 'spread'), rollingRestart(handshakes)],
     },
+    {
+      ...base,
+      id: `${kind}-replicas/socketio-rolling-restart`,
+      family: 'replicas',
+      summary: "the socket.io app on two replicas, sessions on websocket: SIGTERM to one closes its sessions' WebSockets with 1001, socket.io-client reconnects them on the other, and every echo emitted meanwhile is acknowledged once",
+      appKind: 'socketio',
+      app: {},
+      checks: [socketioRollingRestart()],
+    },
     ...(stickySpread ? [{
       ...sticky,
       id: `${kind}-replicas-sticky/spread`,
@@ -425,7 +435,10 @@ export const catalog: readonly Scenario[] = [
   h2FrontWebsocket('httpd-h2-front-handles-websocket'),
   socketio('httpd', 'websocket', SOCKETIO_PASSES),
   socketio('httpd-front-handles-websocket', 'polling', SOCKETIO_FRONT_OWNS),
-  ...replicas('httpd'),
+  // httpd does not send a handshake again once it has sent it to a replica that then goes away
+  // (connections in the stopping replica's accept queue are reset when its listener closes): such
+  // a handshake gets 502. Seen once in 1 of 13 probes during a rolling restart; counted, not failed.
+  ...replicas('httpd', undefined, 'counted'),
   ...h2('httpd-h2', 'httpd with H2WebSockets on advertises extended CONNECT and turns an h2 WebSocket into an HTTP/1.1 upgrade to the app: echo, close codes, several streams on one connection, and the HTTP/1.1 fallback'),
   ...h2('httpd-h2-no-websockets', 'httpd with HTTP/2 but H2WebSockets off (the default) does not advertise extended CONNECT: a browser upgrades over HTTP/1.1 on the same TLS listener'),
   reloads('httpd', 'kept',

@@ -44,6 +44,12 @@ export interface SocketioClientOptions {
   cookieJar?: boolean;
   /** How long to wait for the connection (default 5 s). */
   connectTimeoutMs?: number;
+  /**
+   * At-least-once delivery of emits with an acknowledgement (socket.io-client's `retries` and
+   * `ackTimeout`): a packet not acknowledged within `ackTimeoutMs` is sent again, up to `retries`
+   * times, across reconnections too; the callback gets `(err, ...reply)`. Default: off.
+   */
+  delivery?: { retries: number; ackTimeoutMs: number };
 }
 
 /** How a session ended: socket.io-client's reason, and engine.io's detail where it has one. */
@@ -100,7 +106,8 @@ export function describeError(err: unknown): string {
   return parts.length > 0 ? `${e.message}: ${parts.join(' ')}` : e.message;
 }
 
-function disconnectInfo(reason: string, description: unknown): DisconnectInfo {
+/** socket.io-client's `disconnect` event arguments as a DisconnectInfo. */
+export function disconnectInfo(reason: string, description: unknown): DisconnectInfo {
   const info: DisconnectInfo = { reason, detail: '' };
   if (description instanceof Error) {
     info.detail = describeError(description);
@@ -134,6 +141,7 @@ function managerOptions(options: SocketioClientOptions): Partial<ManagerOptions 
     ...(options.transports ? { transports: options.transports } : {}),
     ...(Object.keys(headers).length > 0 ? { extraHeaders: headers } : {}),
     ...(options.cookieJar ? { withCredentials: true } : {}),
+    ...(options.delivery ? { retries: options.delivery.retries, ackTimeout: options.delivery.ackTimeoutMs } : {}),
     ...(reconnection
       ? {
           reconnection: true,

@@ -13,7 +13,7 @@ export const SESSION_ID_UNKNOWN = 'Session ID unknown';
 /** Sessions opened to measure the share that fails behind replicas. */
 export const SESSIONS = 20;
 
-function frontUrlOf(ctx: CheckContext): string {
+export function frontUrlOf(ctx: CheckContext): string {
   if (!ctx.frontUrl) throw new Error("this topology does not say the front's base URL");
   return ctx.frontUrl;
 }
