@@ -6,6 +6,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket from 'ws';
 import { toBuffer } from '../../client/raw-data.js';
+import { timerAtLeast } from './wait.js';
 
 export type Answerer = 'app' | 'front' | 'proxy';
 
@@ -174,9 +175,10 @@ export function closed(ws: WebSocket, timeoutMs: number): Promise<Closed | undef
       resolve({ code: ABNORMAL_CLOSURE, reason: '', at: performance.now() });
       return;
     }
-    const timer = setTimeout(() => { ws.off('close', onClose); resolve(undefined); }, timeoutMs);
+    // "Still open after timeoutMs" is a claim by performance.now(): the timer never fires early.
+    const cancel = timerAtLeast(timeoutMs, () => { ws.off('close', onClose); resolve(undefined); });
     const onClose = (code: number, reason: Buffer): void => {
-      clearTimeout(timer);
+      cancel();
       resolve({ code, reason: reason.toString('utf8'), at: performance.now() });
     };
     ws.once('close', onClose);

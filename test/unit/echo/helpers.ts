@@ -98,6 +98,5 @@ export function rawHandshake(port: number, path = '/ws'): Promise<RawWebSocket> 
   return sharedRawHandshake(`ws://127.0.0.1:${port}${path}`);
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+/** The checks' sleep: never resolves before `ms` have passed by performance.now(). */
+export { sleep } from '../../../src/scenarios/check-helpers/wait.js';
