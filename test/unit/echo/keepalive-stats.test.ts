@@ -21,7 +21,10 @@ describe.concurrent('echo server keepalive and stats', () => {
     const ws = await openClient(server.wsUrl);
     const opened = Date.now();
     const pings: number[] = [];
-    ws.on('ping', () => pings.push(Date.now()));
+    // Pings that came while the socket was open: ws answers those itself; one that crosses our
+    // close (the socket CLOSING) gets no pong.
+    let answerable = 0;
+    ws.on('ping', () => { pings.push(Date.now()); if (ws.readyState === ws.OPEN) answerable++; });
     await sleep(INTERVAL * 6 + INTERVAL / 2);
     expect(pings.length).toBeGreaterThanOrEqual(5);
     const gaps = pings.slice(1).map((t, i) => t - (pings[i] ?? t));
@@ -36,8 +39,8 @@ describe.concurrent('echo server keepalive and stats', () => {
     const counted = server.stats();
     expect(counted.pingsSent - pings.length).toBeGreaterThanOrEqual(0);
     expect(counted.pingsSent - pings.length).toBeLessThanOrEqual(1);
-    // Every ping the client saw was answered; one that crossed our close may not have been.
-    expect(counted.pongsReceived).toBeGreaterThanOrEqual(pings.length);
+    // Every ping the client saw while open was answered; one that crossed our close was not.
+    expect(counted.pongsReceived).toBeGreaterThanOrEqual(answerable);
     expect(counted.pongsReceived).toBeLessThanOrEqual(counted.pingsSent);
     expect(counted.pingTimeouts).toBe(0);
   });
