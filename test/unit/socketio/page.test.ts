@@ -29,7 +29,8 @@ describe.skipIf(!haveChromium)('the socket.io page in Chromium', () => {
     const requested: string[] = [];
     context.on('request', (r) => requested.push(r.url()));
     const { page } = await openPage(context, `${server.url}/`);
-    page.once('close', () => void context.close());
+    // Closing the page closes its context; the browser may be closing too by then (afterAll).
+    page.once('close', () => { context.close().catch(() => {}); });
     return { server, page, requested };
   }
 
