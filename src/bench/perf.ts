@@ -17,11 +17,15 @@ import { runLoad, type LoadResult } from './load.js';
 import { describeMachine, machineLines } from './machine.js';
 import { median } from '../probe/echo.js';
 import { markdownTable, textTable, writeResults, writeSection } from './perf-doc.js';
+import { compareSpreads, formatSpread, MIN_ROUNDS, ratioSpread, roundOrder, spreadOf, type Spread } from './rounds.js';
 import { directWsUrl, runBench, startBenchRun } from './run-containers.js';
 
 /** The fronts measured by default: each kind's reference setup (its correct config). */
 const DEFAULT_FRONTS = primarySetups;
+/** The app's throughput against the bare ws server's, and the http-front's against nginx's. */
 const TARGET_RATIO = 0.9;
+/** The front the others are compared with (the one most deployments run). */
+const REFERENCE_FRONT = 'nginx';
 
 const specs = {
   clients: option({ flag: '--clients', default: 64, ...integer(1, 1024), help: 'concurrent WebSocket clients, each in a closed loop' }),
@@ -29,7 +33,10 @@ const specs = {
   messageSize: option({ flag: '--message-size', default: 1024, ...integer(1, 1_048_576), help: 'text message size, in bytes' }),
   warmup: option({ flag: '--warmup', default: 2_000, ...duration('s', 60_000), help: 'load before measuring, per target' }),
   duration: option({ flag: '--duration', default: 5_000, ...duration('s', 60_000), help: 'measured time per target (at least 1s)' }),
-  rounds: option({ flag: '--rounds', default: 3, ...integer(1, 7), help: 'times the baseline and the app are measured, alternating (their rows show the median)' }),
+  rounds: option({
+    flag: '--rounds', default: MIN_ROUNDS, ...integer(MIN_ROUNDS, 7),
+    help: 'rounds: every target (the baseline, the app, each front) is measured once per round, the order reversed every other round; rows show the median and the range',
+  }),
   fronts: option({
     flag: '--fronts', default: [] as string[], ...list(`front setup names (default: ${DEFAULT_FRONTS.join(', ')})`),
     help: 'the fronts to measure',
@@ -129,43 +136,54 @@ async function main(argv: string[]): Promise<number> {
       const front: FrontHandle = run.track(await startSetup(run.network, frontSetup(name), name, frontVars({ idleTimeoutSeconds: 60 })));
       targets.push({ name: `app via ${name}`, via: name, url: directWsUrl(front), containers: [await containerOn(run.network.name, name), appUsage] });
     }
-    // Order: baseline and app alternate (A B … B A) so drift on a shared machine hits both alike.
-    const [bareTarget, appTarget, ...frontTargets] = targets as [Target, Target, ...Target[]];
+    const [bareTarget, appTarget] = targets as [Target, Target, ...Target[]];
     const doubledWorkers = opts.workers * 2;
-    const bareRounds: TargetResult[] = [await measure(bareTarget, opts)];
-    const appRounds: TargetResult[] = [await measure(appTarget, opts)];
     log(`generator check: the baseline with ${doubledWorkers} workers`);
     const doubled = await measure({ ...bareTarget, name: `bare ws, ${doubledWorkers} workers` }, { ...opts, workers: doubledWorkers });
-    const frontResults: TargetResult[] = [];
-    for (const t of frontTargets) frontResults.push(await measure(t, opts));
-    for (let round = 1; round < opts.rounds; round++) {
-      const appFirst = round % 2 === 1;
-      if (appFirst) appRounds.push(await measure({ ...appTarget, name: `app, round ${round + 1}` }, opts));
-      bareRounds.push(await measure({ ...bareTarget, name: `bare ws (baseline), round ${round + 1}` }, opts));
-      if (!appFirst) appRounds.push(await measure({ ...appTarget, name: `app, round ${round + 1}` }, opts));
+    // Every target once per round, the order reversed every other round (A B C, C B A, …), so
+    // drift on a shared machine falls on every target alike and ratios are taken round by round.
+    const measured = new Map<Target, TargetResult[]>(targets.map((t) => [t, []]));
+    for (const [i, order] of roundOrder(targets, opts.rounds).entries()) {
+      log(`round ${i + 1} of ${opts.rounds}: ${order.map((t) => t.name).join(', ')}`);
+      for (const t of order) measured.get(t)?.push(await measure({ ...t, name: `${t.name}, round ${i + 1}` }, opts));
     }
-    const baseline = medianOf(bareRounds, bareTarget.name);
-    const appDirect = medianOf(appRounds, appTarget.name);
-    const results = [baseline, appDirect, ...frontResults];
+    const roundsOf = (t: Target): TargetResult[] => measured.get(t) ?? [];
+    const rates = (t: Target): number[] => roundsOf(t).map((r) => r.messagesPerSecond);
+    const results = targets.map((t) => medianOf(roundsOf(t), t.name));
+    const rateSpread = new Map<Target, Spread>(targets.map((t) => [t, spreadOf(rates(t))]));
+    const vsBaseline = new Map<Target, Spread>(targets.map((t) => [t, ratioSpread(rates(t), rates(bareTarget))]));
+    const baseline = results[0] as TargetResult;
+    const appDirect = results[1] as TargetResult;
 
-    const ratio = appDirect.messagesPerSecond / baseline.messagesPerSecond;
+    const ratio = vsBaseline.get(appTarget) as Spread;
     const cpuRatio = appDirect.serverCpuUsPerMessage / baseline.serverCpuUsPerMessage;
-    const spread = (rounds: TargetResult[]): string => `${fmt(Math.min(...rounds.map((r) => r.messagesPerSecond)), 0)}–${fmt(Math.max(...rounds.map((r) => r.messagesPerSecond)), 0)}`;
     const gain = doubled.messagesPerSecond / baseline.messagesPerSecond - 1;
     const maxElu = Math.max(...baseline.workerElu);
     const generatorOk = gain < 0.1;
     const machine = await describeMachine([...new Set<ImageRole>(['node', ...fronts.map((f) => frontDescriptor(frontSetup(f).kind).image.role)])]);
 
-    const header = ['target', 'msg/s', 'vs baseline', 'p50 ms', 'p99 ms', 'max ms', 'servers CPU %', 'server CPU µs/msg', 'generator CPU %', 'worker ELU'];
-    const rows = [...results, doubled].map((r) => [
-      r.name, fmt(r.messagesPerSecond, 0), `${fmt((r.messagesPerSecond / baseline.messagesPerSecond) * 100, 0)}%`,
-      fmt(r.latencyMs.p50), fmt(r.latencyMs.p99), fmt(r.latencyMs.max), fmt(r.serverCpuPercent, 0), fmt(r.serverCpuUsPerMessage, 1), fmt(r.generatorCpuPercent, 0), r.workerElu.map((e) => fmt(e)).join('/'),
-    ]);
+    const header = ['target', 'msg/s (median, range)', 'vs baseline', 'p50 ms', 'p99 ms', 'max ms', 'servers CPU %', 'server CPU µs/msg', 'generator CPU %', 'worker ELU'];
+    const row = (r: TargetResult, rate: string, vs: string): string[] => [
+      r.name, rate, vs, fmt(r.latencyMs.p50), fmt(r.latencyMs.p99), fmt(r.latencyMs.max), fmt(r.serverCpuPercent, 0), fmt(r.serverCpuUsPerMessage, 1), fmt(r.generatorCpuPercent, 0), r.workerElu.map((e) => fmt(e)).join('/'),
+    ];
+    const rows = [
+      ...targets.map((t, i) => row(results[i] as TargetResult, formatSpread(rateSpread.get(t) as Spread), `${formatSpread(vsBaseline.get(t) as Spread, 0, 100)}%`)),
+      row(doubled, fmt(doubled.messagesPerSecond, 0), `${fmt((doubled.messagesPerSecond / baseline.messagesPerSecond) * 100, 0)}%`),
+    ];
+    const reference = targets.find((t) => t.via === REFERENCE_FRONT);
+    const comparisons = reference
+      ? targets.filter((t) => t.via !== 'direct' && t !== reference).map((t) => {
+        const r = ratioSpread(rates(t), rates(reference));
+        const word = compareSpreads(rateSpread.get(t) as Spread, rateSpread.get(reference) as Spread);
+        const target = t.via === 'http-front' ? `; target ≥ ${TARGET_RATIO * 100}% of nginx's: ${r.median >= TARGET_RATIO ? 'MET' : 'NOT MET'}` : '';
+        return `${t.via} vs ${REFERENCE_FRONT}: ${formatSpread(r, 0, 100)}% of its throughput, round by round: ${word === 'within the spread' ? 'no difference beyond the spread of the rounds' : word}${target}`;
+      })
+      : [];
     const verdicts = [
-      `app vs bare ws: ${fmt(ratio * 100, 1)}% of the baseline's throughput (target: within 10%, i.e. ≥ ${TARGET_RATIO * 100}%): ${ratio >= TARGET_RATIO ? 'MET' : 'NOT MET'}; ` +
+      `app vs bare ws: ${formatSpread(ratio, 1, 100)}% of the baseline's throughput, round by round (target: within 10%, i.e. ≥ ${TARGET_RATIO * 100}%): ${ratio.median >= TARGET_RATIO ? 'MET' : 'NOT MET'}; ` +
         `p50 ${fmt(appDirect.latencyMs.p50)} vs ${fmt(baseline.latencyMs.p50)} ms, p99 ${fmt(appDirect.latencyMs.p99)} vs ${fmt(baseline.latencyMs.p99)} ms; ` +
-        `server CPU per message ${fmt(appDirect.serverCpuUsPerMessage, 1)} vs ${fmt(baseline.serverCpuUsPerMessage, 1)} µs (${fmt(cpuRatio * 100, 0)}% of the baseline's cost); ` +
-        `rounds ranged ${spread(bareRounds)} msg/s (bare) and ${spread(appRounds)} msg/s (app)`,
+        `server CPU per message ${fmt(appDirect.serverCpuUsPerMessage, 1)} vs ${fmt(baseline.serverCpuUsPerMessage, 1)} µs (${fmt(cpuRatio * 100, 0)}% of the baseline's cost)`,
+      ...comparisons,
       `load generator: doubling its workers (${opts.workers} → ${doubledWorkers}) changed the baseline's throughput by ${gain >= 0 ? '+' : ''}${fmt(gain * 100, 1)}% ` +
         `(${generatorOk ? 'under 10%: the generator is not what limits it' : '10% or more: the generator was limiting it'}); ` +
         `its busiest worker's event loop was busy ${fmt(maxElu * 100, 0)}% of the window; the whole generator process used ${fmt(baseline.generatorCpuPercent, 0)}% of a core ` +
@@ -173,22 +191,23 @@ async function main(argv: string[]): Promise<number> {
     ];
     console.log(`\n${textTable(header, rows)}\n\n${verdicts.join('\n')}\n`);
 
-    const file = writeResults('perf', { machine, options: { ...opts, fronts }, results, generatorCheck: doubled, ratio, cpuPerMessageRatio: cpuRatio, doublingGain: gain, targetRatio: TARGET_RATIO, durationS: (Date.now() - started) / 1000 });
+    const file = writeResults('perf', { machine, options: { ...opts, fronts }, results, generatorCheck: doubled, ratio: ratio.median, ratioSpread: ratio, cpuPerMessageRatio: cpuRatio, doublingGain: gain, targetRatio: TARGET_RATIO, durationS: (Date.now() - started) / 1000 });
     writeSection('perf', [
       '## Throughput and latency (`npm run bench:perf`)',
       '',
       ...machineLines(machine),
       `- load: ${opts.clients} clients, each sending a ${opts.messageSize}-byte text message and waiting for its echo before the next (closed loop), ` +
         `${opts.warmup / 1000} s warm-up then ${opts.duration / 1000} s measured per target, one target at a time ` +
-        `(the baseline and the app ${opts.rounds} times each, alternating; their rows show the median, every round is in bench-results/perf.json); ` +
+        `(${opts.rounds} rounds, every target once per round, the order reversed every other round; each row shows the median and the range of the rounds, ` +
+        'its ratio to the baseline is taken round by round, and every round is in bench-results/perf.json); ' +
         "clients connect to each container's address on the bench network (no docker-proxy in the path); the fronts forward to the app",
       '',
       markdownTable(header, rows),
       '',
       ...verdicts.map((v) => `- ${v}`),
-      `- every round, msg/s: bare ws ${bareRounds.map((r) => fmt(r.messagesPerSecond, 0)).join(', ')}; app ${appRounds.map((r) => fmt(r.messagesPerSecond, 0)).join(', ')}`,
+      `- every round, msg/s: ${targets.map((t) => `${t.name} ${rates(t).map((v) => fmt(v, 0)).join(', ')}`).join('; ')}`,
       '',
-      "Differences smaller than the spread of the rounds are noise (2 cores shared by the generator, Docker's network and the servers). " +
+      "\"faster\" or \"slower\" is said only where the ranges of the rounds do not overlap; a smaller difference is noise (2 cores shared by the generator, Docker's network and the servers). " +
         "\"servers CPU\" is the CPU time of the serving containers (front + app) over the window, from their cgroups, and \"server CPU µs/msg\" the same per echoed message; \"worker ELU\" is each load-generator thread's event-loop utilization (1 = saturated).",
     ].join('\n'));
     log(`wrote ${file} and docs/perf.md (perf section) in ${fmt((Date.now() - started) / 1000, 0)} s`);
