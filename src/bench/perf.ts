@@ -167,7 +167,7 @@ async function main(argv: string[]): Promise<number> {
       r.name, rate, vs, fmt(r.latencyMs.p50), fmt(r.latencyMs.p99), fmt(r.latencyMs.max), fmt(r.serverCpuPercent, 0), fmt(r.serverCpuUsPerMessage, 1), fmt(r.generatorCpuPercent, 0), r.workerElu.map((e) => fmt(e)).join('/'),
     ];
     const rows = [
-      ...targets.map((t, i) => row(results[i] as TargetResult, formatSpread(rateSpread.get(t) as Spread), `${formatSpread(vsBaseline.get(t) as Spread, 0, 100)}%`)),
+      ...targets.map((t, i) => row(results[i] as TargetResult, formatSpread(rateSpread.get(t) as Spread), formatSpread(vsBaseline.get(t) as Spread, 0, 100, '%'))),
       row(doubled, fmt(doubled.messagesPerSecond, 0), `${fmt((doubled.messagesPerSecond / baseline.messagesPerSecond) * 100, 0)}%`),
     ];
     const reference = targets.find((t) => t.via === REFERENCE_FRONT);
@@ -176,11 +176,11 @@ async function main(argv: string[]): Promise<number> {
         const r = ratioSpread(rates(t), rates(reference));
         const word = compareSpreads(rateSpread.get(t) as Spread, rateSpread.get(reference) as Spread);
         const target = t.via === 'http-front' ? `; target ≥ ${TARGET_RATIO * 100}% of nginx's: ${r.median >= TARGET_RATIO ? 'MET' : 'NOT MET'}` : '';
-        return `${t.via} vs ${REFERENCE_FRONT}: ${formatSpread(r, 0, 100)}% of its throughput, round by round: ${word === 'within the spread' ? 'no difference beyond the spread of the rounds' : word}${target}`;
+        return `${t.via} vs ${REFERENCE_FRONT}: ${formatSpread(r, 0, 100, '%')} of its throughput, round by round: ${word === 'within the spread' ? 'no difference beyond the spread of the rounds' : word}${target}`;
       })
       : [];
     const verdicts = [
-      `app vs bare ws: ${formatSpread(ratio, 1, 100)}% of the baseline's throughput, round by round (target: within 10%, i.e. ≥ ${TARGET_RATIO * 100}%): ${ratio.median >= TARGET_RATIO ? 'MET' : 'NOT MET'}; ` +
+      `app vs bare ws: ${formatSpread(ratio, 1, 100, '%')} of the baseline's throughput, round by round (target: within 10%, i.e. ≥ ${TARGET_RATIO * 100}%): ${ratio.median >= TARGET_RATIO ? 'MET' : 'NOT MET'}; ` +
         `p50 ${fmt(appDirect.latencyMs.p50)} vs ${fmt(baseline.latencyMs.p50)} ms, p99 ${fmt(appDirect.latencyMs.p99)} vs ${fmt(baseline.latencyMs.p99)} ms; ` +
         `server CPU per message ${fmt(appDirect.serverCpuUsPerMessage, 1)} vs ${fmt(baseline.serverCpuUsPerMessage, 1)} µs (${fmt(cpuRatio * 100, 0)}% of the baseline's cost)`,
       ...comparisons,

@@ -53,8 +53,8 @@ export function compareSpreads(a: Spread, b: Spread): Comparison {
   return 'within the spread';
 }
 
-/** "12,345 (11,900–12,800)": a median with its range, rounded to `digits`. */
-export function formatSpread(s: Spread, digits = 0, scale = 1): string {
-  const f = (n: number): string => (n * scale).toFixed(digits);
-  return s.n > 1 ? `${f(s.median)} (${f(s.min)}–${f(s.max)})` : f(s.median);
+/** "12345 (11900–12800)", or with a unit "96% (88–98%)": a median with its range, scaled and rounded to `digits`. */
+export function formatSpread(s: Spread, digits = 0, scale = 1, unit = ''): string {
+  const f = (n: number): string => `${(n * scale).toFixed(digits)}${unit}`;
+  return s.n > 1 ? `${f(s.median)} (${(s.min * scale).toFixed(digits)}–${f(s.max)})` : f(s.median);
 }

@@ -36,6 +36,7 @@ describe('spreads and ratios', () => {
 
   it('formats a median with its range, scaled', () => {
     expect(formatSpread(spreadOf([0.51, 0.65, 0.6]), 0, 100)).toBe('60 (51–65)');
+    expect(formatSpread(spreadOf([0.51, 0.65, 0.6]), 0, 100, '%')).toBe('60% (51–65%)');
     expect(formatSpread(spreadOf([1234.4]))).toBe('1234');
   });
 });
