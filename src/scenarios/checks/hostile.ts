@@ -172,11 +172,7 @@ export function handshakeBurst(options: BurstOptions = {}): Check {
       // Settled: the burst's connections are gone, then the collected heap, read again settleMs
       // apart while its lowest reading is above the bound (until the time is up).
       const settleStarted = performance.now();
-      let after = await ctx.appStats();
-      await within(settleWithinMs, 100, async () => {
-        after = await ctx.appStats();
-        return after.openConnections <= before.openConnections;
-      });
+      await within(settleWithinMs, 100, async () => (await ctx.appStats()).openConnections <= before.openConnections);
       const readings = [await ctx.appStats(collected)];
       const lowestGrowth = (): number => Math.min(...readings.map((r) => r.memory.heapUsed)) - before.memory.heapUsed;
       while (lowestGrowth() > tolerance && performance.now() - settleStarted + settleMs <= settleWithinMs) {

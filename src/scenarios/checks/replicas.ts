@@ -12,12 +12,14 @@ import { seconds, verdict } from '../check-helpers/result.js';
 import { checkSession, probeHandshakes } from '../check-helpers/sessions.js';
 import { sleep, within } from '../check-helpers/wait.js';
 import type { Check, CheckContext, ReplicaHandle } from '../types.js';
+import { frontUrlOf } from './socketio.js';
 import type WebSocket from 'ws';
 
 /** The close code the apps send their WebSockets when they shut down (RFC 6455 "going away"). */
 export const GOING_AWAY = 1001;
 
-function replicasOf(ctx: CheckContext): ReplicaHandle[] {
+/** The topology's app replicas; a check that needs several fails when there are fewer than two. */
+export function replicasOf(ctx: CheckContext): ReplicaHandle[] {
   if (!ctx.replicas || ctx.replicas.length < 2) throw new Error('this topology has fewer than two app replicas');
   return ctx.replicas;
 }
@@ -28,9 +30,9 @@ async function openOn(replica: ReplicaHandle, app: 'echo' | 'socketio'): Promise
   return (await replica.json<SocketioStats>('/stats')).sessions.open;
 }
 
-function socketioUrl(ctx: CheckContext): string {
-  if (!ctx.frontUrl) throw new Error("this topology does not say the front's base URL");
-  return ctx.frontUrl;
+/** Messages the replicas echoed, summed over their own counters (both app kinds count `messagesEchoed`). */
+export async function echoedBy(replicas: readonly ReplicaHandle[]): Promise<number> {
+  return (await Promise.all(replicas.map((r) => r.json<EchoStats | SocketioStats>('/stats')))).reduce((n, s) => n + s.messagesEchoed, 0);
 }
 
 /**
@@ -53,7 +55,7 @@ export function spreadOverReplicas(app: 'echo' | 'socketio', expect: 'spread' | 
       try {
         for (let i = 0; i < connections; i++) {
           if (app === 'echo') sockets.push(await open(ctx.wsUrl, contextOptions(ctx)));
-          else sessions.push(await connectSocketio(socketioUrl(ctx), { transports: ['websocket'] }));
+          else sessions.push(await connectSocketio(frontUrlOf(ctx), { transports: ['websocket'] }));
         }
         await sleep(200);
         const counts = (await Promise.all(replicas.map((r) => openOn(r, app)))).map((n, i) => n - (before[i] ?? 0));
@@ -106,7 +108,7 @@ export function rollingRestart(handshakes: 'none fail' | 'counted' = 'none fail'
         sending = setInterval(() => { k++; for (const s of sessions) s.send(`rolling ${k}`); }, 50);
         await sleep(500);
         const onVictim = await openOn(victim, 'echo');
-        const echoedBefore = (await Promise.all(replicas.map((r) => r.json<EchoStats>('/stats')))).reduce((n, s) => n + s.messagesEchoed, 0);
+        const echoedBefore = await echoedBy(replicas);
         prober = probeHandshakes(ctx, 100, 3_000);
         ctx.progress(`SIGTERM to ${victim.alias}, which holds ${onVictim} of the ${clients} clients`);
         stoppedAt = performance.now();
@@ -122,7 +124,7 @@ export function rollingRestart(handshakes: 'none fail' | 'counted' = 'none fail'
         const sent = counts.reduce((n, c) => n + c.sent, 0);
         const received = counts.reduce((n, c) => n + c.received, 0);
         const gaps = counts.reduce((n, c) => n + c.gaps + c.garbled, 0);
-        const echoedAfter = (await Promise.all(others.map((r) => r.json<EchoStats>('/stats')))).reduce((n, s) => n + s.messagesEchoed, 0);
+        const echoedAfter = await echoedBy(others);
         const goingAway = closes.filter((c) => c === GOING_AWAY).length;
         const ok = onVictim > 0 && goingAway === onVictim && closes.length === onVictim && back !== undefined && (!judged || failures.length === 0) &&
           probes > 0 && allBack && sent === received && gaps === 0 && echoedAfter > 0;
@@ -144,4 +146,3 @@ export function rollingRestart(handshakes: 'none fail' | 'counted' = 'none fail'
     },
   };
 }
-

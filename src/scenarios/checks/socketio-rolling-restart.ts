@@ -15,7 +15,7 @@ import { connectSocketio, disconnectInfo, type DisconnectInfo, type SocketioConn
 import { seconds, verdict } from '../check-helpers/result.js';
 import { sleep, within } from '../check-helpers/wait.js';
 import type { Check, CheckContext, ReplicaHandle } from '../types.js';
-import { GOING_AWAY } from './replicas.js';
+import { echoedBy, GOING_AWAY, replicasOf } from './replicas.js';
 import { frontUrlOf } from './socketio.js';
 
 const RECONNECTION = { attempts: 50, delayMs: 50, delayMaxMs: 500, randomization: 0.5 };
@@ -28,19 +28,13 @@ interface Tracked {
   reconnectedAfterMs?: number;
 }
 
-async function echoedBy(replicas: readonly ReplicaHandle[]): Promise<number> {
-  return (await Promise.all(replicas.map((r) => r.json<SocketioStats>('/stats')))).reduce((n, s) => n + s.messagesEchoed, 0);
-}
-
 export function socketioRollingRestart(clients = 6, boundMs = 5_000, sendForMs = 1_500): Check {
   return {
     id: 'socketio-rolling-restart',
     title: `SIGTERM to one socket.io replica: its ${clients > 1 ? 'sessions' : 'session'} close with ${GOING_AWAY} and reconnect within ${seconds(boundMs)} on another, the others are undisturbed, and every echo emitted meanwhile is acknowledged once (counted at both ends)`,
     independent: false,
     async run(ctx: CheckContext) {
-      const replicas = ctx.replicas ?? [];
-      if (replicas.length < 2) throw new Error('this topology has fewer than two app replicas');
-      const [victim, ...others] = replicas as [ReplicaHandle, ...ReplicaHandle[]];
+      const [victim, ...others] = replicasOf(ctx) as [ReplicaHandle, ...ReplicaHandle[]];
       const url = frontUrlOf(ctx);
       const tracked: Tracked[] = [];
       let stoppedAt = 0;
@@ -61,7 +55,8 @@ export function socketioRollingRestart(clients = 6, boundMs = 5_000, sendForMs =
         ctx.progress(`SIGTERM to ${victim.alias} (replica ${victimId}), which holds ${onVictim.length} of the ${clients} sessions`);
         stoppedAt = performance.now();
         await victim.terminate?.();
-        const stopMs = performance.now() - stoppedAt;
+        const sendingFrom = performance.now();
+        const stopMs = sendingFrom - stoppedAt;
 
         // Emitted now, while the stopped replica's sessions reconnect: socket.io-client buffers
         // theirs and delivers them (again, should an acknowledgement not come) once they are back.
@@ -83,7 +78,7 @@ export function socketioRollingRestart(clients = 6, boundMs = 5_000, sendForMs =
         };
         const sending = setInterval(emitAll, 50);
         const back = await within(boundMs, 20, () => onVictim.every((t) => t.reconnectedAfterMs !== undefined && t.connection.socket.connected));
-        await sleep(Math.max(0, sendForMs - (performance.now() - stoppedAt - stopMs)));
+        await sleep(Math.max(0, sendForMs - (performance.now() - sendingFrom)));
         clearInterval(sending);
         await within(10_000, 20, () => acked.size + wrong.length >= sent.size);
         const echoedAfter = await echoedBy(others);
