@@ -48,6 +48,12 @@ export interface SteadyOptions {
 
 export interface SteadyResult { steady: boolean; waitedMs: number; changes: number; tentative: string[] }
 
+/** How the wait went, for a test's output: "steady after 2.8 s, 3 changes seen". */
+export function describeSettling(r: SteadyResult): string {
+  const state = r.steady ? 'steady' : `still changing (tentative: ${r.tentative.join(', ') || 'none'})`;
+  return `${state} after ${(r.waitedMs / 1000).toFixed(1)} s, ${r.changes} changes seen`;
+}
+
 /** Waits until no host address is tentative and none changed for `steadyMs` (so at least that long), at most `limitMs`. */
 export async function waitForSteadyHostAddresses(options: SteadyOptions = {}): Promise<SteadyResult> {
   const { steadyMs = 1500, limitMs = 15_000, pollMs = 100, read = readHostAddresses, now = () => performance.now() } = options;

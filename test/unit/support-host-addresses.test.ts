@@ -3,7 +3,7 @@
  * from /proc/net/if_inet6's flags, and the wait ends only after a whole steady window with none.
  */
 import { describe, expect, it } from 'vitest';
-import { tentativeAddresses, waitForSteadyHostAddresses, type AddressSnapshot } from '../support/host-addresses.js';
+import { describeSettling, tentativeAddresses, waitForSteadyHostAddresses, type AddressSnapshot } from '../support/host-addresses.js';
 
 const IF_INET6 = [
   '00000000000000000000000000000001 01 80 10 80       lo',
@@ -50,5 +50,6 @@ describe('waitForSteadyHostAddresses', () => {
     const stuck: AddressSnapshot = { text: 'b', tentative: ['veth x'] };
     const result = await waitForSteadyHostAddresses({ steadyMs: 1000, limitMs: 3000, pollMs: 100, ...scripted([stuck]) });
     expect(result).toEqual({ steady: false, waitedMs: 3000, changes: 0, tentative: ['veth x'] });
+    expect(describeSettling(result)).toBe('still changing (tentative: veth x) after 3.0 s, 0 changes seen');
   });
 });

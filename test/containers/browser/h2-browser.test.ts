@@ -19,7 +19,7 @@ import type { Topology } from '../../../src/topology/topology.js';
 import { WS_PATH } from '../../../src/topology/values.js';
 import { connectAndEcho, haveChromium, launchChromium, openPage, requireChromiumUnlessSkipped } from '../../support/chromium.js';
 import { loggedProtocol } from '../../support/front-log.js';
-import { waitForSteadyHostAddresses } from '../../support/host-addresses.js';
+import { describeSettling, waitForSteadyHostAddresses } from '../../support/host-addresses.js';
 import { containersSkipped } from '../skip.js';
 
 requireChromiumUnlessSkipped('the browser-path test over HTTP/2', containersSkipped);
@@ -45,7 +45,7 @@ describe.skipIf(containersSkipped || !haveChromium)('the browser over https thro
     if (failed) throw failed.reason;
     browser = await launchChromium();
     const settled = await waitForSteadyHostAddresses();
-    console.log(`  host addresses steady after ${(settled.waitedMs / 1000).toFixed(1)} s (${settled.changes} changes seen)`);
+    console.log(`  host addresses ${describeSettling(settled)}`);
     expect(settled.steady, `host addresses still changing after ${settled.waitedMs} ms: ${settled.tentative.join(', ')}`).toBe(true);
   }, 180_000);
   afterAll(async () => {

@@ -12,7 +12,7 @@ import { WS_PATH } from '../../../src/topology/values.js';
 import { startTopology } from '../../../src/containers/topology.js';
 import type { Topology } from '../../../src/topology/topology.js';
 import { connectAndEcho, haveChromium, launchChromium, openPage, requireChromiumUnlessSkipped } from '../../support/chromium.js';
-import { waitForSteadyHostAddresses } from '../../support/host-addresses.js';
+import { describeSettling, waitForSteadyHostAddresses } from '../../support/host-addresses.js';
 import { containersSkipped } from '../skip.js';
 
 requireChromiumUnlessSkipped('the https page browser test', containersSkipped);
@@ -25,7 +25,7 @@ describe.skipIf(containersSkipped || !haveChromium)('the echo page over https th
     browser = await launchChromium();
     // The topology's own bridge and veths get their addresses in the seconds after it starts.
     const settled = await waitForSteadyHostAddresses();
-    console.log(`  host addresses ${settled.steady ? 'steady' : `still changing (tentative: ${settled.tentative.join(', ') || 'none'})`} after ${(settled.waitedMs / 1000).toFixed(1)} s, ${settled.changes} changes seen`);
+    console.log(`  host addresses ${describeSettling(settled)}`);
   });
   afterAll(async () => {
     await browser?.close();

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCertCommand } from '../../../src/compose/cli.js';
-import { COMPOSE_TLS_DIR_ENV, COMPOSE_TLS_FILES } from '../../../src/compose/h2-profile.js';
+import { COMPOSE_H2_SERVICES, COMPOSE_TLS_DIR_ENV, COMPOSE_TLS_FILES } from '../../../src/compose/h2-profile.js';
 import { APP_REFUSAL_STATUS } from '../../../src/scenarios/catalog.js';
 import { connect, discard, nextMessage } from '../../../src/scenarios/check-helpers/client.js';
 import { openH2WebSocket, probeH2 } from '../../../src/scenarios/check-helpers/h2-websocket.js';
@@ -35,13 +35,8 @@ const published = {
   WS_PROXY_BENCH_PORT_HTTP_FRONT_WS_ON: { service: 'front-ws', status: 101, answeredBy: 'x-front' },
 } as const;
 
-/** Profile "h2": each front terminating TLS with h2 and advertising extended CONNECT (RFC 8441). */
-const h2Published = {
-  WS_PROXY_BENCH_PORT_HAPROXY_H2: { service: 'haproxy-h2' },
-  WS_PROXY_BENCH_PORT_HTTPD_H2: { service: 'httpd-h2' },
-  WS_PROXY_BENCH_PORT_NGHTTPX_H2: { service: 'nghttpx-h2' },
-  WS_PROXY_BENCH_PORT_HTTP_FRONT_H2: { service: 'http-front-h2' },
-} as const;
+/** Profile "h2": each front terminating TLS with h2 and advertising extended CONNECT (RFC 8441), by its port variable. */
+const h2Published: Readonly<Record<string, { service: string }>> = Object.fromEntries(COMPOSE_H2_SERVICES.map((s) => [s.portVar, { service: s.setup }]));
 
 /** Every service that publishes a port, the socket.io nginx's included. */
 const PUBLISHING = Object.keys(published).length + Object.keys(h2Published).length + 1;
