@@ -114,6 +114,22 @@ export function describeAppDownAnswer(answer: AppDownAnswer): string {
 }
 
 /**
+ * Whether the statuses the probing handshakes got, in order, are the refusals a front answering
+ * `status` while the app is down gives: at least one `status`, and besides it only
+ * - 503, the app's own "server shutting down" to a handshake it was reading at SIGTERM
+ *   (src/echo/server.ts);
+ * - 502 for the first refused handshake only: the one in flight as the app stopped, whose
+ *   connection the app closed unanswered (a front reports that as a bad gateway, whatever it
+ *   answers once the app's port refuses connections: httpd's 503, for one).
+ */
+export function refusalsAsExpected(answered: readonly number[], status: number): boolean {
+  const refusals = answered.filter((s) => s !== 101);
+  const cleanRefusal = (s: number) => s === status || s === 503;
+  return refusals.includes(status)
+    && refusals.every((s, i) => cleanRefusal(s) || (i === 0 && s === 502));
+}
+
+/**
  * The app restarts behind the running front, probed with a handshake every 50 ms: the front
  * refuses handshakes with the expected status while the app is down and answers 101 again once
  * it is back (within `recoveryBoundMs`); or, for a front that retries its connection to the app,
@@ -130,6 +146,7 @@ export function appRestartAnswered(expected: AppDownAnswer, recoveryBoundMs = 10
     async run(ctx) {
       const controls = controlsOf(ctx);
       const seen = new Map<number, number>();
+      const answered: number[] = [];
       let firstRefusedAt: number | undefined;
       let lastRefusedAt: number | undefined;
       let backAt: number | undefined;
@@ -144,6 +161,7 @@ export function appRestartAnswered(expected: AppDownAnswer, recoveryBoundMs = 10
           const now = performance.now();
           longestMs = Math.max(longestMs, now - sent);
           seen.set(outcome.status, (seen.get(outcome.status) ?? 0) + 1);
+          answered.push(outcome.status);
           if (outcome.status !== 101) {
             firstRefusedAt ??= now;
             lastRefusedAt = now;
@@ -172,10 +190,7 @@ export function appRestartAnswered(expected: AppDownAnswer, recoveryBoundMs = 10
       }
       const status = expected.refusedWith;
       const downMs = firstRefusedAt !== undefined && lastRefusedAt !== undefined ? lastRefusedAt - firstRefusedAt : 0;
-      // Besides the front's answer, a handshake caught mid-read by the app's SIGTERM gets the
-      // app's own 503 "server shutting down" (src/echo/server.ts): both are clean refusals.
-      const refusedOnlyWith = [...seen.keys()].filter((s) => s !== 101).every((s) => s === status || s === 503);
-      const ok = (seen.get(status) ?? 0) > 0 && refusedOnlyWith && backAt !== undefined;
+      const ok = refusalsAsExpected(answered, status) && backAt !== undefined;
       const figure = `${status} for ${seconds(downMs)}, 101 again ${backAt !== undefined ? seconds(backAt - restartAt) : 'never'} after the restart`;
       return verdict(ok, figure, `${status} while the app is down, then 101`, `${figure} (handshakes: ${statuses}; the restart command took ${seconds(restartedIn)})`,
         { ...measured, downMs, recoverMs: backAt !== undefined ? backAt - restartAt : Number.NaN, refused: seen.get(status) ?? 0 });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpFront, type HttpFrontHandle } from '../../../proxy/front.js';
 import { silentLog } from '../../../proxy/log.js';
 import { startEchoServer, type EchoServerHandle } from '../../../src/echo/server.js';
-import { appRestartAnswered, frontRestartLosesNothing, frozenPathDetected } from '../../../src/scenarios/checks/faults.js';
+import { appRestartAnswered, frontRestartLosesNothing, frozenPathDetected, refusalsAsExpected } from '../../../src/scenarios/checks/faults.js';
 import { HEAP_BYTES_PER_HANDSHAKE, handshakeBurst, invalidUtf8Refused, oversizedFrameRefused, slowHeadersCut } from '../../../src/scenarios/checks/hostile.js';
 import { clientAddressFromForwardedFor, originAllowList } from '../../../src/scenarios/checks/security.js';
 import { runCheck } from '../../../src/scenarios/run.js';
@@ -262,5 +262,21 @@ describe('fault, hostile-input and security checks through the in-process http-f
       const other = await runCheck(appRestartAnswered({ refusedWith: 503 }, 2_000), ctx);
       expect(other.ok, other.detail).toBe(false);
     });
+  });
+});
+
+describe('refusalsAsExpected: the statuses an app restart may give, in order', () => {
+  it("accepts the front's status, the app's own 503, and one 502 for the handshake in flight as the app stopped", () => {
+    // httpd in CI: the first handshake caught as the app stopped, then 503s, then back.
+    expect(refusalsAsExpected([101, 502, ...Array(16).fill(503), 101], 503)).toBe(true);
+    expect(refusalsAsExpected([101, 503, 502, 502, 101], 502)).toBe(true);
+  });
+
+  it('refuses a 502 after the first refusal, any other status, and a run where the expected status never came', () => {
+    expect(refusalsAsExpected([101, 503, 502, 503, 101], 503)).toBe(false);
+    expect(refusalsAsExpected([101, 502, 502, 503, 101], 503)).toBe(false);
+    expect(refusalsAsExpected([101, 504, 503, 101], 503)).toBe(false);
+    expect(refusalsAsExpected([101, 502, 101], 503)).toBe(false);
+    expect(refusalsAsExpected([101, 101], 502)).toBe(false);
   });
 });
