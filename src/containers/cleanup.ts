@@ -47,13 +47,35 @@ async function inspectMany(args: string[]): Promise<unknown[]> {
 
 export interface RemovalReport { containers: number; networks: number }
 
+/** Whether every error `docker rm` printed is about a container that is gone, or going without it. */
+export function onlyGoingAlready(stderr: string): boolean {
+  const errors = stderr.split('\n').filter((line) => line.trim() !== '');
+  return errors.length > 0 && errors.every((line) => /No such container|removal of container .* is already in progress/i.test(line));
+}
+
+/** Waits until none of these containers exists any more (another removal of them is under way). */
+async function untilContainersGone(ids: string[], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await docker(['ps', '-aq', '--no-trunc', ...ids.flatMap((id) => ['--filter', `id=${id}`])], 60_000);
+    if (r.code === 0 && r.stdout.trim() === '') return;
+    if (Date.now() > deadline) throw new Error(`docker: containers still being removed after ${timeoutMs / 1000} s: ${r.stdout.trim().split('\n').map((id) => id.slice(0, 12)).join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 /** Force-removes containers, then networks (once their containers are gone). */
 export async function removeResources(resources: LabelledResource[]): Promise<RemovalReport> {
   const containers = resources.filter((r) => r.kind === 'container').map((r) => r.id);
   const networks = resources.filter((r) => r.kind === 'network').map((r) => r.id);
   if (containers.length > 0) {
     const r = await docker(['rm', '-f', '-v', ...containers], 120_000);
-    if (r.code !== 0 && !/No such container/i.test(r.stderr)) throw new Error(describeFailure('docker', ['rm', '-f', '-v', '…'], r, 120_000));
+    if (r.code !== 0) {
+      // Gone already, or being removed by someone else (a run's own cleanup racing a sweep of
+      // it): either way it goes; wait for it, so that its networks can go too.
+      if (!onlyGoingAlready(r.stderr)) throw new Error(describeFailure('docker', ['rm', '-f', '-v', '…'], r, 120_000));
+      await untilContainersGone(containers, 60_000);
+    }
   }
   if (networks.length > 0) {
     const r = await docker(['network', 'rm', ...networks], 60_000);

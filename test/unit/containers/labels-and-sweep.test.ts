@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deadReason } from '../../../src/containers/cleanup.js';
+import { deadReason, onlyGoingAlready } from '../../../src/containers/cleanup.js';
 import { currentRunId, HOST_LABEL, newRunId, PID_LABEL, RUN_LABEL, runLabels, STARTED_LABEL } from '../../../src/containers/labels.js';
 
 describe('run labels', () => {
@@ -37,5 +37,17 @@ describe('which runs the sweep removes', () => {
   });
   it('not a resource without pid or start labels (e.g. docker-compose’s) unless --all', () => {
     expect(deadReason({ [RUN_LABEL]: 'compose' }, { now, host: 'box', alive })).toBeUndefined();
+  });
+});
+
+describe('removing a run: what docker rm may say of a container that goes anyway', () => {
+  it('a container gone, or being removed by another cleanup at the same moment (seen in a sweep racing a run\'s own cleanup)', () => {
+    expect(onlyGoingAlready('Error response from daemon: removal of container 0197e08e9178 is already in progress\n')).toBe(true);
+    expect(onlyGoingAlready('Error: No such container: 0197e08e9178\nError response from daemon: removal of container ab12 is already in progress')).toBe(true);
+  });
+  it('any other error, or none printed, is a failure to report', () => {
+    expect(onlyGoingAlready('Error response from daemon: removal of container ab12 is already in progress\nError response from daemon: driver failed')).toBe(false);
+    expect(onlyGoingAlready('Cannot connect to the Docker daemon')).toBe(false);
+    expect(onlyGoingAlready('')).toBe(false);
   });
 });
