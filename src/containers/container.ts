@@ -126,7 +126,10 @@ export async function startContainer(spec: StartSpec): Promise<Started> {
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      await started.stop({ timeout: STOP_TIMEOUT_MS, remove: true, removeVolumes: true });
+      // Teardown, not a fault under test (restarts keep their graceful STOP_TIMEOUT_MS): the
+      // container is killed and removed at once instead of waiting out a graceful stop (httpd's
+      // took 1.8 s, the app's and the other fronts' about 0.8 s, once per container of a suite).
+      await started.stop({ timeout: 0, remove: true, removeVolumes: true });
     },
   };
 }

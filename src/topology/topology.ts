@@ -62,8 +62,8 @@ interface Stoppable { stop(): Promise<void> }
 
 /**
  * Starts a topology's parts in order (`keep` records each one as it comes up); if one fails,
- * what already started is stopped. stop() stops the parts in reverse (fronts first, then the
- * app), then runs `after`, and keeps going past a failure.
+ * what already started is stopped. stop() stops the parts all at once (at teardown no part
+ * waits for another), then runs `after`, and keeps going past a failure.
  */
 export async function assembleTopology(
   scenario: Scenario,
@@ -73,7 +73,7 @@ export async function assembleTopology(
   const started: Stoppable[] = [];
   const stop = async (): Promise<void> => {
     const errors: unknown[] = [];
-    for (const part of started.reverse()) await part.stop().catch((e: unknown) => errors.push(e));
+    await Promise.all(started.splice(0).map((part) => part.stop().catch((e: unknown) => { errors.push(e); })));
     await Promise.resolve().then(after).catch((e: unknown) => errors.push(e));
     if (errors.length > 0) throw new AggregateError(errors, `stopping ${scenario.id} failed`);
   };

@@ -31,7 +31,9 @@ export function describeScenarios(select: (scenario: Scenario) => boolean): void
     expect(scenarios.length).toBeGreaterThan(0);
   });
   for (const scenario of scenarios) {
-    describe(`${scenario.id}: ${scenario.summary}`, () => {
+    // Scenarios side by side (each on its own topology and network, up to the project's
+    // maxConcurrency at a time): most of a scenario is waiting for containers and timeouts.
+    describe(`${scenario.id}: ${scenario.summary}`, { concurrent: true }, () => {
       let topology: Topology | undefined;
       let refused: ConfigRefusedByVersion | undefined;
       beforeAll(async () => {
