@@ -17,6 +17,7 @@ export const caddy = defineFront({
   processes: /^caddy /,
   local: { names: ['caddy'], debianPackage: 'caddy', args: (c) => ['run', '--config', c, ...(c.endsWith('.json') ? [] : ['--adapter', 'caddyfile'])] },
   docsPage: 'docs/caddy.md',
+  scaleOut: 'containers',
   setups: [
     { name: 'caddy', summary: 'Caddy reverse_proxy (upgrades WebSockets by itself)', template: 'caddy/Caddyfile.template' },
     {

@@ -18,6 +18,7 @@ export const haproxy = defineFront({
   processes: /^haproxy /,
   local: { names: ['haproxy'], debianPackage: 'haproxy', args: (c) => ['-db', '-f', c] },
   docsPage: 'docs/haproxy.md',
+  scaleOut: 'containers',
   setups: [
     { name: 'haproxy', summary: 'HAProxy in mode http with timeout tunnel (the correct WebSocket config)', template: 'haproxy/ws-proxy.cfg.template' },
     {

@@ -62,6 +62,7 @@ export const httpFront = defineFront({
   processes: /^node \/app\/http-front\.mjs/,
   local: 'in-process',
   docsPage: 'docs/http-front.md',
+  scaleOut: 'containers',
   setups: [
     { name: 'http-front', summary: 'the Node http-proxy front, WebSocket handling off (upgrades pass to the app)', httpFront: options('off') },
     {

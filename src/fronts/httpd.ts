@@ -16,11 +16,18 @@ export const httpd = defineFront({
   processes: /^(?:\/usr\/sbin\/apache2|httpd|\/usr\/local\/apache2\/bin\/httpd) /,
   local: { names: ['apache2', 'httpd'], debianPackage: 'apache2', args: (c) => ['-DFOREGROUND', '-f', c] },
   docsPage: 'docs/httpd.md',
+  scaleOut: 'threads',
+  scaleSetup: 'httpd-many-connections',
   setups: [
     {
       name: 'httpd',
       summary: 'Apache httpd with ProxyPass … upgrade=websocket and ProxyTimeout (the correct WebSocket config)',
       template: 'httpd/ws-proxy.conf.template',
+    },
+    {
+      name: 'httpd-many-connections',
+      summary: 'Apache httpd with the correct WebSocket config and the event MPM sized to hold many WebSockets (one worker thread each)',
+      template: 'httpd/many-connections.conf.template',
     },
     {
       name: 'httpd-no-upgrade',

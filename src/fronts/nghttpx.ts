@@ -24,6 +24,7 @@ export const nghttpx = defineFront({
   processes: /^nghttpx /,
   local: { names: ['nghttpx'], debianPackage: 'nghttp2-proxy', args: (c) => ['--conf', c] },
   docsPage: 'docs/nghttpx.md',
+  scaleOut: 'containers',
   setups: [
     { name: 'nghttpx', summary: 'nghttpx with the correct WebSocket proxy config (plain HTTP/1.1)', template: 'nghttpx/ws-proxy.conf.template', needs: NEEDS_HEADER_TIMEOUT },
     {

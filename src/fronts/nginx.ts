@@ -14,6 +14,7 @@ export const nginx = defineFront({
   processes: /^nginx: /,
   local: { names: ['nginx'], debianPackage: 'nginx-light', args: (c, d) => ['-e', 'stderr', '-p', `${d}/`, '-c', c, '-g', 'daemon off;'] },
   docsPage: 'docs/nginx.md',
+  scaleOut: 'workers',
   setups: [
     { name: 'nginx', summary: 'nginx with the correct WebSocket proxy config', template: 'nginx/ws-proxy.conf.template' },
     { name: 'nginx-no-http11', summary: 'nginx without proxy_http_version 1.1 (a classic mistake)', template: 'nginx/mistake-no-http11.conf.template' },

@@ -83,6 +83,17 @@ export interface FrontDescriptor<K extends string = string, R extends string = s
   local: 'in-process' | LocalBinary;
   /** The docs page about it. */
   docsPage: string;
+  /**
+   * How the scale benches put many connections through it, each process being capped by the
+   * open files the engine gives a container: 'workers', one container whose worker processes
+   * share them (nginx's worker_processes); 'threads', containers whose child processes hold one
+   * connection per thread (httpd's event MPM, sized by its scale setup); 'containers', as many
+   * containers as the cap needs, each holding its share in one process (HAProxy, Caddy,
+   * nghttpx, the http-front).
+   */
+  scaleOut: 'workers' | 'threads' | 'containers';
+  /** The setup the scale benches run (default: the kind's own, named like the kind). */
+  scaleSetup?: string;
   setups: readonly SetupSpec[];
 }
 

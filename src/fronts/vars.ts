@@ -20,12 +20,14 @@ export interface FrontVars {
   WS_PATH: string;
   /** host:port of the front tier's own WebSocket handler (front-handles-WebSocket setups). */
   WS_HANDLER: string;
-  /** nginx's worker_processes. */
+  /** nginx's worker_processes (httpd's ServerLimit where a config sets it). */
   WORKER_PROCESSES: number;
-  /** nginx's worker_connections, per worker (each proxied WebSocket takes two). */
+  /** nginx's worker_connections, per worker (each proxied WebSocket takes two); httpd's ThreadsPerChild where a config sets it. */
   WORKER_CONNECTIONS: number;
   /** nginx's worker_rlimit_nofile: the worker's file descriptor limit. */
   WORKER_RLIMIT_NOFILE: number;
+  /** Connections held at once over all workers (WORKER_PROCESSES × WORKER_CONNECTIONS; httpd's MaxRequestWorkers). */
+  MAX_CONNECTIONS: number;
   /** A client must send its request headers within this long (nginx client_header_timeout, http-front --header-timeout). */
   HEADER_TIMEOUT_SECONDS: number;
   /** How long a reload leaves the old generation its connections (nginx worker_shutdown_timeout, HAProxy hard-stop-after, Caddy stream_close_delay). */
@@ -42,8 +44,8 @@ export const HEADER_TIMEOUT_SECONDS = 3;
 export const DEFAULT_WORKER_CONNECTIONS = 1024;
 
 /** nginx's workers, their worker_connections and the file descriptor limit that goes with them. */
-export function workerLimits(connections: number, processes = 1): Pick<FrontVars, 'WORKER_PROCESSES' | 'WORKER_CONNECTIONS' | 'WORKER_RLIMIT_NOFILE'> {
-  return { WORKER_PROCESSES: processes, WORKER_CONNECTIONS: connections, WORKER_RLIMIT_NOFILE: connections + 64 };
+export function workerLimits(connections: number, processes = 1): Pick<FrontVars, 'WORKER_PROCESSES' | 'WORKER_CONNECTIONS' | 'WORKER_RLIMIT_NOFILE' | 'MAX_CONNECTIONS'> {
+  return { WORKER_PROCESSES: processes, WORKER_CONNECTIONS: connections, WORKER_RLIMIT_NOFILE: connections + 64, MAX_CONNECTIONS: processes * connections };
 }
 
 /** The alias of a front setup's companion that handles WebSockets for it (front-handles-WebSocket setups). */
