@@ -40,8 +40,15 @@ function plain(entry: EchoEvent): string {
   }
 }
 
-export function createLogger(format: 'plain' | 'json', sink: LogSink = stdoutSink): EchoLogger {
+/** How the app logs: plain text, JSON lines, or only what is not about one connection ('quiet', for runs that open thousands). */
+export type LogFormat = 'plain' | 'json' | 'quiet';
+
+/** The events 'quiet' leaves out: one per connection. */
+const PER_CONNECTION: ReadonlySet<EchoEvent['event']> = new Set(['open', 'close', 'ping timeout', 'error']);
+
+export function createLogger(format: LogFormat, sink: LogSink = stdoutSink): EchoLogger {
   return (entry) => {
+    if (format === 'quiet' && PER_CONNECTION.has(entry.event)) return;
     const time = new Date().toISOString();
     sink(format === 'json' ? JSON.stringify({ time, ...entry }) : `${time} ${plain(entry)}`);
   };

@@ -86,9 +86,9 @@ export const echoOptionSpecs = {
   logFormat: option({
     flag: '--log-format',
     env: 'ECHO_LOG_FORMAT',
-    default: 'plain' as 'plain' | 'json',
-    ...oneOf(['plain', 'json'] as const),
-    help: 'one line per connection event on stdout: plain text or JSON lines',
+    default: 'plain' as 'plain' | 'json' | 'quiet',
+    ...oneOf(['plain', 'json', 'quiet'] as const),
+    help: "one line per connection event on stdout: plain text or JSON lines; 'quiet' logs no connection events (refusals, start and shutdown only)",
   }),
 };
 

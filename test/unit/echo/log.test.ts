@@ -20,6 +20,20 @@ describe('echo server log', () => {
     expect(text).toMatch(/ shutting down: closing 0 connection\(s\) with 1001$/m);
   });
 
+  it("'quiet' leaves out every event about one connection and keeps the others", () => {
+    const lines: string[] = [];
+    const log = createLogger('quiet', (l) => lines.push(l));
+    log({ event: 'open', id: 1, remote: '1.2.3.4', client: '1.2.3.4', path: '/ws' });
+    log({ event: 'close', id: 1, code: 1000, reason: '' });
+    log({ event: 'ping timeout', id: 2, intervalMs: 500 });
+    log({ event: 'error', id: 3, message: 'x' });
+    log({ event: 'refused', status: 404, reason: 'not here', remote: '1.2.3.4', method: 'GET', url: '/x' });
+    log({ event: 'shutdown', code: 1001, connections: 0 });
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/ refused 404 GET \/x /);
+    expect(lines[1]).toMatch(/ shutting down: /);
+  });
+
   it('writes JSON lines when asked', () => {
     const lines: string[] = [];
     const log = createLogger('json', (l) => lines.push(l));
