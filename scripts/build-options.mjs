@@ -36,4 +36,6 @@ export const containerBundles = [
   { entry: 'proxy/main.ts', out: 'dist/http-front.mjs' },
   // The perf bench's baseline: a bare ws echo server, run in the same node image as the app.
   { entry: 'src/bench/bare-echo.ts', out: 'dist/bare-echo.mjs' },
+  // The scale benches' load generators: each a container of its own on the bench network.
+  { entry: 'src/bench/scale-generator.ts', out: 'dist/bench-scale-generator.mjs' },
 ];

@@ -24,9 +24,10 @@ const log = (line) => { if (!quiet) console.log(line); };
 const hostBundles = [
   { entry: 'src/cli.ts', out: 'dist/cli.mjs', shebang: true },
   { entry: 'src/index.ts', out: 'dist/index.mjs' },
-  // The benchmarks (npm run bench:perf / bench:scale); the load worker sits next to them.
+  // The benchmarks (npm run bench:perf / bench:scale / bench:keepalive); the load worker sits next to them.
   { entry: 'src/bench/perf.ts', out: 'dist/bench-perf.mjs' },
   { entry: 'src/bench/scale.ts', out: 'dist/bench-scale.mjs' },
+  { entry: 'src/bench/keepalive.ts', out: 'dist/bench-keepalive.mjs' },
   { entry: 'src/bench/matrix.ts', out: 'dist/bench-matrix.mjs' },
   { entry: 'src/bench/load-worker.ts', out: 'dist/bench-load-worker.mjs' },
 ];

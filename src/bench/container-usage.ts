@@ -21,10 +21,18 @@ export interface ContainerUsage {
 
 /** The container on `network` with this network alias (the harness labels each with its alias). */
 export async function containerOn(network: string, alias: string): Promise<ContainerUsage> {
+  const all = await containersOn(network, alias);
+  if (all.length !== 1) throw new Error(`expected one container '${alias}' on ${network}, found ${all.length}`);
+  return all[0] as ContainerUsage;
+}
+
+/** Every container on `network` with this network alias (several share one when a front balances over its addresses). */
+export async function containersOn(network: string, alias: string): Promise<ContainerUsage[]> {
   const { stdout } = await docker(['ps', '-q', '--no-trunc', '--filter', `network=${network}`, '--filter', `label=${ALIAS_LABEL}=${alias}`]);
-  const ids = stdout.split('\n').filter(Boolean);
-  if (ids.length !== 1) throw new Error(`expected one container '${alias}' on ${network}, found ${ids.length}`);
-  const id = ids[0] as string;
+  return stdout.split('\n').filter(Boolean).map(usageOf);
+}
+
+function usageOf(id: string): ContainerUsage {
   const read = async (controller: string, file: string): Promise<string> => {
     try {
       return await readFile(`/sys/fs/cgroup/${controller}/docker/${id}/${file}`, 'utf8');
@@ -42,4 +50,9 @@ export async function containerOn(network: string, alias: string): Promise<Conta
       return Number(line?.split(' ')[1] ?? NaN);
     },
   };
+}
+
+/** The sum of one reading over several containers. */
+export async function summed(usages: readonly ContainerUsage[], read: (u: ContainerUsage) => Promise<number>): Promise<number> {
+  return (await Promise.all(usages.map(read))).reduce((a, b) => a + b, 0);
 }

@@ -1,78 +1,109 @@
 /**
- * `npm run bench:scale`: N idle WebSockets (default 10,000) held through the nginx front for a
- * while (default 60 s) with the app pinging each every 10 s and nginx's idle timeout at three
- * ping intervals, so only the pings keep them open. Reports how many were dropped (target 0),
- * the app's memory per connection (its /stats and its container's cgroup) and nginx's.
+ * `npm run bench:scale`: many idle WebSockets held through each front, one front at a time
+ * (default: 100,000 through nginx, 20,000 through every other front), opened in batches by load
+ * generators on the bench network, held (default 60 s once all are open) with the app pinging
+ * each every 30 s and the front's idle timeout at three ping intervals: the first connections
+ * opened live through the opening and the hold, longer than that, so only the pings keep them.
+ * Counted at both ends: the generators' opens and drops, the apps' upgrades and open
+ * connections. Memory per connection for the fronts and the apps (cgroups, process rss).
+ * How many containers of each part it takes is planned from the machine's limits
+ * (scale-plan.ts); a count the machine cannot hold is refused before anything starts.
  * Prints the figures, writes bench-results/scale.json and its section of docs/perf.md.
  */
-import { readFileSync } from 'node:fs';
-import WebSocket from 'ws';
-import { startEchoApp } from '../containers/app-container.js';
-import { duration, integer, option, OptionError, optionsHelp, resolveOptions } from '../options.js';
-import { frontSetup } from '../fronts/index.js';
-import { workerLimits } from '../fronts/vars.js';
-import { APP_ALIAS, frontVars } from '../topology/values.js';
-import { startSetup } from '../containers/topology.js';
-import { containerOn } from './container-usage.js';
+import { FRONT_KINDS, frontDescriptor, type FrontKind } from '../fronts/index.js';
+import { duration, integer, option, optionsHelp, resolveOptions } from '../options.js';
 import { describeMachine, machineLines } from './machine.js';
 import { markdownTable, textTable, writeResults, writeSection } from './perf-doc.js';
-import { directWsUrl, runBench, startBenchRun } from './run-containers.js';
+import { runBench, startBenchRun, type BenchRun } from './run-containers.js';
+import { fleetMemory, scaleProblems, startFleet, untilOpened, type AppTotals, type GeneratorTotals } from './scale-fleet.js';
+import { batchOption, frontsOption, planFronts, SCALE_BUNDLES } from './scale-options.js';
+import type { MachineLimits, ScalePlan } from './scale-plan.js';
+import { stage } from './stage.js';
 
-const MAX_CONNECTIONS = 50_000;
-const FRONT = 'nginx';
-/**
- * Open files one process in a container may have. Docker hands containers its own limit (20000
- * on the project's machines) and cannot raise it without CAP_SYS_RESOURCE, so nginx spreads the
- * connections over enough workers (each proxied WebSocket takes two files) to stay under it.
- */
-const FILES_PER_PROCESS = 19_000;
+/** The targets of the issue this bench answers: 100,000 through nginx, 20,000 through each other front. */
+export const DEFAULT_CONNECTIONS: Readonly<Record<FrontKind, number>> = Object.fromEntries(
+  FRONT_KINDS.map((k) => [k, k === 'nginx' ? 100_000 : 20_000]),
+) as Record<FrontKind, number>;
 
 const specs = {
-  connections: option({ flag: '--connections', default: 10_000, ...integer(1, MAX_CONNECTIONS), help: 'idle WebSockets to hold' }),
+  front: frontsOption,
+  connections: option({ flag: '--connections', default: 0, ...integer(0, 1_000_000), help: 'idle WebSockets to hold through each front (default: 100000 through nginx, 20000 through the others)' }),
   duration: option({ flag: '--duration', default: 60_000, ...duration('s', 600_000), help: 'how long to hold them once all are open' }),
-  pingInterval: option({ flag: '--ping-interval', default: 10_000, ...duration('s', 120_000), help: "the app's keepalive ping interval (nginx's idle timeout is 3 of them)" }),
-  batch: option({ flag: '--batch', default: 200, ...integer(1, 5_000), help: 'connections opened at a time (more than the listen backlog, 511, risks resets)' }),
+  // 30 s, as deployments holding this many do (socket.io pings every 25 s): at 10 s, 100,000
+  // connections are 10,000 pings a second, which on 2 cores left pongs later than the app waits.
+  pingInterval: option({ flag: '--ping-interval', default: 30_000, ...duration('s', 120_000), help: "the app's keepalive ping interval (the front's idle timeout is 3 of them)" }),
+  batch: batchOption,
 };
 
 const log = (line: string): void => console.log(`[bench:scale] ${line}`);
 const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
+const kib = (bytes: number): string => (Number.isFinite(bytes) ? `${(bytes / 1024).toFixed(1)} KiB` : 'n/a');
 
-/** The soft open-files limit of this process (it needs one per connection). */
-function openFilesLimit(): number {
-  const line = readFileSync('/proc/self/limits', 'utf8').split('\n').find((l) => l.startsWith('Max open files'));
-  const soft = line?.split(/\s{2,}/)[1];
-  return soft === undefined || soft === 'unlimited' ? Infinity : Number(soft);
+interface FrontResult {
+  kind: FrontKind;
+  version: string;
+  node: string;
+  plan: ScalePlan;
+  generators: GeneratorTotals;
+  app: AppTotals;
+  heldSeconds: number;
+  memoryBefore: Awaited<ReturnType<typeof fleetMemory>>;
+  memoryAfter: Awaited<ReturnType<typeof fleetMemory>>;
+  appHeapBefore: number;
+  perConnection: { frontCgroup: number; frontRss: number; appCgroup: number; appRss: number; appHeap: number };
+  ok: boolean;
+  problems: string[];
 }
 
-function localPorts(): number {
-  try {
-    const [lo, hi] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
-    return (hi ?? 0) - (lo ?? 0) + 1;
-  } catch {
-    return 28_232;
-  }
+async function measureFront(run: BenchRun, kind: FrontKind, plan: ScalePlan, opts: { duration: number; pingInterval: number; batch: number }): Promise<FrontResult> {
+  const say = (line: string): void => log(`${kind}: ${line}`);
+  return stage(async (track) => {
+    const idleTimeoutSeconds = Math.ceil((3 * opts.pingInterval) / 1000);
+    const fleet = await startFleet({ ...run, track }, { kind, plan, pingIntervalMs: opts.pingInterval, idleTimeoutSeconds, batch: opts.batch, log: say });
+    const version = await (fleet.fronts[0] as (typeof fleet.fronts)[number]).version();
+    const node = await (fleet.apps[0] as (typeof fleet.apps)[number]).nodeVersion();
+    await new Promise((r) => setTimeout(r, 1_000));
+    const memoryBefore = await fleetMemory(fleet);
+    const appBefore = await fleet.appStats();
+    say(`${frontDescriptor(kind).title} ${version}, app on Node.js ${node}; opening ${plan.connections} WebSockets (${opts.batch} at a time per generator)`);
+    await fleet.startGenerators();
+    const opened = await untilOpened(fleet, Math.max(60_000, (plan.connections / 200) * 1_000), say);
+    say(`opened ${opened.opened}/${plan.connections} in ${opened.openSeconds.toFixed(1)} s${opened.failed ? `, ${opened.failed} failed: ${opened.lastError}` : ''}; holding ${opts.duration / 1000} s`);
+    const holdStarted = performance.now();
+    while (performance.now() - holdStarted < opts.duration) {
+      await new Promise((r) => setTimeout(r, Math.min(10_000, opts.duration - (performance.now() - holdStarted))));
+      const s = await fleet.generatorStatus();
+      say(`held ${((performance.now() - holdStarted) / 1000).toFixed(0)} s: ${s.opened - s.dropped} open, ${s.dropped} dropped`);
+    }
+    const heldSeconds = (performance.now() - holdStarted) / 1000;
+    const generators = await fleet.generatorStatus();
+    const app = await fleet.appStats();
+    const memoryAfter = await fleetMemory(fleet);
+    const held = generators.opened - generators.dropped;
+    const per = (after: number, before: number): number => (held > 0 ? (after - before) / held : Number.NaN);
+    const problems = scaleProblems(plan.connections, generators, app);
+    if (problems.length > 0) {
+      const trouble = await fleet.frontErrors();
+      say(trouble.length > 0 ? `the fronts logged ${trouble.length} line(s) of trouble; the last ones:\n${trouble.slice(-8).join('\n')}` : 'the fronts logged no errors');
+    }
+    return {
+      kind, version, node, plan, generators, app, heldSeconds, memoryBefore, memoryAfter, appHeapBefore: appBefore.heapUsed,
+      perConnection: {
+        frontCgroup: per(memoryAfter.frontCgroup, memoryBefore.frontCgroup),
+        frontRss: per(memoryAfter.frontRss, memoryBefore.frontRss),
+        appCgroup: per(memoryAfter.appCgroup, memoryBefore.appCgroup),
+        appRss: per(memoryAfter.appRss, memoryBefore.appRss),
+        appHeap: per(app.heapUsed, appBefore.heapUsed),
+      },
+      ok: problems.length === 0,
+      problems,
+    };
+  }, (err) => say(`stopping a container failed: ${String(err)}`));
 }
 
-function openOne(url: string, onDrop: (code: number) => void): Promise<WebSocket> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: 20_000 });
-    ws.once('open', () => {
-      ws.off('error', reject);
-      ws.on('error', () => {});
-      ws.once('close', (code) => onDrop(code));
-      resolve(ws);
-    });
-    ws.once('error', reject);
-  });
-}
-
-/** Docker refuses an open-files limit above its own: say which limit and what to do. */
-function rlimitHint(err: unknown, wanted: number): Error {
-  const message = err instanceof Error ? err.message : String(err);
-  if (!/rlimit/i.test(message)) return err instanceof Error ? err : new Error(message);
-  return new Error(`the app needs ${wanted} open files (one per connection) but Docker cannot give a container more than its own limit ` +
-    `(see "Max open files" in /proc/$(pidof dockerd)/limits): use fewer --connections, or raise dockerd's LimitNOFILE. (${message.split('\n')[0]})`);
+function containersText(p: ScalePlan): string {
+  const fronts = p.workersPerFront > 1 ? `1 front (${p.workersPerFront} workers)` : `${p.fronts} front${p.fronts > 1 ? 's' : ''}`;
+  return `${fronts}, ${p.apps} app${p.apps > 1 ? 's' : ''}, ${p.generators} generator${p.generators > 1 ? 's' : ''}`;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -81,134 +112,56 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const opts = resolveOptions(specs, { argv, command: 'bench:scale' });
-  const n = opts.connections;
-  const fdLimit = openFilesLimit();
-  if (n + 256 > fdLimit) {
-    throw new OptionError(`bench:scale: ${n} connections need ${n + 256} open files but this process may open ${fdLimit}; ` +
-      "run it through `npm run bench:scale` (which raises the soft limit to the hard one), raise the hard limit (`ulimit -Hn`, as root), or use fewer --connections");
-  }
-  const ports = localPorts();
-  if (n > ports - 1_000) {
-    throw new OptionError(`bench:scale: ${n} connections to one address need as many local ports, and net.ipv4.ip_local_port_range has ${ports}; ` +
-      `use --connections ${ports - 1_000} or fewer, or widen the range (sysctl net.ipv4.ip_local_port_range)`);
-  }
   const started = Date.now();
-  const idleTimeoutSeconds = Math.ceil((3 * opts.pingInterval) / 1000);
-  const run = await startBenchRun(log, ['dist/echo-server.mjs']);
-  const sockets: WebSocket[] = [];
+  const run = await startBenchRun(log, SCALE_BUNDLES);
+  const results: FrontResult[] = [];
+  let limits: MachineLimits;
   try {
-    // reuseport spreads connections over the workers by hash: leave 15% headroom per worker.
-    const nginxWorkers = Math.ceil((2 * n * 1.15 + 256) / FILES_PER_PROCESS);
-    const perWorker = Math.ceil((2 * n * 1.15) / nginxWorkers) + 256;
-    log(`starting the app (pings every ${opts.pingInterval / 1000} s) and nginx (idle timeout ${idleTimeoutSeconds} s, ${nginxWorkers} worker(s) × worker_connections ${perWorker})`);
-    const app = run.track(await startEchoApp({
-      network: run.network, alias: APP_ALIAS, nofile: n + 1_024,
-      env: { ECHO_KEEPALIVE_INTERVAL_MS: String(opts.pingInterval), ECHO_LOG_FORMAT: 'json' },
-    }).catch((e: unknown) => { throw rlimitHint(e, n + 1_024); }));
-    const setup = frontSetup(FRONT);
-    const vars = { ...frontVars({ idleTimeoutSeconds }), ...workerLimits(perWorker, nginxWorkers) };
-    const front = run.track(await startSetup(run.network, setup, 'front', vars, { nofile: perWorker + 128 }));
-    const frontUsage = await containerOn(run.network.name, 'front');
-    const appUsage = await containerOn(run.network.name, APP_ALIAS);
-    await new Promise((r) => setTimeout(r, 1_000));
-    const before = { app: (await app.stats()).memory, appCgroup: await appUsage.memoryBytes(), front: await frontUsage.memoryBytes(), frontRss: await frontUsage.rssBytes() };
-    log(`before: app rss ${mib(before.app.rss)}, app container ${mib(before.appCgroup)}, nginx container ${mib(before.front)} (rss ${mib(before.frontRss)})`);
-
-    const url = directWsUrl(front);
-    let dropped = 0;
-    const dropCodes = new Map<number, number>();
-    let holding = false;
-    const onDrop = (code: number): void => {
-      if (!holding) return;
-      dropped += 1;
-      dropCodes.set(code, (dropCodes.get(code) ?? 0) + 1);
-    };
-    const openStarted = performance.now();
-    let failedOpens = 0;
-    let lastError = '';
-    for (let i = 0; i < n; i += opts.batch) {
-      const size = Math.min(opts.batch, n - i);
-      const batch = await Promise.allSettled(Array.from({ length: size }, () => openOne(url, onDrop)));
-      for (const r of batch) {
-        if (r.status === 'fulfilled') sockets.push(r.value);
-        else { failedOpens += 1; lastError = String(r.reason); }
-      }
-      if (Math.floor((i + size) / 1_000) > Math.floor(i / 1_000) || i + size >= n) log(`opened ${sockets.length}/${n} (${((performance.now() - openStarted) / 1000).toFixed(1)} s)${failedOpens ? `, ${failedOpens} failed: ${lastError}` : ''}`);
+    const planned = await planFronts(opts.front, (kind) => opts.connections || DEFAULT_CONNECTIONS[kind], log);
+    limits = planned.limits;
+    const { plans } = planned;
+    for (const { kind, plan } of plans) {
+      results.push(await measureFront(run, kind, plan, opts));
+      const r = results.at(-1) as FrontResult;
+      log(`${kind}: ${r.ok ? 'MET' : `NOT MET: ${r.problems.join('; ')}`}`);
     }
-    const openSeconds = (performance.now() - openStarted) / 1000;
-    holding = true;
-    const holdStarted = performance.now();
-    const progress = setInterval(() => {
-      log(`held ${((performance.now() - holdStarted) / 1000).toFixed(0)} s / ${opts.duration / 1000} s: ${sockets.length - dropped} open, ${dropped} dropped`);
-    }, 10_000);
-    await new Promise((r) => setTimeout(r, opts.duration));
-    clearInterval(progress);
-    holding = false;
-    const stats = await app.stats();
-    const after = { app: stats.memory, appCgroup: await appUsage.memoryBytes(), front: await frontUsage.memoryBytes(), frontRss: await frontUsage.rssBytes() };
-    const held = sockets.length;
-    const perConn = (a: number | undefined, b: number | undefined): number => (a !== undefined && b !== undefined && held > 0 ? (a - b) / held : NaN);
-    const figures = {
-      connections: n,
-      opened: held,
-      failedOpens,
-      openSeconds,
-      heldSeconds: opts.duration / 1000,
-      dropped,
-      dropCodes: Object.fromEntries(dropCodes),
-      appOpenConnectionsAtEnd: stats.openConnections,
-      appPingsSent: stats.pingsSent,
-      appPongsReceived: stats.pongsReceived,
-      appPingTimeouts: stats.pingTimeouts,
-      app: {
-        rssBefore: before.app.rss, rssAfter: after.app.rss, heapUsedBefore: before.app.heapUsed, heapUsedAfter: after.app.heapUsed,
-        rssPerConnection: perConn(after.app.rss, before.app.rss), heapPerConnection: perConn(after.app.heapUsed, before.app.heapUsed),
-        cgroupBefore: before.appCgroup, cgroupAfter: after.appCgroup, cgroupPerConnection: perConn(after.appCgroup, before.appCgroup),
-      },
-      front: {
-        kind: FRONT, workers: nginxWorkers, workerConnections: perWorker, cgroupBefore: before.front, cgroupAfter: after.front, cgroupPerConnection: perConn(after.front, before.front),
-        rssBefore: before.frontRss, rssAfter: after.frontRss, rssPerConnection: perConn(after.frontRss, before.frontRss),
-      },
-      pingIntervalS: opts.pingInterval / 1000,
-      frontIdleTimeoutS: idleTimeoutSeconds,
-    };
-    const ok = dropped === 0 && failedOpens === 0;
-    const header = ['what', 'before', 'after', 'per connection'];
-    const rows = [
-      ['app process rss (/stats)', mib(before.app.rss), mib(after.app.rss), kib(figures.app.rssPerConnection)],
-      ['app heap used (/stats)', mib(before.app.heapUsed), mib(after.app.heapUsed), kib(figures.app.heapPerConnection)],
-      ['app container (cgroup)', mib(before.appCgroup), mib(after.appCgroup), kib(figures.app.cgroupPerConnection)],
-      ['nginx container (cgroup)', mib(before.front), mib(after.front), kib(figures.front.cgroupPerConnection)],
-      ['nginx processes rss (cgroup)', mib(before.frontRss), mib(after.frontRss), kib(figures.front.rssPerConnection)],
-    ];
-    const summary = [
-      `${held}/${n} WebSockets opened through nginx in ${openSeconds.toFixed(1)} s (batches of ${opts.batch})${failedOpens ? `; ${failedOpens} failed to open (${lastError})` : ''}`,
-      `held ${opts.duration / 1000} s with the app pinging every ${opts.pingInterval / 1000} s (nginx idle timeout ${idleTimeoutSeconds} s): ` +
-        `${dropped} dropped (target 0: ${ok ? 'MET' : 'NOT MET'})${dropped ? `, close codes ${JSON.stringify(figures.dropCodes)}` : ''}`,
-      `the app saw ${stats.openConnections} open at the end; pings sent ${stats.pingsSent}, pongs ${stats.pongsReceived}, dropped for a missed pong ${stats.pingTimeouts}`,
-    ];
-    console.log(`\n${summary.join('\n')}\n\n${textTable(header, rows)}\n`);
-    const machine = await describeMachine(['node', 'nginx']);
-    const file = writeResults('scale', { machine, options: opts, ...figures, ok, durationS: (Date.now() - started) / 1000 });
-    writeSection('scale', [
-      '## Idle connections at scale (`npm run bench:scale`)',
-      '',
-      ...machineLines(machine),
-      `- load: ${n} idle WebSockets from one Node process on the host, opened ${opts.batch} at a time to nginx's address on the bench network (no docker-proxy in the path), then held; ` +
-        `nginx (nginx/ws-proxy.conf.template) with ${nginxWorkers} worker(s) × worker_connections ${perWorker}, listening with reuseport`,
-      '',
-      ...summary.map((s) => `- ${s}`),
-      '',
-      markdownTable(header, rows),
-      '',
-      "Per connection = (after − before) / connections held. The app's figures come from its `/stats` (`memory`: process.memoryUsage()); the containers' from their memory cgroups (usage_in_bytes includes page cache; rss is the processes' resident memory).",
-    ].join('\n'));
-    log(`wrote ${file} and docs/perf.md (scale section) in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-    return ok ? 0 : 1;
   } finally {
-    for (const ws of sockets) ws.terminate();
     await run.finish();
   }
+
+  const header = ['front', 'held', 'containers', 'opened in', 'handshakes retried', 'dropped', 'apps hold', 'front per conn. (cgroup / rss)', 'app per conn. (cgroup / rss / heap)', 'target'];
+  const rows = results.map((r) => [
+    `${frontDescriptor(r.kind).title} ${r.version}`,
+    `${r.generators.opened - r.generators.dropped}/${r.plan.connections}`,
+    containersText(r.plan),
+    `${r.generators.openSeconds.toFixed(1)} s`,
+    r.generators.retried === 0 ? '0' : `${r.generators.retried} (${Object.entries(r.generators.retryErrors).map(([e, n]) => `${e} ×${n}`).join(', ')})`,
+    String(r.generators.dropped),
+    String(r.app.openConnections),
+    `${kib(r.perConnection.frontCgroup)} / ${kib(r.perConnection.frontRss)}`,
+    `${kib(r.perConnection.appCgroup)} / ${kib(r.perConnection.appRss)} / ${kib(r.perConnection.appHeap)}`,
+    r.ok ? 'met' : `NOT MET: ${r.problems.join('; ')}`,
+  ]);
+  const totalSeconds = (Date.now() - started) / 1000;
+  console.log(`\n${textTable(header, rows)}\n\nbench:scale took ${totalSeconds.toFixed(0)} s\n`);
+  const machine = await describeMachine(['node', ...new Set(results.map((r) => frontDescriptor(r.kind).image.role))]);
+  const file = writeResults('scale', { machine, options: opts, limits: limits!, totalSeconds, results });
+  const node = results[0]?.node;
+  writeSection('scale', [
+    '## Idle connections at scale (`npm run bench:scale`)',
+    '',
+    ...machineLines(machine),
+    `- the app: Node.js ${node ?? '?'}; its keepalive pings every ${opts.pingInterval / 1000} s, each front's idle timeout ${Math.ceil((3 * opts.pingInterval) / 1000)} s, so only the pings keep the connections open`,
+    `- load: generator containers on the bench network (each with its own address), ${opts.batch} connections at a time each, then held ${opts.duration / 1000} s; a handshake that fails is tried again (twice at most) and counted under "handshakes retried"; a drop is any close after the first open, counted by the generators; the apps' upgrades and open connections are counted too`,
+    `- each process in a container may open ${limits!.filesPerProcess} files (the engine's limit). A proxied WebSocket takes two in the front, one in the app and one in the generator, so the apps and generators run as several containers, nginx as one container of several workers in front of apps sharing one name (it balances over their addresses), and the other fronts, which hold their connections in one process, as several containers, each with an app of its own`,
+    `- bench:scale took ${totalSeconds.toFixed(0)} s in all (its target: under 600 s)`,
+    '',
+    markdownTable(header, rows),
+    '',
+    'Per connection = (after − before) / connections held, summed over the containers of each part. cgroup is memory.usage_in_bytes (includes page cache); rss the processes\' resident memory (cgroup memory.stat); heap is the apps\' heapUsed from /stats.',
+  ].join('\n'));
+  log(`wrote ${file} and docs/perf.md (scale section)`);
+  return results.every((r) => r.ok) && results.length === opts.front.length ? 0 : 1;
 }
 
 runBench('bench:scale', main);

@@ -1,0 +1,59 @@
+/**
+ * What this machine and its engine allow a scale run: the open files a container's process
+ * gets (measured in a throwaway container, labelled with the run), the memory available, and
+ * the kernel's connection-tracking table.
+ */
+import { readFileSync } from 'node:fs';
+import { runOrThrow } from '../exec.js';
+import { imageFor } from '../containers/images.js';
+import { currentRunId, runLabels } from '../containers/labels.js';
+import type { MachineLimits } from './scale-plan.js';
+
+function readNumber(file: string): number | undefined {
+  try {
+    const n = Number(readFileSync(file, 'utf8').trim());
+    return Number.isFinite(n) ? n : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function memAvailableBytes(meminfo = readFileSync('/proc/meminfo', 'utf8')): number {
+  const kib = /^MemAvailable:\s+(\d+) kB$/m.exec(meminfo)?.[1];
+  if (kib === undefined) throw new Error('no MemAvailable line in /proc/meminfo');
+  return Number(kib) * 1024;
+}
+
+/** The hard open-files limit a process in a container of the node image gets (the engine's own). */
+export async function containerFilesLimit(): Promise<number> {
+  const labels = Object.entries(runLabels(currentRunId())).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+  const { stdout } = await runOrThrow('docker', ['run', '--rm', ...labels, '--entrypoint', 'sh', imageFor('node'), '-c', 'ulimit -Hn'], { timeoutMs: 60_000 });
+  const n = stdout.trim() === 'unlimited' ? 1_048_576 : Number(stdout.trim());
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`a container's \`ulimit -Hn\` printed ${JSON.stringify(stdout.trim())}`);
+  return n;
+}
+
+/** How many local ports net.ipv4.ip_local_port_range gives (the kernel's default range when unreadable). */
+export function localPortCount(range = safeRead('/proc/sys/net/ipv4/ip_local_port_range')): number {
+  const [lo, hi] = (range ?? '32768 60999').trim().split(/\s+/).map(Number);
+  return lo !== undefined && hi !== undefined && hi >= lo ? hi - lo + 1 : 28_232;
+}
+
+function safeRead(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+export async function readMachineLimits(): Promise<MachineLimits> {
+  const max = readNumber('/proc/sys/net/netfilter/nf_conntrack_max');
+  const count = readNumber('/proc/sys/net/netfilter/nf_conntrack_count');
+  return {
+    filesPerProcess: await containerFilesLimit(),
+    memAvailableBytes: memAvailableBytes(),
+    localPorts: localPortCount(),
+    ...(max !== undefined && count !== undefined ? { conntrack: { max, count } } : {}),
+  };
+}
