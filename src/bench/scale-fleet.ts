@@ -130,7 +130,10 @@ export function scaleProblems(wanted: number, g: GeneratorTotals, app: AppTotals
   return problems;
 }
 
-/** The app alias each front proxies to: one shared name behind a front of workers, an app of its own per front container otherwise. */
+/**
+ * The alias of app `i`, and the one front `i` proxies to: behind a single front all apps share
+ * one name (nginx balances over its addresses), otherwise each front has an app of its own.
+ */
 function appAliasFor(plan: ScalePlan, i: number): string {
   return plan.fronts === 1 ? APP_ALIAS : `${APP_ALIAS}-${i + 1}`;
 }
@@ -143,23 +146,20 @@ export async function startFleet(run: BenchRun, opts: FleetOptions): Promise<Fle
     `${plan.generators} load generator(s) for ${plan.connections} WebSockets`);
   // No line per connection: a hundred thousand of them kept dockerd's log plumbing busier than nginx.
   const appEnv = { ECHO_KEEPALIVE_INTERVAL_MS: String(opts.pingIntervalMs), ECHO_LOG_FORMAT: 'quiet' };
-  const apps: EchoAppHandle[] = [];
-  for (let i = 0; i < plan.apps; i++) {
-    const alias = plan.fronts === 1 ? APP_ALIAS : appAliasFor(plan, i);
-    apps.push(run.track(await startEchoApp({ network: run.network, alias, env: appEnv, nofile: plan.nofile.app })));
-  }
-  const fronts: FrontHandle[] = [];
-  for (let i = 0; i < plan.fronts; i++) {
+  // The apps all at once, then the fronts all at once (a front resolves its app's name as it starts).
+  const apps = await Promise.all(Array.from({ length: plan.apps }, async (_, i) =>
+    run.track(await startEchoApp({ network: run.network, alias: appAliasFor(plan, i), env: appEnv, nofile: plan.nofile.app }))));
+  const fronts: FrontHandle[] = await Promise.all(Array.from({ length: plan.fronts }, async (_, i) => {
     const vars = {
       ...frontVars({ idleTimeoutSeconds: opts.idleTimeoutSeconds }),
       ...upstreamVars(appAliasFor(plan, i), APP_PORT),
       ...workerLimits(plan.workerConnections, plan.workersPerFront),
     };
-    fronts.push(run.track(await startSetup(run.network, setup, `front-${i + 1}`, vars, { nofile: plan.nofile.front })));
-  }
+    return run.track(await startSetup(run.network, setup, `front-${i + 1}`, vars, { nofile: plan.nofile.front }));
+  }));
   const usage = {
     fronts: (await Promise.all(fronts.map((f) => containersOn(run.network.name, f.alias)))).flat(),
-    apps: plan.fronts === 1 ? await containersOn(run.network.name, APP_ALIAS) : (await Promise.all(apps.map((a) => containersOn(run.network.name, a.alias)))).flat(),
+    apps: (await Promise.all([...new Set(apps.map((a) => a.alias))].map((alias) => containersOn(run.network.name, alias)))).flat(),
   };
   if (usage.fronts.length !== plan.fronts || usage.apps.length !== plan.apps) {
     throw new Error(`found ${usage.fronts.length} front and ${usage.apps.length} app containers on ${run.network.name}; the plan has ${plan.fronts} and ${plan.apps}`);
@@ -171,12 +171,10 @@ export async function startFleet(run: BenchRun, opts: FleetOptions): Promise<Fle
     apps,
     usage,
     startGenerators: async () => {
-      for (const [i, count] of plan.perGenerator.entries()) {
-        generators.push(run.track(await startEchoApp({
-          network: run.network, alias: `gen-${i + 1}`, bundle: GENERATOR_BUNDLE, nofile: plan.nofile.generator,
-          env: { SCALE_TARGETS: targets, SCALE_COUNT: String(count), SCALE_BATCH: String(opts.batch) },
-        })));
-      }
+      generators.push(...await Promise.all(plan.perGenerator.map(async (count, i) => run.track(await startEchoApp({
+        network: run.network, alias: `gen-${i + 1}`, bundle: GENERATOR_BUNDLE, nofile: plan.nofile.generator,
+        env: { SCALE_TARGETS: targets, SCALE_COUNT: String(count), SCALE_BATCH: String(opts.batch) },
+      })))));
     },
     generatorStatus: async () => addGeneratorStatuses(await Promise.all(generators.map((g) => patiently(`${g.alias}'s /status`, () => g.json('/status') as Promise<ScaleGeneratorStatus>, log)))),
     appStats: async () => addAppStats(await Promise.all(apps.map((a) => patiently(`${a.alias}'s /stats`, () => a.stats(), log)))),

@@ -102,7 +102,7 @@ async function measureFront(run: BenchRun, kind: FrontKind, plan: ScalePlan, opt
 }
 
 function containersText(p: ScalePlan): string {
-  const fronts = p.workersPerFront > 1 ? `1 front (${p.workersPerFront} workers)` : `${p.fronts} front${p.fronts > 1 ? 's' : ''}`;
+  const fronts = `${p.fronts} front${p.fronts > 1 ? 's' : ''}${p.workersPerFront > 1 ? ` of ${p.workersPerFront} ${p.fronts > 1 ? 'processes each' : 'workers'}` : ''}`;
   return `${fronts}, ${p.apps} app${p.apps > 1 ? 's' : ''}, ${p.generators} generator${p.generators > 1 ? 's' : ''}`;
 }
 
