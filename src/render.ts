@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { renderTemplateFile } from './templates.js';
+import { renderTemplateFile, templateFile } from './templates.js';
 import { projectPath } from './paths.js';
 import { COMPOSE_H2_SERVICES } from './compose/h2-profile.js';
 import { frontSetup } from './fronts/index.js';
@@ -96,8 +96,8 @@ export async function runRenderCommand(argv: string[]): Promise<number> {
     console.error(`render: name exactly one template (got ${positionals.length}).\n\n${HELP}`);
     return 2;
   }
-  if (!existsSync(template)) {
-    console.error(`render: no template at ${template}; name a template file, such as nginx/ws-proxy.conf.template`);
+  if (!existsSync(templateFile(template))) {
+    console.error(`render: no template at ${templateFile(template)}; name a template file, such as nginx/ws-proxy.conf.template`);
     return 2;
   }
   const vars: Record<string, string> = {};
