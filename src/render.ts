@@ -2,10 +2,10 @@
  * `ws-proxy-bench render`: renders a front's config template with your values, and renders the
  * configs docker-compose.yml mounts (`--compose`, run by `npm run build`).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { renderTemplateFile } from './templates.js';
+import { renderTemplateFile, templateFile } from './templates.js';
 import { projectPath } from './paths.js';
 import { COMPOSE_H2_SERVICES } from './compose/h2-profile.js';
 import { frontSetup } from './fronts/index.js';
@@ -94,6 +94,10 @@ export async function runRenderCommand(argv: string[]): Promise<number> {
   const [template, ...extra] = positionals;
   if (!template || extra.length > 0) {
     console.error(`render: name exactly one template (got ${positionals.length}).\n\n${HELP}`);
+    return 2;
+  }
+  if (!existsSync(templateFile(template))) {
+    console.error(`render: no template at ${templateFile(template)}; name a template file, such as nginx/ws-proxy.conf.template`);
     return 2;
   }
   const vars: Record<string, string> = {};

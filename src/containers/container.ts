@@ -1,6 +1,6 @@
 /**
  * Starting one container of a run: on the run's network under an alias, labelled with the run's
- * id, its port published on 127.0.0.1, its output kept, its files copied in; and running a
+ * id, its port published on the engine's host (on 127.0.0.1 for a local engine, see publish.ts), its output kept, its files copied in; and running a
  * command inside it.
  */
 import { existsSync } from 'node:fs';
@@ -9,22 +9,28 @@ import { GenericContainer, type StartedTestContainer, type WaitStrategy } from '
 import { projectPath } from '../paths.js';
 import { lastLines } from '../exec.js';
 import { ALIAS_LABEL, currentRunId, runLabels } from './labels.js';
+import { publishAddress } from './publish.js';
 import { runtimeClient, type BenchNetwork } from './runtime.js';
 
 /** The port every front and the app listen on inside their containers. */
 export const CONTAINER_PORT = 8080;
 const STARTUP_TIMEOUT_MS = 60_000;
 export const STOP_TIMEOUT_MS = 2_000;
+/** A host as it stands in a URL (an IPv6 address in brackets). */
+function hostForUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 /** The app and the Node front run as this user (the official node image's `node`), never root. */
 export const NODE_USER = '1000:1000';
 
-/** A GenericContainer whose published port is bound to 127.0.0.1 only (a random free port). */
-class LoopbackContainer extends GenericContainer {
-  withLoopbackPort(port: number): this {
+/** A GenericContainer whose port is published on one address of the engine's host (publish.ts), on a random free port. */
+class PublishedContainer extends GenericContainer {
+  withPublishedPort(port: number): this {
     this.withExposedPorts(port);
     this.hostConfig.PortBindings = {
       ...this.hostConfig.PortBindings,
-      [`${port}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: '' }],
+      [`${port}/tcp`]: [{ HostIp: publishAddress(), HostPort: '' }],
     };
     return this;
   }
@@ -90,13 +96,13 @@ export interface Started {
 export async function startContainer(spec: StartSpec): Promise<Started> {
   await runtimeClient();
   const logs = new LogCapture();
-  const container = new LoopbackContainer(spec.image)
+  const container = new PublishedContainer(spec.image)
     .withNetworkMode(spec.network.name)
     .withNetworkAliases(spec.alias)
     .withLabels({ ...runLabels(currentRunId()), [ALIAS_LABEL]: spec.alias })
     .withCommand(spec.command)
     .withEnvironment(spec.env ?? {})
-    .withLoopbackPort(CONTAINER_PORT)
+    .withPublishedPort(CONTAINER_PORT)
     .withLogConsumer(logs.consume)
     .withWaitStrategy(spec.wait)
     .withStartupTimeout(STARTUP_TIMEOUT_MS);
@@ -122,7 +128,8 @@ export async function startContainer(spec: StartSpec): Promise<Started> {
     container: started,
     networkIp: started.getIpAddress(spec.network.name),
     logs,
-    url: (scheme, path = '/') => `${scheme}://127.0.0.1:${started.getMappedPort(CONTAINER_PORT)}${path.startsWith('/') ? path : `/${path}`}`,
+    // The engine's host as testcontainers reaches it: 127.0.0.1 for a local engine, DOCKER_HOST's host for a remote one.
+    url: (scheme, path = '/') => `${scheme}://${hostForUrl(started.getHost())}:${started.getMappedPort(CONTAINER_PORT)}${path.startsWith('/') ? path : `/${path}`}`,
     stop: async () => {
       if (stopped) return;
       stopped = true;

@@ -6,6 +6,7 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { isIP } from 'node:net';
 import { join } from 'node:path';
 import { describeFailure, run } from '../exec.js';
 
@@ -16,7 +17,16 @@ export interface TlsMaterial {
   key: string;
 }
 
-export async function selfSignedCertificate(commonName = 'localhost', days = 1): Promise<TlsMaterial> {
+/** A subjectAltName entry for a host: IP:… for an address, DNS:… for a name. */
+export function altName(host: string): string {
+  return isIP(host) ? `IP:${host}` : `DNS:${host}`;
+}
+
+/**
+ * `alsoFor`: more hosts the certificate names, such as a remote engine's host, which the run's
+ * clients dial (publish.ts).
+ */
+export async function selfSignedCertificate(commonName = 'localhost', days = 1, alsoFor: readonly string[] = []): Promise<TlsMaterial> {
   if (!Number.isInteger(days) || days < 1) throw new Error(`a certificate's lifetime is a whole number of days, at least 1; got ${days}`);
   const dir = mkdtempSync(join(tmpdir(), 'wspb-tls-'));
   try {
@@ -25,7 +35,7 @@ export async function selfSignedCertificate(commonName = 'localhost', days = 1):
     const args = [
       'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', String(days),
       '-subj', `/CN=${commonName}`,
-      '-addext', `subjectAltName=DNS:${commonName},IP:127.0.0.1`,
+      '-addext', `subjectAltName=${[...new Set([`DNS:${commonName}`, 'IP:127.0.0.1', ...alsoFor.map(altName)])].join(',')}`,
       '-keyout', keyFile, '-out', certFile,
     ];
     const result = await run('openssl', args, { timeoutMs: 30_000 });

@@ -16,7 +16,7 @@ import { assembleTopology, type Topology, type TopologyOptions } from '../topolo
 import { APP_ALIAS, frontVars, replicaAliases, WS_PATH } from '../topology/values.js';
 import { startEchoApp } from './app-container.js';
 import { startFront } from './front-container.js';
-import { createNetwork, type BenchNetwork } from './runtime.js';
+import { createNetwork, runtimeClient, type BenchNetwork } from './runtime.js';
 import { selfSignedCertificate, type TlsMaterial } from './tls.js';
 
 /** Starts one front setup on a network, its config rendered from its template with `vars`. */
@@ -26,7 +26,8 @@ export async function startSetup(
   const config = renderFrontConfig(setup, vars);
   const command = frontDescriptor(setup.kind).setupCommand?.(setup, vars);
   // A TLS-terminating front gets a throwaway certificate, which its clients then trust.
-  const tls: TlsMaterial | undefined = setup.tls ? await selfSignedCertificate() : undefined;
+  // It names the engine's host too, which the clients dial (a remote engine's, publish.ts).
+  const tls: TlsMaterial | undefined = setup.tls ? await selfSignedCertificate('localhost', 1, [(await runtimeClient()).info.containerRuntime.host]) : undefined;
   return startFront({
     network,
     kind: setup.kind,

@@ -34,4 +34,12 @@ describe('the throwaway test certificate', () => {
     expect(x509.verify(x509.publicKey)).toBe(true); // self-signed: it is its own CA
     expect(leftovers()).toEqual(before);
   });
+
+  it('names the hosts it is also for (a remote engine\'s host the clients dial), an address as IP:, a name as DNS:', async () => {
+    const { cert } = await selfSignedCertificate('localhost', 1, ['docker', '10.1.2.3', '127.0.0.1']);
+    const x509 = new X509Certificate(cert);
+    expect(x509.checkHost('docker')).toBe('docker');
+    expect(x509.checkIP('10.1.2.3')).toBe('10.1.2.3');
+    expect(x509.subjectAltName?.match(/127\.0\.0\.1/g)).toHaveLength(1);
+  });
 });
