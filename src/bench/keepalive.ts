@@ -8,10 +8,11 @@
  * sizes them (scale-plan.ts). Prints the figures, writes bench-results/keepalive.json and the
  * generated section of docs/keepalive-interval.md.
  */
+import { existsSync, readFileSync } from 'node:fs';
 import { frontDescriptor, type FrontKind } from '../fronts/index.js';
-import { integer, list, option, optionsHelp, resolveOptions } from '../options.js';
+import { boolean, integer, list, option, OptionError, optionsHelp, resolveOptions } from '../options.js';
 import { projectPath } from '../paths.js';
-import { describeMachine, machineLines } from './machine.js';
+import { describeMachine, machineLines, type Machine } from './machine.js';
 import { markdownTable, textTable, writeResults, writeSection } from './perf-doc.js';
 import { runBench, startBenchRun, type BenchRun } from './run-containers.js';
 import { fleetCpuNs, startFleet, untilOpened } from './scale-fleet.js';
@@ -27,6 +28,7 @@ const specs = {
   connections: option({ flag: '--connections', default: 10_000, ...integer(100, 100_000), help: 'idle WebSockets held through each front' }),
   intervals: option({ flag: '--intervals', default: ['none', '1s', '10s', '30s'], ...list("ping intervals ('none', or whole seconds such as 10s)", isInterval, true), help: "the app's ping intervals to measure" }),
   batch: batchOption,
+  docsOnly: option({ flag: '--docs-only', default: false, bare: true, ...boolean, help: "measure nothing: render docs/keepalive-interval.md's section again from the last run's bench-results/keepalive.json" }),
 };
 
 const log = (line: string): void => console.log(`[bench:keepalive] ${line}`);
@@ -84,6 +86,13 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const opts = resolveOptions(specs, { argv, command: 'bench:keepalive' });
+  if (opts.docsOnly) {
+    const previous = projectPath('bench-results/keepalive.json');
+    if (!existsSync(previous)) throw new OptionError(`bench:keepalive: --docs-only needs a run's ${previous}; run \`npm run bench:keepalive\` once first`);
+    writeDoc(JSON.parse(readFileSync(previous, 'utf8')) as SavedRun);
+    log(`wrote docs/keepalive-interval.md (its generated section) from ${previous}`);
+    return 0;
+  }
   const started = Date.now();
   const run = await startBenchRun(log, SCALE_BUNDLES);
   const results: Measured[] = [];
@@ -98,8 +107,28 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await run.finish();
   }
+  const totalSeconds = (Date.now() - started) / 1000;
+  const machine = await describeMachine(['node', ...new Set(results.map((r) => frontDescriptor(r.kind).image.role))]);
+  const saved: SavedRun = { machine, options: opts, limits, totalSeconds, results };
+  const file = writeResults('keepalive', saved);
+  writeDoc(saved);
+  log(`wrote ${file} and docs/keepalive-interval.md (its generated section)`);
+  return results.every((r) => r.dropped === 0) ? 0 : 1;
+}
+
+/** What a run wrote to bench-results/keepalive.json, from which its doc section is rendered. */
+interface SavedRun {
+  machine: Machine;
+  options: { connections: number };
+  limits: MachineLimits | undefined;
+  totalSeconds: number;
+  results: Measured[];
+}
+
+/** Prints a run's table and writes its section of docs/keepalive-interval.md. */
+function writeDoc(run: SavedRun): void {
   const header = ['front', 'pings every', 'front CPU', 'app CPU', 'pings/s at the app', 'held'];
-  const rows = results.map((r) => [
+  const rows = run.results.map((r) => [
     `${frontDescriptor(r.kind).title} ${r.version}`,
     r.interval === 'none' ? 'no pings' : r.interval,
     `${r.frontCpuPercent.toFixed(1)} %`,
@@ -107,22 +136,17 @@ async function main(argv: string[]): Promise<number> {
     (r.pingsInWindow / r.windowS).toFixed(0),
     `${r.held}/${r.plan.connections}`,
   ]);
-  const totalSeconds = (Date.now() - started) / 1000;
-  console.log(`\n${textTable(header, rows)}\n\nbench:keepalive took ${totalSeconds.toFixed(0)} s\n`);
-  const machine = await describeMachine(['node', ...new Set(results.map((r) => frontDescriptor(r.kind).image.role))]);
-  const file = writeResults('keepalive', { machine, options: opts, limits, totalSeconds, results });
+  console.log(`\n${textTable(header, rows)}\n\nbench:keepalive took ${run.totalSeconds.toFixed(0)} s\n`);
   writeSection('keepalive', [
     '## What the pings cost (`npm run bench:keepalive`)',
     '',
-    ...machineLines(machine),
-    `- ${opts.connections} idle WebSockets through each front, opened by load generator containers on the bench network; the app pings each at the interval of the row; CPU read from the containers' cgroups over a whole number of intervals (at least ${MIN_WINDOW_MS / 1000} s), in % of one core, summed over each part's containers (containers sized as bench:scale sizes them)`,
+    ...machineLines(run.machine, "containers of the node image on the bench network (dist/bench-scale-generator.mjs), the app's Node.js"),
+    `- ${run.options.connections} idle WebSockets through each front, opened by load generator containers on the bench network; the app pings each at the interval of the row; CPU read from the containers' cgroups over a whole number of intervals (at least ${MIN_WINDOW_MS / 1000} s), in % of one core, summed over each part's containers (containers sized as bench:scale sizes them)`,
     '- "no pings" is the cost of holding the connections; the pings cost the difference. The front forwards each ping and its pong; the app sends the pings and reads the pongs',
-    `- bench:keepalive took ${totalSeconds.toFixed(0)} s in all`,
+    `- bench:keepalive took ${run.totalSeconds.toFixed(0)} s in all`,
     '',
     markdownTable(header, rows),
   ].join('\n'), projectPath('docs/keepalive-interval.md'));
-  log(`wrote ${file} and docs/keepalive-interval.md (its generated section)`);
-  return results.every((r) => r.dropped === 0) ? 0 : 1;
 }
 
 runBench('bench:keepalive', main);

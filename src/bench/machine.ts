@@ -41,11 +41,12 @@ export async function describeMachine(roles: ImageRole[]): Promise<Machine> {
   };
 }
 
-export function machineLines(m: Machine): string[] {
+/** `generator`: where the bench's load comes from (default: this Node.js process on the host). */
+export function machineLines(m: Machine, generator = `Node.js ${m.node} on the host`): string[] {
   return [
     `- date: ${m.date}`,
     `- machine: ${m.cores} cores (${m.cpuModel}), ${m.ramGiB} GiB RAM, ${m.os}`,
-    `- load generator: Node.js ${m.node} on the host; ${m.docker}`,
+    `- load generator: ${generator}; ${m.docker}`,
     ...(Object.keys(m.images).length > 0 ? [`- images: ${Object.entries(m.images).map(([role, image]) => `${role} \`${image}\``).join(', ')}`] : []),
   ];
 }

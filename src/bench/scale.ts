@@ -150,7 +150,7 @@ async function main(argv: string[]): Promise<number> {
   writeSection('scale', [
     '## Idle connections at scale (`npm run bench:scale`)',
     '',
-    ...machineLines(machine),
+    ...machineLines(machine, "containers of the node image on the bench network (dist/bench-scale-generator.mjs), the app's Node.js"),
     `- the app: Node.js ${node ?? '?'}; its keepalive pings every ${opts.pingInterval / 1000} s, each front's idle timeout ${Math.ceil((3 * opts.pingInterval) / 1000)} s, so only the pings keep the connections open`,
     `- load: generator containers on the bench network (each with its own address), ${opts.batch} connections at a time each, then held ${opts.duration / 1000} s; a handshake that fails is tried again (twice at most) and counted under "handshakes retried"; a drop is any close after the first open, counted by the generators; the apps' upgrades and open connections are counted too`,
     `- each process in a container may open ${limits!.filesPerProcess} files (the engine's limit). A proxied WebSocket takes two in the front, one in the app and one in the generator, so the apps and generators run as several containers, nginx as one container of several workers in front of apps sharing one name (it balances over their addresses), and the other fronts, which hold their connections in one process, as several containers, each with an app of its own`,
