@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpFront, type HttpFrontHandle } from '../../../proxy/front.js';
 import { silentLog } from '../../../proxy/log.js';
 import { startEchoServer, type EchoServerHandle } from '../../../src/echo/server.js';
-import { appRestartAnswered, frontRestartLosesNothing, frozenPathDetected, refusalsAsExpected } from '../../../src/scenarios/checks/faults.js';
+import { appRestartAnswered, frontRestartLosesNothing, frozenPathDetected, heldAsExpected, refusalsAsExpected } from '../../../src/scenarios/checks/faults.js';
 import { HEAP_BYTES_PER_HANDSHAKE, handshakeBurst, invalidUtf8Refused, oversizedFrameRefused, slowHeadersCut } from '../../../src/scenarios/checks/hostile.js';
 import { clientAddressFromForwardedFor, originAllowList } from '../../../src/scenarios/checks/security.js';
 import { runCheck } from '../../../src/scenarios/run.js';
@@ -278,5 +278,16 @@ describe('refusalsAsExpected: the statuses an app restart may give, in order', (
     expect(refusalsAsExpected([101, 504, 503, 101], 503)).toBe(false);
     expect(refusalsAsExpected([101, 502, 101], 503)).toBe(false);
     expect(refusalsAsExpected([101, 101], 502)).toBe(false);
+  });
+});
+
+describe('heldAsExpected: the statuses an app restart may give behind a front that holds handshakes', () => {
+  it('every handshake 101, or one 502 for the handshake in flight as the app stopped (seen with HAProxy: 502×1, 101×7)', () => {
+    expect(heldAsExpected([101, 101, 101])).toBe(true);
+    expect(heldAsExpected([101, 502, 101, 101])).toBe(true);
+  });
+  it('two refusals, or any other status, is not holding', () => {
+    expect(heldAsExpected([101, 502, 502, 101])).toBe(false);
+    expect(heldAsExpected([101, 503, 101])).toBe(false);
   });
 });
