@@ -53,11 +53,6 @@ export default defineConfig({
           // and every timing check brackets its own clock, so the waits may overlap.
           maxWorkers: 3,
           fileParallelism: true,
-          // Two scenarios of a file at a time (each on its own topology), and in each scenario
-          // up to two independent checks at a time: on 2 cores this took the suites from about
-          // 410 s to 310 s; more (3 files × 3) leaves the machine busy all the time, and the
-          // timing checks' bounds are measured for a loaded machine, not a saturated one.
-          maxConcurrency: 2,
           sequence: { groupOrder: 1 },
         },
       },
