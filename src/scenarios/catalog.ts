@@ -405,7 +405,10 @@ export const catalog: readonly Scenario[] = [
   h2FrontWebsocket('haproxy-h2-front-handles-websocket'),
   socketio('haproxy', 'websocket', SOCKETIO_PASSES),
   socketio('haproxy-front-handles-websocket', 'polling', SOCKETIO_FRONT_OWNS),
-  ...replicas('haproxy'),
+  // HAProxy, like httpd, does not send a handshake again once it has sent it to a replica that
+  // then goes away (its `retries` redispatch only what failed to connect): such a handshake gets
+  // 502. Seen once in 1 of 14 probes during a rolling restart; counted, not failed.
+  ...replicas('haproxy', undefined, 'counted'),
   ...h2('haproxy-h2', 'HAProxy with HTTP/2 advertises extended CONNECT and turns an h2 WebSocket into an HTTP/1.1 upgrade to the app: echo, close codes, several streams on one connection, and the HTTP/1.1 fallback'),
   // HAProxy retries its connection to the app (retries 3, each within timeout connect): a short
   // app restart is hidden from clients, whose handshakes wait and then get 101.
