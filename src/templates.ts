@@ -29,15 +29,15 @@ export function renderTemplate(text: string, vars: TemplateVars, source = 'templ
   return text.replace(PLACEHOLDER, (_, name: string) => String(vars[name]));
 }
 
-/**
- * Reads a template and renders it: one that ships with the project (a path relative to the
- * root) or the user's own file (an absolute path, e.g. `run --config`).
- */
 /** Where a template named by `path` is read from: an absolute path as it is, a relative one from the project's root. */
 export function templateFile(path: string): string {
   return isAbsolute(path) ? path : projectPath(path);
 }
 
+/**
+ * Reads a template and renders it: one that ships with the project (a path relative to the
+ * root) or the user's own file (an absolute path, e.g. `run --config`).
+ */
 export function renderTemplateFile(path: string, vars: TemplateVars): string {
   return renderTemplate(readFileSync(templateFile(path), 'utf8'), vars, path);
 }

@@ -51,7 +51,7 @@ async function measure(run: BenchRun, kind: FrontKind, interval: string, plan: S
   const pingIntervalMs = intervalMs(interval);
   return stage(async (track) => {
     const idleTimeoutSeconds = Math.max(60, Math.ceil((3 * pingIntervalMs) / 1000));
-    const fleet = await startFleet({ ...run, track }, { kind, plan, pingIntervalMs, idleTimeoutSeconds, batch, log: say });
+    const fleet = await startFleet({ network: run.network, track }, { kind, plan, pingIntervalMs, idleTimeoutSeconds, batch, log: say });
     const version = await (fleet.fronts[0] as (typeof fleet.fronts)[number]).version();
     await fleet.startGenerators();
     const opened = await untilOpened(fleet, 120_000, say);

@@ -138,7 +138,8 @@ function appAliasFor(plan: ScalePlan, i: number): string {
   return plan.fronts === 1 ? APP_ALIAS : `${APP_ALIAS}-${i + 1}`;
 }
 
-export async function startFleet(run: BenchRun, opts: FleetOptions): Promise<Fleet> {
+/** `run`: the network to start on, and where each container is registered to be stopped. */
+export async function startFleet(run: Pick<BenchRun, 'network' | 'track'>, opts: FleetOptions): Promise<Fleet> {
   const { plan, log } = opts;
   const setup = frontSetup(frontDescriptor(opts.kind).scaleSetup ?? opts.kind);
   log(`${opts.kind}: ${plan.apps} app container(s), ${plan.fronts} front container(s)` +

@@ -9,13 +9,18 @@ import { imageFor } from '../containers/images.js';
 import { currentRunId, runLabels } from '../containers/labels.js';
 import type { MachineLimits } from './scale-plan.js';
 
-function readNumber(file: string): number | undefined {
+function safeRead(file: string): string | undefined {
   try {
-    const n = Number(readFileSync(file, 'utf8').trim());
-    return Number.isFinite(n) ? n : undefined;
+    return readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }
+}
+
+function readNumber(file: string): number | undefined {
+  const text = safeRead(file);
+  const n = text === undefined ? Number.NaN : Number(text.trim());
+  return Number.isFinite(n) ? n : undefined;
 }
 
 export function memAvailableBytes(meminfo = readFileSync('/proc/meminfo', 'utf8')): number {
@@ -37,14 +42,6 @@ export async function containerFilesLimit(): Promise<number> {
 export function localPortCount(range = safeRead('/proc/sys/net/ipv4/ip_local_port_range')): number {
   const [lo, hi] = (range ?? '32768 60999').trim().split(/\s+/).map(Number);
   return lo !== undefined && hi !== undefined && hi >= lo ? hi - lo + 1 : 28_232;
-}
-
-function safeRead(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 export async function readMachineLimits(): Promise<MachineLimits> {

@@ -59,7 +59,7 @@ async function measureFront(run: BenchRun, kind: FrontKind, plan: ScalePlan, opt
   const say = (line: string): void => log(`${kind}: ${line}`);
   return stage(async (track) => {
     const idleTimeoutSeconds = Math.ceil((3 * opts.pingInterval) / 1000);
-    const fleet = await startFleet({ ...run, track }, { kind, plan, pingIntervalMs: opts.pingInterval, idleTimeoutSeconds, batch: opts.batch, log: say });
+    const fleet = await startFleet({ network: run.network, track }, { kind, plan, pingIntervalMs: opts.pingInterval, idleTimeoutSeconds, batch: opts.batch, log: say });
     const version = await (fleet.fronts[0] as (typeof fleet.fronts)[number]).version();
     const node = await (fleet.apps[0] as (typeof fleet.apps)[number]).nodeVersion();
     await new Promise((r) => setTimeout(r, 1_000));

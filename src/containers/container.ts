@@ -1,7 +1,7 @@
 /**
  * Starting one container of a run: on the run's network under an alias, labelled with the run's
- * id, its port published on the engine's host (on 127.0.0.1 for a local engine, see publish.ts), its output kept, its files copied in; and running a
- * command inside it.
+ * id, its port published on the engine's host (127.0.0.1 for a local engine, see publish.ts),
+ * its output kept, its files copied in; and running a command inside it.
  */
 import { existsSync } from 'node:fs';
 import type { Readable } from 'node:stream';
@@ -16,13 +16,13 @@ import { runtimeClient, type BenchNetwork } from './runtime.js';
 export const CONTAINER_PORT = 8080;
 const STARTUP_TIMEOUT_MS = 60_000;
 export const STOP_TIMEOUT_MS = 2_000;
+/** The app and the Node front run as this user (the official node image's `node`), never root. */
+export const NODE_USER = '1000:1000';
+
 /** A host as it stands in a URL (an IPv6 address in brackets). */
 function hostForUrl(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
-
-/** The app and the Node front run as this user (the official node image's `node`), never root. */
-export const NODE_USER = '1000:1000';
 
 /** A GenericContainer whose port is published on one address of the engine's host (publish.ts), on a random free port. */
 class PublishedContainer extends GenericContainer {
