@@ -61,7 +61,7 @@ async function measureFront(run: BenchRun, kind: FrontKind, plan: ScalePlan, opt
     const idleTimeoutSeconds = Math.ceil((3 * opts.pingInterval) / 1000);
     const fleet = await startFleet({ network: run.network, track }, { kind, plan, pingIntervalMs: opts.pingInterval, idleTimeoutSeconds, batch: opts.batch, log: say });
     const version = await (fleet.fronts[0] as (typeof fleet.fronts)[number]).version();
-    const node = await (fleet.apps[0] as (typeof fleet.apps)[number]).nodeVersion();
+    const node = (await (fleet.apps[0] as (typeof fleet.apps)[number]).nodeVersion?.()) ?? "unknown";
     await new Promise((r) => setTimeout(r, 1_000));
     const memoryBefore = await fleetMemory(fleet);
     const appBefore = await fleet.appStats();

@@ -26,8 +26,11 @@ export async function startEchoApp(opts: {
   nofile?: number;
   /** The node image to run (default: the configured one, WS_PROXY_BENCH_IMAGE_NODE). */
   image?: string;
+  /** The port it listens on (default CONTAINER_PORT; `run --upstream` gives the one the user's config proxies to). */
+  port?: number;
 }): Promise<EchoAppHandle> {
   const alias = opts.alias ?? 'echo';
+  const port = opts.port ?? CONTAINER_PORT;
   const kind = APP_KINDS[opts.kind ?? 'echo'];
   const name = opts.bundle ?? kind.bundle;
   const started = await startContainer({
@@ -37,17 +40,18 @@ export async function startEchoApp(opts: {
     alias,
     // --expose-gc: /stats?gc=1 collects with it (src/echo/collect-garbage.ts).
     command: ['node', '--expose-gc', `/app/${name}`],
-    env: { ...kind.listenEnv(CONTAINER_PORT, alias), ...opts.env },
+    env: { ...kind.listenEnv(port, alias), ...opts.env },
     files: bundle(name),
     user: NODE_USER,
-    wait: Wait.forHttp('/healthz', CONTAINER_PORT).forStatusCode(200),
+    wait: Wait.forHttp('/healthz', port).forStatusCode(200),
+    port,
     ...(opts.nofile !== undefined ? { nofile: opts.nofile } : {}),
   });
   const docker = (await runtimeClient()).container.getById(started.container.getId());
   return {
     alias,
     networkIp: started.networkIp,
-    internalUrl: `http://${alias}:${CONTAINER_PORT}`,
+    internalUrl: `http://${alias}:${port}`,
     get httpUrl() { return started.url('http', '/').replace(/\/$/, ''); },
     wsUrl: (path = '/ws') => started.url('ws', path),
     stats: (read) => getJson<EchoStats>(started.url('http', read?.collectGarbage ? '/stats?gc=1' : '/stats')),

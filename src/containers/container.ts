@@ -26,6 +26,13 @@ function hostForUrl(host: string): string {
 
 /** A GenericContainer whose port is published on one address of the engine's host (publish.ts), on a random free port. */
 class PublishedContainer extends GenericContainer {
+  /** Its id once created: a container that exits before its ports are bound still has logs to read. */
+  createdId: string | undefined;
+
+  protected override async containerCreated(containerId: string): Promise<void> {
+    this.createdId = containerId;
+  }
+
   withPublishedPort(port: number): this {
     this.withExposedPorts(port);
     this.hostConfig.PortBindings = {
@@ -83,6 +90,8 @@ export interface StartSpec {
   wait: WaitStrategy;
   /** The container's open-files limit (soft and hard), for runs that hold many connections. */
   nofile?: number;
+  /** The port it listens on, which is published (default CONTAINER_PORT). */
+  port?: number;
 }
 
 export interface Started {
@@ -93,19 +102,39 @@ export interface Started {
   stop(): Promise<void>;
 }
 
+/** What a container that is no longer running wrote (stdout and stderr, as far as read within 3 s); '' when it cannot be read. */
+async function exitedLogs(id: string): Promise<string> {
+  const client = await runtimeClient();
+  let text = '';
+  try {
+    const stream = await client.container.logs(client.container.getById(id));
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => { stream.destroy(); resolve(); }, 3_000);
+      stream.on('data', (chunk: Buffer | string) => { text += chunk.toString(); });
+      stream.on('end', () => { clearTimeout(timer); resolve(); });
+      stream.on('error', () => { clearTimeout(timer); resolve(); });
+    });
+  } catch {
+    // unreadable: the error says it wrote nothing
+  }
+  return text;
+}
+
 export async function startContainer(spec: StartSpec): Promise<Started> {
   await runtimeClient();
   const logs = new LogCapture();
+  const port = spec.port ?? CONTAINER_PORT;
   const container = new PublishedContainer(spec.image)
     .withNetworkMode(spec.network.name)
     .withNetworkAliases(spec.alias)
     .withLabels({ ...runLabels(currentRunId()), [ALIAS_LABEL]: spec.alias })
-    .withCommand(spec.command)
     .withEnvironment(spec.env ?? {})
-    .withPublishedPort(CONTAINER_PORT)
+    .withPublishedPort(port)
     .withLogConsumer(logs.consume)
     .withWaitStrategy(spec.wait)
     .withStartupTimeout(STARTUP_TIMEOUT_MS);
+  // No command: the image's own (a user's app image).
+  if (spec.command.length > 0) container.withCommand(spec.command);
   if (spec.files?.length) container.withCopyFilesToContainer(spec.files);
   if (spec.contents?.length) container.withCopyContentToContainer(spec.contents);
   if (spec.user) container.withUser(spec.user);
@@ -116,7 +145,9 @@ export async function startContainer(spec: StartSpec): Promise<Started> {
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     await new Promise((r) => setTimeout(r, 200)); // let the last log lines arrive
-    const tail = lastLines(logs.all(), 20);
+    // It exited before testcontainers followed its output (a config refused at start): read what it wrote.
+    const written = logs.all() || (container.createdId ? await exitedLogs(container.createdId) : '');
+    const tail = lastLines(written, 20);
     throw new Error(
       `${spec.what} (alias '${spec.alias}', image ${spec.image}, command ${JSON.stringify(spec.command)}) did not start: ${message}` +
         (tail ? `\nits last log lines:\n${tail}` : '\n(it wrote no log lines)'),
@@ -129,7 +160,7 @@ export async function startContainer(spec: StartSpec): Promise<Started> {
     networkIp: started.getIpAddress(spec.network.name),
     logs,
     // The engine's host as testcontainers reaches it: 127.0.0.1 for a local engine, DOCKER_HOST's host for a remote one.
-    url: (scheme, path = '/') => `${scheme}://${hostForUrl(started.getHost())}:${started.getMappedPort(CONTAINER_PORT)}${path.startsWith('/') ? path : `/${path}`}`,
+    url: (scheme, path = '/') => `${scheme}://${hostForUrl(started.getHost())}:${started.getMappedPort(port)}${path.startsWith('/') ? path : `/${path}`}`,
     stop: async () => {
       if (stopped) return;
       stopped = true;

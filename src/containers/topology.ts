@@ -21,7 +21,7 @@ import { selfSignedCertificate, type TlsMaterial } from './tls.js';
 
 /** Starts one front setup on a network, its config rendered from its template with `vars`. */
 export async function startSetup(
-  network: BenchNetwork, setup: FrontSetup, alias: string, vars: FrontVars, limits: { nofile?: number; image?: string } = {},
+  network: BenchNetwork, setup: FrontSetup, alias: string, vars: FrontVars, limits: { nofile?: number; image?: string; listenPort?: number } = {},
 ): Promise<FrontHandle> {
   const config = renderFrontConfig(setup, vars);
   const command = frontDescriptor(setup.kind).setupCommand?.(setup, vars);
@@ -71,13 +71,17 @@ async function startTooOld(needs: NonNullable<FrontSetup['needs']>, setup: Front
   throw new Error(`${setup.kind} ${version} took the config of setup '${setup.name}', which says ${needs.feature} needs ${needs.version}: correct its \`needs\``);
 }
 
+/** The image options pick for a setup's kind (run --versions), if any. */
+export function imageOption(options: TopologyOptions, s: FrontSetup): { image?: string } {
+  const chosen = options.images?.[frontDescriptor(s.kind).image.role];
+  return chosen ? { image: chosen } : {};
+}
+
 export async function startTopology(scenario: Scenario, options: TopologyOptions = {}): Promise<Topology> {
+  if (scenario.deployment) return (await import('./deployment-topology.js')).startDeploymentTopology(scenario, scenario.deployment, options);
   const lookup = options.setup ?? frontSetup;
   const setup = lookup(scenario.front);
-  const image = (s: FrontSetup): { image?: string } => {
-    const chosen = options.images?.[frontDescriptor(s.kind).image.role];
-    return chosen ? { image: chosen } : {};
-  };
+  const image = (s: FrontSetup): { image?: string } => imageOption(options, s);
   const network = await createNetwork();
   return assembleTopology(scenario, async (keep) => {
     const nodeImage = options.images?.node;

@@ -1,5 +1,6 @@
 /** Caddy: Caddyfiles in caddy/, read where the official image reads them. */
 import { defineFront, versionAfter } from './types.js';
+import { scanWith } from './config-scan.js';
 import { WS_HANDLER_ALIAS, WS_HANDLER_SETUP } from './vars.js';
 
 const CONFIG = '/etc/caddy/Caddyfile';
@@ -17,6 +18,8 @@ export const caddy = defineFront({
   processes: /^caddy /,
   local: { names: ['caddy'], debianPackage: 'caddy', args: (c) => ['run', '--config', c, ...(c.endsWith('.json') ? [] : ['--adapter', 'caddyfile'])] },
   docsPage: 'docs/caddy.md',
+  // a site address with a port (`:80 {`, `http://localhost:8080 {`); `reverse_proxy [matcher] app:3000`
+  configScan: scanWith('a site address with a port', /^\s*(?:https?:\/\/)?[\w.-]*:(\d+)\b[^\n{]*\{/m, /^\s*reverse_proxy\s+(?:[@/][^\s]*\s+)?(?:\w+:\/\/)?([\w.-]+:\d+)/m),
   scaleOut: 'containers',
   setups: [
     { name: 'caddy', summary: 'Caddy reverse_proxy (upgrades WebSockets by itself)', template: 'caddy/Caddyfile.template' },

@@ -1,5 +1,6 @@
 /** HAProxy: configs in haproxy/, read where the official image reads them. */
 import { defineFront, versionAfter } from './types.js';
+import { scanWith } from './config-scan.js';
 import { WS_HANDLER_ALIAS, WS_HANDLER_SETUP } from './vars.js';
 
 const CONFIG = '/usr/local/etc/haproxy/haproxy.cfg';
@@ -18,6 +19,8 @@ export const haproxy = defineFront({
   processes: /^haproxy /,
   local: { names: ['haproxy'], debianPackage: 'haproxy', args: (c) => ['-db', '-f', c] },
   docsPage: 'docs/haproxy.md',
+  // `bind :80`, `bind *:8080 ssl crt …`; `server app1 app:3000 check`
+  configScan: scanWith('bind', /^\s*bind\s+[^\s:]*:(\d+)\b/m, /^\s*server\s+\S+\s+([\w.-]+:\d+)/m),
   scaleOut: 'containers',
   setups: [
     { name: 'haproxy', summary: 'HAProxy in mode http with timeout tunnel (the correct WebSocket config)', template: 'haproxy/ws-proxy.cfg.template' },

@@ -1,5 +1,6 @@
 /** Apache httpd: configs in httpd/, each a complete httpd.conf for the official image's layout. */
 import { defineFront, versionAfter } from './types.js';
+import { scanWith } from './config-scan.js';
 import { WS_HANDLER_ALIAS, WS_HANDLER_SETUP } from './vars.js';
 
 export const httpd = defineFront({
@@ -16,6 +17,8 @@ export const httpd = defineFront({
   processes: /^(?:\/usr\/sbin\/apache2|httpd|\/usr\/local\/apache2\/bin\/httpd) /,
   local: { names: ['apache2', 'httpd'], debianPackage: 'apache2', args: (c) => ['-DFOREGROUND', '-f', c] },
   docsPage: 'docs/httpd.md',
+  // `Listen 80`, `Listen 0.0.0.0:8080`; `ProxyPass /ws ws://app:3000/ws`, `BalancerMember http://app:3000`
+  configScan: scanWith('Listen', /^\s*Listen\s+(?:\S+:)?(\d+)\b/mi, /^\s*(?:ProxyPass(?:Match)?\s+\S+|BalancerMember|RewriteRule\s+\S+)\s+\w+:\/\/([\w.-]+(?::\d+)?)/mi),
   scaleOut: 'threads',
   scaleSetup: 'httpd-many-connections',
   setups: [

@@ -1,5 +1,6 @@
 /** nghttpx, nghttp2's proxy: configs in nghttpx/, read from /etc/nghttpx/nghttpx.conf. */
 import { defineFront, versionAfter } from './types.js';
+import { scanWith } from './config-scan.js';
 
 const CONFIG = '/etc/nghttpx/nghttpx.conf';
 
@@ -24,6 +25,8 @@ export const nghttpx = defineFront({
   processes: /^nghttpx /,
   local: { names: ['nghttpx'], debianPackage: 'nghttp2-proxy', args: (c) => ['--conf', c] },
   docsPage: 'docs/nghttpx.md',
+  // `frontend=*,3000;no-tls`; `backend=app,3000`
+  configScan: scanWith('frontend', /^\s*frontend\s*=\s*[^,\s]*,(\d+)\b/m, /^\s*backend\s*=\s*([\w.-]+),(\d+)/m, (m) => `${m[1] as string}:${m[2] as string}`),
   scaleOut: 'containers',
   setups: [
     { name: 'nghttpx', summary: 'nghttpx with the correct WebSocket proxy config (plain HTTP/1.1)', template: 'nghttpx/ws-proxy.conf.template', needs: NEEDS_HEADER_TIMEOUT },

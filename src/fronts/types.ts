@@ -6,6 +6,7 @@
  */
 import type { FrontOptions } from '../../proxy/options.js';
 import type { FrontVars } from './vars.js';
+import type { ConfigScan } from './config-scan.js';
 
 /** The image a front kind (or the app) runs, named by an environment variable / .env key. */
 export interface ImageSpec<R extends string = string> {
@@ -83,6 +84,8 @@ export interface FrontDescriptor<K extends string = string, R extends string = s
   local: 'in-process' | LocalBinary;
   /** The docs page about it. */
   docsPage: string;
+  /** How a user's own config file of this kind is read (run --config … --upstream): the ports it listens on, what it proxies to. */
+  configScan?: ConfigScan;
   /**
    * How the scale benches put many connections through it, each process being capped by the
    * open files the engine gives a container: 'workers', one container whose worker processes

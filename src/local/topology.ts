@@ -65,6 +65,7 @@ export async function startLocalTopology(scenario: Scenario, options: LocalTopol
   if ((scenario.replicas ?? 1) > 1 || (scenario.appKind ?? 'echo') !== 'echo') {
     throw new TopologyUnavailable('local mode runs one echo app in this process; replicas and the socket.io app need Docker');
   }
+  if (scenario.deployment) throw new TopologyUnavailable('your config or your app runs in containers, as your deployment does: it needs Docker (`ws-proxy-bench engine ensure`)');
   if (options.images) throw new TopologyUnavailable("local mode runs this host's binaries, not image sets; run with Docker to choose versions");
   const setup = lookup(scenario.front);
   const companions = Object.entries(setup.companions ?? {}).map(([alias, name]) => ({ alias, setup: lookup(name) }));

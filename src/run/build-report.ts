@@ -32,14 +32,16 @@ export function reportScenario(scenario: Scenario, outcome: ScenarioOutcome, whe
   const checks = outcome.checks.map((c): ReportCheck => ({
     check: c.check,
     title: c.title,
-    status: c.ok ? 'pass' : 'fail',
+    status: c.skipped !== undefined ? 'skip' : c.ok ? 'pass' : 'fail',
     figure: c.figure,
     detail: c.detail,
     durationMs: c.durationMs,
     ...(c.measured ? { measured: c.measured } : {}),
   }));
-  const ok = outcome.ok && checks.every((c) => c.status === 'pass');
-  return { ...base, status: ok ? 'pass' : 'fail', ...(outcome.error ? { error: outcome.error } : {}), checks };
+  // Skipped checks (each with its reason) neither fail a scenario nor pass one that ran nothing.
+  const ok = outcome.ok && checks.every((c) => c.status !== 'fail');
+  const status = !ok ? 'fail' : checks.length > 0 && checks.every((c) => c.status === 'skip') ? 'skip' : 'pass';
+  return { ...base, status, ...(outcome.error ? { error: outcome.error } : {}), checks };
 }
 
 function count(statuses: Status[]): Counts {

@@ -38,6 +38,8 @@ Exit code: 0 when every expectation held, 1 when one failed, 2 for a usage error
 Examples:
   ws-proxy-bench run --front nginx --scenario '*/upgrade' --json report.json
   ws-proxy-bench run --config nginx=./my-nginx.conf.template --front nginx
+  ws-proxy-bench run --config nginx=./nginx.conf --upstream app:3000 --idle-timeout 60s   # your file, unchanged
+  ws-proxy-bench run --app-image my-app:1.4 --app-port 3000 --app-path /chat              # your app behind every front
   ws-proxy-bench run --versions all --front haproxy     # HAProxy 2.6, 3.0 and 3.2 side by side`;
 
 const say = (line: string): void => { process.stderr.write(`${line}\n`); };
@@ -101,6 +103,7 @@ export async function runRunCommand(argv: string[]): Promise<number> {
     console.log(RUN_HELP);
     return 0;
   }
+  for (const warning of plan.warnings) say(`run: warning: ${warning}`);
   const board = new ProgressBoard(say);
   board.line(`${plan.scenarios.length} scenarios${plan.suites.length > 0 ? ` on ${plan.suites.length} image sets (${plan.suites.join(', ')})` : ''}, concurrency ${plan.options.concurrency}`);
   let topology;

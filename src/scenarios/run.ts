@@ -4,6 +4,7 @@ import { frontDescriptor } from '../fronts/index.js';
 import type { Check, CheckContext, CheckOutcome, RunVersions, Scenario, ScenarioOutcome } from './types.js';
 import { ConfigRefusedByVersion } from '../topology/refused.js';
 import { TopologyUnavailable } from '../topology/unavailable.js';
+import { ALL_APP_CAPABILITIES, type AppCapability } from '../topology/handles.js';
 
 /**
  * The default topology (containers), imported when a scenario first needs it: the checks alone
@@ -37,6 +38,26 @@ export async function runCheck(check: Check, ctx: CheckContext): Promise<CheckOu
   }
 }
 
+/** A check's outcome counts for its scenario when it passed or was skipped for a stated reason. */
+export const passedOrSkipped = (c: CheckOutcome): boolean => c.ok || c.skipped !== undefined;
+
+/** What the app would need to serve for `check` and does not, in words; undefined when it serves all of it. */
+export function unmetNeeds(check: Check, capabilities: readonly AppCapability[]): string | undefined {
+  const missing = (check.needs ?? []).filter((n) => !capabilities.includes(n));
+  return missing.length === 0 ? undefined : `the app does not serve ${missing.map((n) => NEED_WORDS[n]).join(' or ')}, which this check needs`;
+}
+
+const NEED_WORDS: Readonly<Record<AppCapability, string>> = {
+  websocket: 'a WebSocket at its path',
+  echo: 'an echo of each message',
+  stats: "the bench's /stats counters",
+  identity: "the bench's identity header on its 101",
+};
+
+function skippedOutcome(check: Check, why: string): CheckOutcome {
+  return { ok: false, skipped: why, figure: 'skipped', detail: why, check: check.id, title: check.title, durationMs: 0 };
+}
+
 /** Makes the context one check runs in, with its own progress sink (undefined: none). */
 export type ContextFor = (progress?: (line: string) => void) => CheckContext;
 
@@ -46,11 +67,14 @@ export type ContextFor = (progress?: (line: string) => void) => CheckContext;
  * Each check gets a context made for it (not a copy of one: the topology's live getters, such
  * as the front's URL after a restart, must stay live).
  */
-export async function runChecks(checks: readonly Check[], contextFor: ContextFor, hooks: RunHooks = {}): Promise<CheckOutcome[]> {
+export async function runChecks(checks: readonly Check[], contextFor: ContextFor, hooks: RunHooks = {}, capabilities: readonly AppCapability[] = ALL_APP_CAPABILITIES): Promise<CheckOutcome[]> {
   const outcomes = new Map<Check, CheckOutcome>();
   const run = async (check: Check): Promise<CheckOutcome> => {
     hooks.checkStarted?.(check);
-    const outcome = await runCheck(check, contextFor(hooks.progress ? (line) => hooks.progress?.(line, check) : undefined));
+    const lacking = unmetNeeds(check, capabilities);
+    const outcome = lacking
+      ? skippedOutcome(check, lacking)
+      : await runCheck(check, contextFor(hooks.progress ? (line) => hooks.progress?.(line, check) : undefined));
     hooks.checkFinished?.(outcome, check);
     return outcome;
   };
@@ -89,11 +113,12 @@ export async function runScenario(scenario: Scenario, options: RunScenarioOption
     return { ...base, ok: false, checks: [], durationMs: performance.now() - started, error };
   }
   try {
-    const [front, appNode] = await Promise.all([topology.front.version(), topology.app.nodeVersion()]);
+    const { app } = topology;
+    const [front, appNode] = await Promise.all([topology.front.version(), app.nodeVersion?.()]);
     const { of } = frontDescriptor(topology.front.kind).version;
-    const versions: RunVersions = { front, ...(of ? { frontOf: of } : {}), appNode };
-    const checks = await runChecks(scenario.checks, (progress) => topology.context(progress), hooks);
-    return { ...base, versions, ok: checks.every((c) => c.ok), checks, durationMs: performance.now() - started };
+    const versions: RunVersions = { front, ...(of ? { frontOf: of } : {}), ...(appNode ? { appNode } : {}), ...(app.image ? { appImage: app.image } : {}) };
+    const checks = await runChecks(scenario.checks, (progress) => topology.context(progress), hooks, app.capabilities);
+    return { ...base, versions, ok: checks.every(passedOrSkipped), checks, durationMs: performance.now() - started };
   } catch (err) {
     const error = err instanceof Error ? err.message : String(err);
     return { ...base, ok: false, checks: [], durationMs: performance.now() - started, error };

@@ -1,9 +1,9 @@
 /** The vocabulary of the scenario catalog: scenarios are data, checks are reusable functions. */
 import type { EchoStats, StatsReadOptions } from '../echo/stats.js';
 import type { AppKind } from '../topology/apps.js';
-import type { FrontProcess } from '../topology/handles.js';
+import type { AppCapability, FrontProcess } from '../topology/handles.js';
 
-export type Family = 'upgrade' | 'misconfiguration' | 'keepalive' | 'front-websocket' | 'faults' | 'security' | 'reload' | 'h2' | 'socketio' | 'replicas';
+export type Family = 'deployment' | 'upgrade' | 'misconfiguration' | 'keepalive' | 'front-websocket' | 'faults' | 'security' | 'reload' | 'h2' | 'socketio' | 'replicas';
 
 /** What the faults family does to a running topology (containers: docker restart / pause). */
 export interface TopologyControls {
@@ -63,6 +63,8 @@ export interface CheckResult {
   detail: string;
   /** Raw numbers (milliseconds, bytes, counts), for JSON reports. */
   measured?: Record<string, number>;
+  /** Why the check did not run (the app does not serve what it needs, or what it measures was not found): reported as skipped, never passed. */
+  skipped?: string;
 }
 
 export interface Check {
@@ -72,6 +74,8 @@ export interface Check {
   title: string;
   /** Does this check only use its own connections (so it may run beside the others)? */
   independent: boolean;
+  /** What it needs of the app (default: nothing beyond the bench's own app); an app that lacks one skips it with the reason. */
+  needs?: readonly AppCapability[];
   run(ctx: CheckContext): Promise<CheckResult>;
 }
 
@@ -91,6 +95,32 @@ export interface Scenario {
   /** How many replicas of the app the front balances over (default 1; with more, at app-1, app-2, …). */
   replicas?: number;
   checks: Check[];
+  /** A user's deployment (run --config … --upstream, run --app-image): where the app listens, where the front's config listens, the user's app. */
+  deployment?: Deployment;
+}
+
+/** A user's app image behind the front (run --app-image). */
+export interface UserApp {
+  image: string;
+  /** The port it listens on in its container. */
+  port: number;
+  env: Readonly<Record<string, string>>;
+  /** The container's command (default: the image's own). */
+  command?: readonly string[];
+}
+
+/** What a deployment scenario's topology runs: the names and ports the user's config and app use. */
+export interface Deployment {
+  /** The app's network alias and port: what the front's config proxies to. */
+  upstream: { host: string; port: number };
+  /** The port the front's config listens on in its container (published). */
+  listenPort: number;
+  /** The path the WebSocket answers at. */
+  wsPath: string;
+  /** The config file is the user's, run as it is (placeholders aside): its refusal is reported as the front's own line. */
+  userConfig?: string;
+  /** The user's app in place of the bench's echo app. */
+  app?: UserApp;
 }
 
 export interface CheckOutcome extends CheckResult {
@@ -104,8 +134,10 @@ export interface RunVersions {
   front: string;
   /** Whose version `front` is when not the front's own ("Node.js" for the http-front). */
   frontOf?: string;
-  /** Absent when the app was not running when the versions were read (a config the front refused). */
+  /** Absent when the app was not running when the versions were read (a config the front refused), or it is a user's image. */
   appNode?: string;
+  /** The user's app image (run --app-image). */
+  appImage?: string;
 }
 
 export interface ScenarioOutcome {

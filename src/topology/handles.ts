@@ -5,6 +5,14 @@
 import type { EchoStats, StatsReadOptions } from '../echo/stats.js';
 import type { FrontKind } from '../fronts/index.js';
 
+/**
+ * What an app serves that a check may need: a WebSocket at its path, an echo of every message,
+ * the bench's /stats counters, and the bench's identity header on its 101 (who answered). The bench's own apps serve all three; a user's app
+ * (run --app-image) is probed for them when it starts.
+ */
+export type AppCapability = 'websocket' | 'echo' | 'stats' | 'identity';
+export const ALL_APP_CAPABILITIES: readonly AppCapability[] = ['websocket', 'echo', 'stats', 'identity'];
+
 export interface EchoAppHandle {
   alias: string;
   /** The container's address on the bench network: reachable from the host without docker-proxy (absent for local processes). */
@@ -21,8 +29,12 @@ export interface EchoAppHandle {
   stop(): Promise<void>;
   /** Stops the app (SIGTERM) and starts it again; resolves when it answers /healthz. The published port may change; the alias does not. */
   restart(): Promise<void>;
-  /** The Node.js version the app runs on, read from the running process's binary. */
-  nodeVersion(): Promise<string>;
+  /** The Node.js version the app runs on, read from the running process's binary (absent: a user's image, which may run anything). */
+  nodeVersion?(): Promise<string>;
+  /** The user's image it runs (run --app-image); absent for the bench's own apps. */
+  image?: string;
+  /** What it serves of what checks need (absent: everything, the bench's own apps). */
+  capabilities?: readonly AppCapability[];
   /** Stops the app as an orchestrator does (SIGTERM, then it exits); `start` brings it back. Containers only. */
   terminate?(): Promise<void>;
   start?(): Promise<void>;

@@ -42,7 +42,7 @@ export function checkContext(scenario: Scenario, app: EchoAppHandle, front: Fron
       start: () => (a.start ? a.start() : Promise.reject(new Error(`${a.alias} cannot be started here (local mode); run with Docker`))),
     })),
     // A getter: a restarted front container may be published on another port.
-    get wsUrl() { return front.wsUrl(WS_PATH); },
+    get wsUrl() { return front.wsUrl(scenario.deployment?.wsPath ?? WS_PATH); },
     ...(front.ca !== undefined ? { ca: front.ca } : {}),
     ...(front.reload ? { reloadFront: front.reload } : {}),
     frontProcesses: () => front.processes(),
