@@ -1,6 +1,7 @@
 /**
- * The README's compose port table is generated from docker-compose.yml, so it cannot drift from
- * the ports compose publishes. To refresh it:
+ * The README's compose port table, and each front's docs page's lines for its compose services,
+ * are generated from docker-compose.yml, so they cannot drift from the ports compose publishes.
+ * To refresh them:
  * WS_PROXY_BENCH_UPDATE_DOCS=1 npx vitest run --project unit test/unit/docs/readme-compose-ports.test.ts
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -8,7 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { replaceBetween } from '../../../src/bench/readme-matrix.js';
 import { projectPath } from '../../../src/paths.js';
 import { readComposeFile } from '../../support/compose-file.js';
-import { COMPOSE_PORTS_BEGIN, COMPOSE_PORTS_END, composePortsTable } from '../../support/docs/compose-ports.js';
+import { COMPOSE_SERVICES } from '../../../src/compose/services.js';
+import { frontDescriptor, frontSetup } from '../../../src/fronts/index.js';
+import { COMPOSE_PORTS_BEGIN, COMPOSE_PORTS_END, composePortsTable, FRONT_COMPOSE_BEGIN, FRONT_COMPOSE_END, frontComposeLines } from '../../support/docs/compose-ports.js';
 import { updateDocsRequested } from '../../support/docs/update-docs.js';
 
 const REFRESH = 'WS_PROXY_BENCH_UPDATE_DOCS=1 npx vitest run --project unit test/unit/docs/readme-compose-ports.test.ts';
@@ -32,4 +35,23 @@ describe("the README's compose port table", () => {
     expect(ports).toEqual([...ports].sort((a, b) => a - b));
     expect(ports.length).toBe(readComposeFile().reduce((n, s) => n + s.ports.length, 0));
   });
+});
+
+describe("each front's docs page: its compose services", () => {
+  const kinds = [...new Set(COMPOSE_SERVICES.flatMap((s) => (s.setup === undefined ? [] : [frontSetup(s.setup).kind])))];
+  for (const kind of kinds) {
+    const page = frontDescriptor(kind).docsPage;
+    it(`${page} lists every compose service that runs a ${kind} setup, as docker-compose.yml publishes it`, () => {
+      const file = projectPath(page);
+      let text = readFileSync(file, 'utf8');
+      const lines = frontComposeLines(kind, readComposeFile());
+      expect(lines, `${kind} has compose services`).not.toBe('');
+      const want = replaceBetween(text, FRONT_COMPOSE_BEGIN, FRONT_COMPOSE_END, lines);
+      if (updateDocsRequested() && want !== text) {
+        writeFileSync(file, want);
+        text = want;
+      }
+      expect(text, `${page}: its compose services' lines drifted from docker-compose.yml; run ${REFRESH}`).toBe(want);
+    });
+  }
 });
