@@ -85,7 +85,7 @@ describe.skipIf(containersSkipped)('docker-compose.yml', () => {
    * Brings up the default services plus `profile`'s, and waits until exactly those are healthy.
    * A port someone else took meanwhile (the suite next door opens thousands of connections): the
    * profile's services get new ports and compose tries again, at most 3 times. A container that
-   * exits fails the wait at once, with its last log lines.
+   * exits or turns unhealthy fails the wait at once, with its last log lines.
    */
   const bringUp = async (profile: ComposeProfile): Promise<void> => {
     const profiles = profile === 'default' ? [] : [profile];
@@ -109,13 +109,13 @@ describe.skipIf(containersSkipped)('docker-compose.yml', () => {
     const started = Date.now();
     for (;;) {
       const now = await containers();
-      const exited = now.filter((c) => /^Exited|^Dead/.test(c.status));
+      const exited = now.filter((c) => /^Exited|^Dead|\(unhealthy\)/.test(c.status));
       if (exited.length > 0) {
         const logs = await Promise.all(exited.map(async (c) => {
           const { stdout, stderr } = await composeRun(profiles, 'logs', '--no-color', '--tail', '15', c.service).catch((e: unknown) => ({ stdout: '', stderr: String(e) }));
           return `${c.service} (${c.status}):\n${stdout}${stderr}`;
         }));
-        throw new Error(`profile ${profile}: ${exited.map((c) => c.service).join(', ')} exited:\n${logs.join('\n')}`);
+        throw new Error(`profile ${profile}: ${exited.map((c) => c.service).join(', ')} exited or failed its healthcheck:\n${logs.join('\n')}`);
       }
       const notHealthy = now.filter((c) => !c.status.includes('(healthy)'));
       if (now.map((c) => c.service).sort().join() === want.join() && notHealthy.length === 0) break;
