@@ -42,6 +42,10 @@ const commands: Record<string, Command> = {
     summary: "write the throwaway TLS certificate docker-compose.yml's profile h2 needs",
     run: async (argv) => (await import('./compose/cli.js')).runCertCommand(argv),
   },
+  compose: {
+    summary: 'docker-compose.yml where no registry answers: images (offline stand-ins if need be), configs, then docker compose up',
+    run: async (argv) => (await import('./compose/up.js')).runComposeCommand(argv),
+  },
   sweep: {
     summary: 'remove containers and networks left behind by crashed runs',
     run: async (argv) => (await import('./containers/cli.js')).runSweepCommand(argv),

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { renderTemplateFile, templateFile } from './templates.js';
 import { projectPath } from './paths.js';
 import { COMPOSE_H2_SERVICES } from './compose/h2-profile.js';
+import { COMPOSE_SERVICES } from './compose/services.js';
 import { frontSetup } from './fronts/index.js';
 import { DEFAULT_WORKER_CONNECTIONS, replicaVars, upstreamVars, workerLimits, type FrontVars } from './fronts/vars.js';
 import { WS_PATH } from './topology/values.js';
@@ -25,28 +26,27 @@ export const COMPOSE_VARS = {
   DRAIN_TIMEOUT_SECONDS: 30,
 } satisfies FrontVars;
 
-/** The nginx templates docker-compose.yml mounts, rendered into dist/compose/nginx/<name>.conf. */
-export const COMPOSE_TEMPLATES = [
-  'nginx/ws-proxy.conf.template',
-  'nginx/mistake-no-http11.conf.template',
-  'nginx/mistake-no-upgrade-headers.conf.template',
-  'nginx/front-handles-websocket.conf.template',
-  'nginx/replicas-sticky.conf.template',
-];
-
 /** Where compose finds a template's rendering: dist/compose/<template without .template>, e.g. dist/compose/haproxy/h2.cfg. */
 export function composeConfigPath(template: string, outDir = 'dist/compose'): string {
   return join(outDir, template.replace(/\.template$/, ''));
 }
 
-/** The templates of profile h2's front setups that read a config file (the http-front takes flags instead). */
+/**
+ * The templates docker-compose.yml mounts: those of the compose services' setups (the table in
+ * src/compose/services.ts), once each, in its order; the http-proxy fronts take flags instead.
+ */
+export function composeTemplates(): string[] {
+  return [...new Set(COMPOSE_SERVICES.flatMap(({ setup }) => (setup === undefined ? [] : frontSetup(setup).template ?? [])))];
+}
+
+/** The templates of profile h2's front setups that read a config file. */
 export function composeH2Templates(): string[] {
   return COMPOSE_H2_SERVICES.flatMap(({ setup }) => frontSetup(setup).template ?? []);
 }
 
-/** Renders every config docker-compose.yml mounts with COMPOSE_VARS: the nginx ones and profile h2's. */
+/** Renders every config docker-compose.yml mounts with COMPOSE_VARS. */
 export function renderComposeConfigs(outDir = projectPath('dist/compose')): string[] {
-  return [...COMPOSE_TEMPLATES, ...composeH2Templates()].map((template) => {
+  return composeTemplates().map((template) => {
     const out = composeConfigPath(template, outDir);
     mkdirSync(join(out, '..'), { recursive: true });
     writeFileSync(out, renderTemplateFile(template, COMPOSE_VARS));
@@ -60,8 +60,8 @@ const HELP = `Usage:
 
 Renders a config template (e.g. nginx/ws-proxy.conf.template): every \${NAME} placeholder is
 replaced by its --var value; a placeholder without one is an error. Without --out the result
-goes to standard output. --compose renders the configs docker-compose.yml mounts (the nginx
-ones and profile h2's), with
+goes to standard output. --compose renders the config of every docker-compose.yml service that
+reads one (src/compose/services.ts), with
 ${Object.entries(COMPOSE_VARS).map(([k, v]) => `${k}=${v}`).join(' ')}, into dist/compose/.`;
 
 export async function runRenderCommand(argv: string[]): Promise<number> {

@@ -66,6 +66,6 @@ export async function runCertCommand(argv: string[], io: CertIo = {}): Promise<n
   }
   out(`cert: wrote ${written.cert} (valid ${options.days} days, for localhost and 127.0.0.1; trust it as the CA) and ${written.key}`);
   if (dir !== projectPath(COMPOSE_TLS_DIR)) out(`cert: compose reads ${COMPOSE_TLS_DIR} by default: set ${COMPOSE_TLS_DIR_ENV}=${dir} for it to read these`);
-  out('cert: next: docker compose --profile h2 up   (Debian\'s v1: docker-compose --profile h2 up)');
+  out('cert: next: docker compose --profile h2 up   (Debian\'s v1: docker-compose --profile h2 up; no registry: npx ws-proxy-bench compose up --profile h2)');
   return 0;
 }

@@ -5,6 +5,7 @@
  * rendered by `ws-proxy-bench render --compose`, and mounts the certificate `ws-proxy-bench cert`
  * writes where the setup's `tls` says.
  */
+import { COMPOSE_SERVICES } from './services.js';
 
 export interface ComposeH2Service {
   /** The front setup, which is also the compose service's name. */
@@ -15,12 +16,12 @@ export interface ComposeH2Service {
   defaultPort: number;
 }
 
-export const COMPOSE_H2_SERVICES: readonly ComposeH2Service[] = [
-  { setup: 'haproxy-h2', portVar: 'WS_PROXY_BENCH_PORT_HAPROXY_H2', defaultPort: 8091 },
-  { setup: 'httpd-h2', portVar: 'WS_PROXY_BENCH_PORT_HTTPD_H2', defaultPort: 8092 },
-  { setup: 'nghttpx-h2', portVar: 'WS_PROXY_BENCH_PORT_NGHTTPX_H2', defaultPort: 8093 },
-  { setup: 'http-front-h2', portVar: 'WS_PROXY_BENCH_PORT_HTTP_FRONT_H2', defaultPort: 8094 },
-];
+/** Profile h2's lines of the compose services table (src/compose/services.ts). */
+export const COMPOSE_H2_SERVICES: readonly ComposeH2Service[] = COMPOSE_SERVICES.flatMap((s) => {
+  if (s.profile !== 'h2') return [];
+  if (s.setup !== s.service) throw new Error(`profile h2's service ${s.service} must be named like its setup (${String(s.setup)})`);
+  return [{ setup: s.setup, portVar: s.portVar, defaultPort: s.defaultPort }];
+});
 
 /** The folder the profile's certificate is read from (and `ws-proxy-bench cert` writes to), relative to the project. */
 export const COMPOSE_TLS_DIR = 'build/compose-tls';

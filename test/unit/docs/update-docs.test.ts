@@ -33,6 +33,6 @@ describe('WS_PROXY_BENCH_UPDATE_DOCS', () => {
     const honouring = readers.filter((f) => /process\.env(\.|\[')WS_PROXY_BENCH_UPDATE_DOCS/.test(readFileSync(projectPath(f), 'utf8')));
     expect(honouring).toEqual([]);
     const guarded = readers.filter((f) => readFileSync(projectPath(f), 'utf8').includes('updateDocsRequested()'));
-    expect(guarded).toEqual(['test/unit/docs/readme-options.test.ts', 'test/unit/docs/snippets.test.ts']);
+    expect(guarded).toEqual(['test/unit/docs/readme-compose-ports.test.ts', 'test/unit/docs/readme-options.test.ts', 'test/unit/docs/snippets.test.ts']);
   });
 });
