@@ -83,6 +83,8 @@ export interface StartSpec {
   wait: WaitStrategy;
   /** The container's open-files limit (soft and hard), for runs that hold many connections. */
   nofile?: number;
+  /** The port it listens on inside the container, the one published (default CONTAINER_PORT). */
+  port?: number;
 }
 
 export interface Started {
@@ -95,6 +97,7 @@ export interface Started {
 
 export async function startContainer(spec: StartSpec): Promise<Started> {
   await runtimeClient();
+  const port = spec.port ?? CONTAINER_PORT;
   const logs = new LogCapture();
   const container = new PublishedContainer(spec.image)
     .withNetworkMode(spec.network.name)
@@ -102,7 +105,7 @@ export async function startContainer(spec: StartSpec): Promise<Started> {
     .withLabels({ ...runLabels(currentRunId()), [ALIAS_LABEL]: spec.alias })
     .withCommand(spec.command)
     .withEnvironment(spec.env ?? {})
-    .withPublishedPort(CONTAINER_PORT)
+    .withPublishedPort(port)
     .withLogConsumer(logs.consume)
     .withWaitStrategy(spec.wait)
     .withStartupTimeout(STARTUP_TIMEOUT_MS);
@@ -129,7 +132,7 @@ export async function startContainer(spec: StartSpec): Promise<Started> {
     networkIp: started.getIpAddress(spec.network.name),
     logs,
     // The engine's host as testcontainers reaches it: 127.0.0.1 for a local engine, DOCKER_HOST's host for a remote one.
-    url: (scheme, path = '/') => `${scheme}://${hostForUrl(started.getHost())}:${started.getMappedPort(CONTAINER_PORT)}${path.startsWith('/') ? path : `/${path}`}`,
+    url: (scheme, path = '/') => `${scheme}://${hostForUrl(started.getHost())}:${started.getMappedPort(port)}${path.startsWith('/') ? path : `/${path}`}`,
     stop: async () => {
       if (stopped) return;
       stopped = true;

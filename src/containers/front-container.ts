@@ -36,6 +36,8 @@ export interface FrontContainerOptions {
   tls?: { ca: string };
   /** The image to run (default: the configured one for the kind's role). */
   image?: string;
+  /** The port the front listens on inside its container (default CONTAINER_PORT, where the bench's configs listen). */
+  port?: number;
 }
 
 export async function startFront(opts: FrontContainerOptions): Promise<FrontHandle> {
@@ -61,6 +63,7 @@ export async function startFront(opts: FrontContainerOptions): Promise<FrontHand
     contents,
     wait: Wait.forListeningPorts(),
     ...(opts.nofile !== undefined ? { nofile: opts.nofile } : {}),
+    ...(opts.port !== undefined ? { port: opts.port } : {}),
   });
   const client = await runtimeClient();
   const docker = client.container.getById(started.container.getId());
