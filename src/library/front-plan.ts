@@ -4,17 +4,16 @@
  * container runs (so a mistake is an error naming it, not a front that answers 502).
  */
 import { httpFrontFlags } from '../fronts/http-front.js';
-import { FRONT_KINDS, frontDescriptor, isFrontKind, type FrontKind } from '../fronts/index.js';
+import { frontDescriptor, type FrontKind } from '../fronts/index.js';
 
 /** Whether a number is a whole count of milliseconds (or a port) above zero. */
 function positiveInteger(n: unknown): n is number {
   return typeof n === 'number' && Number.isInteger(n) && n > 0;
 }
 
-/** A kind the library can start; an unknown one is an error naming the known ones. */
+/** A kind the library can start; an unknown one is an error naming the known ones (the registry's own). */
 export function knownKind(kind: string): FrontKind {
-  if (!isFrontKind(kind)) throw new Error(`unknown front kind '${kind}'; known: ${FRONT_KINDS.join(', ')}`);
-  return kind;
+  return frontDescriptor(kind).kind;
 }
 
 /** A TCP port (1–65535), or an error saying which setting was wrong. */
