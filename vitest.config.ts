@@ -59,6 +59,23 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // The examples of using the package in one's own suite (examples/*/): they import it by
+          // its name, as a user's suite does (the package's "exports", resolved from its own
+          // checkout), so they run the built dist/ that the global setup rebuilds. Beside the
+          // container suites, one file at a time; under CI they never skip either.
+          name: 'examples',
+          include: ['examples/**/*.test.ts'],
+          globalSetup: ['test/containers/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          maxWorkers: 1,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'containers-browser',
           include: ['test/containers/browser/**/*.test.ts'],
           globalSetup: ['test/containers/global-setup.ts'],

@@ -90,7 +90,7 @@ export interface StartSpec {
   wait: WaitStrategy;
   /** The container's open-files limit (soft and hard), for runs that hold many connections. */
   nofile?: number;
-  /** The port it listens on, which is published (default CONTAINER_PORT). */
+  /** The port it listens on inside the container, the one published (default CONTAINER_PORT). */
   port?: number;
 }
 
@@ -122,8 +122,8 @@ async function exitedLogs(id: string): Promise<string> {
 
 export async function startContainer(spec: StartSpec): Promise<Started> {
   await runtimeClient();
-  const logs = new LogCapture();
   const port = spec.port ?? CONTAINER_PORT;
+  const logs = new LogCapture();
   const container = new PublishedContainer(spec.image)
     .withNetworkMode(spec.network.name)
     .withNetworkAliases(spec.alias)

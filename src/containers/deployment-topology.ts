@@ -40,7 +40,7 @@ export async function startDeploymentTopology(scenario: Scenario, deployment: De
     }
     let front: FrontHandle;
     try {
-      front = keep(await startSetup(network, setup, 'front', vars, { ...imageOption(options, setup), listenPort: deployment.listenPort }));
+      front = keep(await startSetup(network, setup, 'front', vars, { ...imageOption(options, setup), port: deployment.listenPort }));
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const line = deployment.userConfig ? refusalLine(message.split('\n').slice(1).join('\n')) : undefined;

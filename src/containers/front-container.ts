@@ -36,8 +36,8 @@ export interface FrontContainerOptions {
   tls?: { ca: string };
   /** The image to run (default: the configured one for the kind's role). */
   image?: string;
-  /** The port its config listens on, which is published (default CONTAINER_PORT; a user's own config names its own). */
-  listenPort?: number;
+  /** The port the front listens on inside its container (default CONTAINER_PORT, where the bench's configs listen). */
+  port?: number;
 }
 
 export async function startFront(opts: FrontContainerOptions): Promise<FrontHandle> {
@@ -62,8 +62,8 @@ export async function startFront(opts: FrontContainerOptions): Promise<FrontHand
     ...(front.bundle ? { files: bundle(front.bundle), user: NODE_USER } : {}),
     contents,
     wait: Wait.forListeningPorts(),
-    ...(opts.listenPort !== undefined ? { port: opts.listenPort } : {}),
     ...(opts.nofile !== undefined ? { nofile: opts.nofile } : {}),
+    ...(opts.port !== undefined ? { port: opts.port } : {}),
   });
   const client = await runtimeClient();
   const docker = client.container.getById(started.container.getId());

@@ -3,7 +3,7 @@
  * ports are dialled on, and the run's labelled networks.
  */
 import { randomBytes } from 'node:crypto';
-import { getContainerRuntimeClient, getReaper, LABEL_TESTCONTAINERS_SESSION_ID } from 'testcontainers';
+import { getContainerRuntimeClient, getReaper, LABEL_TESTCONTAINERS_SESSION_ID, StartedNetwork } from 'testcontainers';
 import { currentRunId, runLabels } from './labels.js';
 
 export interface BenchNetwork {
@@ -34,7 +34,12 @@ export function shortId(): string {
   return randomBytes(3).toString('hex');
 }
 
-export async function createNetwork(): Promise<BenchNetwork> {
+/**
+ * A network labelled with the run (and with testcontainers' session, so its reaper removes it
+ * too), as testcontainers' own StartedNetwork: containers built with GenericContainer join it
+ * by `.withNetwork(network)`.
+ */
+export async function createStartedNetwork(): Promise<StartedNetwork> {
   const client = await runtimeClient();
   const reaper = await getReaper(client);
   const runId = currentRunId();
@@ -45,13 +50,18 @@ export async function createNetwork(): Promise<BenchNetwork> {
     Driver: 'bridge',
     Labels: { ...runLabels(runId), [LABEL_TESTCONTAINERS_SESSION_ID]: reaper.sessionId },
   });
+  return new StartedNetwork(client, name, network);
+}
+
+export async function createNetwork(): Promise<BenchNetwork> {
+  const network = await createStartedNetwork();
   let stopped = false;
   return {
-    name,
+    name: network.getName(),
     stop: async () => {
       if (stopped) return;
       stopped = true;
-      await client.network.remove(network);
+      await network.stop();
     },
   };
 }

@@ -31,6 +31,26 @@ export function send(ws: WebSocket, payload: Payload): void {
   });
 }
 
+/** What came back for one payload sent on an open socket. */
+export interface EchoRoundTrip {
+  /** The same bytes, as one message of the same type (text or binary). */
+  same: boolean;
+  expected: Buffer;
+  got: { data: Buffer; isBinary: boolean };
+  roundTripMs: number;
+}
+
+/** Sends one payload and waits for the next message; throws when none comes within `timeoutMs`. */
+export async function echoOnce(ws: WebSocket, payload: Payload, timeoutMs = 10_000): Promise<EchoRoundTrip> {
+  const expected = Buffer.concat(payload.fragments);
+  const started = performance.now();
+  const reply = nextMessage(ws, timeoutMs);
+  send(ws, payload);
+  const got = await reply;
+  const roundTripMs = performance.now() - started;
+  return { same: got.isBinary === payload.binary && got.data.equals(expected), expected, got, roundTripMs };
+}
+
 /** One payload goes out through the front and comes back identical, as one message. */
 export function echoes(payload: Payload): Check {
   return {
@@ -38,22 +58,16 @@ export function echoes(payload: Payload): Check {
     title: `echo of ${payload.describe}`,
     independent: true,
     async run(ctx) {
-      const expected = Buffer.concat(payload.fragments);
       const ws = await open(ctx.wsUrl, contextOptions(ctx));
       try {
-        const started = performance.now();
-        const reply = nextMessage(ws, 10_000);
-        send(ws, payload);
-        const got = await reply;
-        const ms = performance.now() - started;
-        const same = got.isBinary === payload.binary && got.data.equals(expected);
+        const { same, expected, got, roundTripMs } = await echoOnce(ws, payload);
         const kind = (binary: boolean): string => (binary ? 'binary' : 'text');
         return verdict(
           same,
           same ? `${bytes(expected.length)} ok` : 'mismatch',
           `${kind(payload.binary)} ${expected.length} bytes back unchanged`,
           `${kind(got.isBinary)} ${got.data.length} bytes, ${got.data.equals(expected) ? 'identical' : 'different'}`,
-          { bytes: expected.length, roundTripMs: ms },
+          { bytes: expected.length, roundTripMs },
         );
       } finally {
         discard(ws);

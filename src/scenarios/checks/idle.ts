@@ -4,7 +4,7 @@
  */
 import { closed, connect, contextOptions, describeOutcome, discard, echoesText, open } from '../check-helpers/client.js';
 import { seconds, verdict } from '../check-helpers/result.js';
-import type { Check } from '../types.js';
+import type { Check, CheckResult } from '../types.js';
 
 /**
  * How late past the configured timeout a cut may come and still count as "at the timeout",
@@ -47,6 +47,39 @@ export function windowText(earliest: string, latest: string, handshake: Handshak
   return `no sooner than ${earliest} after ${handshake.request} was sent, no later than ${latest} after its ${handshake.answer} arrived`;
 }
 
+/** What the client saw of an idle connection: the handshake's bracket and the cut, if one came (performance.now() instants). */
+export interface IdleCutSeen {
+  requestSentAt: number;
+  responseAt: number;
+  cut?: { at: number; code: number };
+  /** When the watch ended (for a connection still open). */
+  now: number;
+}
+
+/**
+ * The idle-cut verdict: counted from the handshake request sent, at least T (less
+ * CLOCK_ALLOWANCE_MS); counted from the 101 received, at most T + tolerance; with `closeCode`,
+ * exactly that close code.
+ */
+export function judgeIdleCut(seen: IdleCutSeen, timeoutMs: number, toleranceMs = CUT_TOLERANCE_MS, closeCode?: number): CheckResult {
+  const t = timeoutMs;
+  const { requestSentAt, responseAt, cut } = seen;
+  const window = cutWindow(t, toleranceMs);
+  if (!cut) {
+    return verdict(false, 'not cut', `a cut ${window}`, `still open ${seconds(seen.now - responseAt)} after the 101`);
+  }
+  const fromRequest = cut.at - requestSentAt;
+  const from101 = cut.at - responseAt;
+  const handshakeMs = responseAt - requestSentAt;
+  const ok = fromRequest >= t - CLOCK_ALLOWANCE_MS && from101 <= t + toleranceMs && (closeCode === undefined || cut.code === closeCode);
+  // The figure counts from the request; the 101's count is there when the two differ visibly.
+  const also = handshakeMs >= 10 ? `, ${seconds(from101)} after the 101` : '';
+  return verdict(ok, `cut after ${seconds(fromRequest)} (${cut.code})${also}`,
+    `a cut ${window}${closeCode === undefined ? '' : ` with ${closeCode}`}`,
+    `cut ${seconds(fromRequest)} after the request was sent, ${seconds(from101)} after the 101 (the handshake took ${seconds(handshakeMs)}), with ${cut.code}`,
+    { cutAfterMs: fromRequest, cutAfter101Ms: from101, handshakeMs, closeCode: cut.code, idleTimeoutMs: t });
+}
+
 /**
  * An idle connection (no pings either way) is cut at the front's idle timeout T: counted from
  * the handshake request sent, at least T (less CLOCK_ALLOWANCE_MS); counted from the 101
@@ -68,24 +101,11 @@ export function idleConnectionCut(toleranceMs = CUT_TOLERANCE_MS, closeCode?: nu
         throw new Error(`handshake failed: ${describeOutcome(outcome)}`);
       }
       const { requestSentAt, responseAt } = outcome;
-      const window = cutWindow(t, toleranceMs);
       try {
-        ctx.progress(`idle, no pings: expecting a cut ${window}`);
+        ctx.progress(`idle, no pings: expecting a cut ${cutWindow(t, toleranceMs)}`);
         // Watched one tolerance past the window: a cut that late still shows its time (and fails).
         const cut = await closed(ws, t + 2 * toleranceMs);
-        if (!cut) {
-          return verdict(false, 'not cut', `a cut ${window}`, `still open ${seconds(performance.now() - responseAt)} after the 101`);
-        }
-        const fromRequest = cut.at - requestSentAt;
-        const from101 = cut.at - responseAt;
-        const handshakeMs = responseAt - requestSentAt;
-        const ok = fromRequest >= t - CLOCK_ALLOWANCE_MS && from101 <= t + toleranceMs && (closeCode === undefined || cut.code === closeCode);
-        // The figure counts from the request; the 101's count is there when the two differ visibly.
-        const also = handshakeMs >= 10 ? `, ${seconds(from101)} after the 101` : '';
-        return verdict(ok, `cut after ${seconds(fromRequest)} (${cut.code})${also}`,
-          `a cut ${window}${closeCode === undefined ? '' : ` with ${closeCode}`}`,
-          `cut ${seconds(fromRequest)} after the request was sent, ${seconds(from101)} after the 101 (the handshake took ${seconds(handshakeMs)}), with ${cut.code}`,
-          { cutAfterMs: fromRequest, cutAfter101Ms: from101, handshakeMs, closeCode: cut.code, idleTimeoutMs: t });
+        return judgeIdleCut({ requestSentAt, responseAt, ...(cut ? { cut } : {}), now: performance.now() }, t, toleranceMs, closeCode);
       } finally {
         discard(ws);
       }
