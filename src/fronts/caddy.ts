@@ -19,7 +19,7 @@ export const caddy = defineFront({
   local: { names: ['caddy'], debianPackage: 'caddy', args: (c) => ['run', '--config', c, ...(c.endsWith('.json') ? [] : ['--adapter', 'caddyfile'])] },
   docsPage: 'docs/caddy.md',
   // a site address with a port (`:80 {`, `http://localhost:8080 {`); `reverse_proxy [matcher] app:3000`
-  configScan: scanWith('a site address with a port', /^\s*(?:https?:\/\/)?[\w.-]*:(\d+)\b[^\n{]*\{/m, /^\s*reverse_proxy\s+(?:[@/][^\s]*\s+)?(?:\w+:\/\/)?([\w.-]+:\d+)/m),
+  configScan: scanWith('a site address with a port', [/^\s*(?:https?:\/\/)?[\w.*-]*:(\d+)\b[^\n{]*\{/m, /^\s*http_port\s+(\d+)\b/m], /^\s*reverse_proxy\s+(?:[@/][^\s]*\s+)?(?:\w+:\/\/)?([\w.-]+:\d+)/m),
   scaleOut: 'containers',
   setups: [
     { name: 'caddy', summary: 'Caddy reverse_proxy (upgrades WebSockets by itself)', template: 'caddy/Caddyfile.template' },

@@ -14,9 +14,9 @@ export interface ConfigScan {
   proxiedTo(config: string): string[];
 }
 
-/** Comment lines (#) dropped, so a commented-out directive is not read. */
-function withoutComments(config: string): string {
-  return config.split('\n').map((line) => line.replace(/^\s*#.*$/, '')).join('\n');
+/** The config with its comments taken off (`#` to the end of a line, in every kind's format), so a commented-out directive is not read. */
+export function withoutComments(config: string): string {
+  return config.split('\n').map((line) => line.replace(/(^|\s)#.*$/, '$1')).join('\n');
 }
 
 /** The first capture group of every match, in order, without repeats. */
@@ -26,10 +26,11 @@ function captures(pattern: RegExp, text: string, join: (m: RegExpExecArray) => s
 }
 
 /** A scan from two patterns, each with the port (or the target) as its first group; `target` may join groups. */
-export function scanWith(listenDirective: string, listen: RegExp, target: RegExp, joinTarget?: (m: RegExpExecArray) => string): ConfigScan {
+export function scanWith(listenDirective: string, listen: RegExp | readonly RegExp[], target: RegExp, joinTarget?: (m: RegExpExecArray) => string): ConfigScan {
+  const listens = Array.isArray(listen) ? listen : [listen as RegExp];
   return {
     listenDirective,
-    listenPorts: (config) => captures(listen, withoutComments(config)).map(Number).filter((p) => Number.isInteger(p) && p > 0 && p < 65_536),
+    listenPorts: (config) => [...new Set(listens.flatMap((l) => captures(l, withoutComments(config))).map(Number))].filter((p) => Number.isInteger(p) && p > 0 && p < 65_536),
     proxiedTo: (config) => captures(target, withoutComments(config), joinTarget),
   };
 }

@@ -5,6 +5,7 @@
  */
 import { httpFrontFlags } from '../fronts/http-front.js';
 import { frontDescriptor, type FrontKind } from '../fronts/index.js';
+import { withoutComments } from '../fronts/config-scan.js';
 
 /** Whether a number is a whole count of milliseconds (or a port) above zero. */
 function positiveInteger(n: unknown): n is number {
@@ -28,34 +29,14 @@ export function checkMs(ms: unknown, what: string): number {
   return ms;
 }
 
-/** The config with its comments taken off (`#` to the end of a line, in every kind's format). */
-function withoutComments(config: string): string {
-  return config.split('\n').map((line) => line.replace(/(^|\s)#.*$/, '$1')).join('\n');
-}
-
 /**
- * The ports a config listens on, in the order it states them, by its kind's syntax: nginx
- * `listen [addr:]port`, HAProxy `bind [addr]:port`, httpd `Listen [addr:]port`, Caddy a site
- * address `:port` or `host:port` (or `http_port`), nghttpx `frontend=addr,port`.
+ * The ports a config listens on, in the order it states them, by its kind's syntax (its
+ * descriptor's configScan): nginx `listen [addr:]port`, HAProxy `bind [addr]:port`, httpd
+ * `Listen [addr:]port`, Caddy a site address `:port` or `host:port` (or `http_port`), nghttpx
+ * `frontend=addr,port`; none for the http-front, which takes flags.
  */
 export function listenPorts(kind: FrontKind, config: string): number[] {
-  const text = withoutComments(config);
-  const patterns: Record<FrontKind, RegExp[]> = {
-    nginx: [/^\s*listen\s+(?:\S*:)?(\d+)\b/gm],
-    haproxy: [/^\s*bind\s+\S*:(\d+)\b/gm],
-    httpd: [/^\s*Listen\s+(?:\S*:)?(\d+)\b/gim],
-    caddy: [/^\s*(?:https?:\/\/)?[\w.*-]*:(\d+)\b[^\n]*\{/gm, /^\s*http_port\s+(\d+)\b/gm],
-    nghttpx: [/^\s*frontend\s*=\s*[^,\n]*,\s*(\d+)\b/gm],
-    'http-front': [],
-  };
-  const found: number[] = [];
-  for (const pattern of patterns[kind]) {
-    for (const m of text.matchAll(pattern)) {
-      const port = Number(m[1]);
-      if (port > 0 && port <= 65_535 && !found.includes(port)) found.push(port);
-    }
-  }
-  return found;
+  return frontDescriptor(kind).configScan?.listenPorts(config) ?? [];
 }
 
 /** Whether the config names one of the upstream's names and its port (as whole words). */
