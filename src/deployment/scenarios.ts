@@ -20,7 +20,7 @@ export interface DeploymentScenarioInput {
   /** The front setup it runs. */
   setup: string;
   deployment: Deployment;
-  /** What the user's config sets (ms); undefined: not stated, found by holding up to maxIdleMs. */
+  /** What the user's config sets (ms); undefined: not stated, found by holding up to maxIdleMs. The bench's own config states its own. */
   idleTimeoutMs?: number;
   maxIdleMs: number;
 }
@@ -30,16 +30,16 @@ export function deploymentName(d: Pick<Deployment, 'userConfig' | 'app'>): strin
   return d.userConfig && d.app ? 'your-config-and-app' : d.userConfig ? 'your-config' : 'your-app';
 }
 
-function idleChecks(input: DeploymentScenarioInput): Check[] {
-  if (input.idleTimeoutMs !== undefined) return [needing(idleConnectionCut(), 'websocket'), clientPingsHold()];
+function idleChecks(input: DeploymentScenarioInput, stated: boolean): Check[] {
+  if (stated) return [needing(idleConnectionCut(), 'websocket'), clientPingsHold()];
   const found: FoundIdleTimeout = {};
   return [idleCutFound(input.maxIdleMs, found), clientPingsHold(found)];
 }
 
 export function deploymentScenario(input: DeploymentScenarioInput): Scenario {
   const { deployment: d } = input;
-  const stated = input.idleTimeoutMs !== undefined;
   // The bench's template is rendered with the keepalive family's timeout; a user's config states its own, or it is found.
+  const stated = !d.userConfig || input.idleTimeoutMs !== undefined;
   const idleTimeoutSeconds = !d.userConfig ? KEEPALIVE_IDLE_TIMEOUT_SECONDS : stated ? (input.idleTimeoutMs as number) / 1000 : 0;
   const whose = [d.userConfig ? `your config (${d.userConfig})` : 'the bench\'s config', d.app ? `your app (${d.app.image})` : "the bench's echo app"];
   const idle = !d.userConfig ? `the template's ${idleTimeoutSeconds} s` : stated ? `${idleTimeoutSeconds} s as stated (--idle-timeout)` : `not stated: found up to ${input.maxIdleMs / 1000} s (--max-idle)`;
@@ -58,7 +58,7 @@ export function deploymentScenario(input: DeploymentScenarioInput): Scenario {
       needing(echoes(payloads.binary), 'echo'),
       needing(echoes(payloads.large), 'echo'),
       needing(closeCodeCarried(4000, 'bye'), 'websocket'),
-      ...idleChecks(input),
+      ...idleChecks(input, stated),
     ],
   };
 }

@@ -17,11 +17,11 @@ export function needing(check: Check, ...needs: AppCapability[]): Check {
   return { ...check, needs: [...(check.needs ?? []), ...needs] };
 }
 
-/** The response headers that say who answered a 101 (the server software, the tier, the bench's identity headers). */
-const IDENTIFYING = ['server', 'x-powered-by', 'via', 'x-echo-server', 'x-front'];
+/** The response headers that say who answered a 101: the server software, a Via, and every X- header (the bench's identity headers, an app's own). */
+const IDENTIFYING = (name: string): boolean => name === 'server' || name === 'via' || name.startsWith('x-');
 
 export function answeringHeaders(headers: IncomingHttpHeaders): string {
-  const seen = IDENTIFYING.filter((h) => headers[h] !== undefined).map((h) => `${h}: ${String(headers[h])}`);
+  const seen = Object.keys(headers).filter(IDENTIFYING).sort().map((h) => `${h}: ${String(headers[h])}`);
   return seen.length === 0 ? 'no identifying headers' : seen.join(', ');
 }
 

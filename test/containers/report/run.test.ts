@@ -3,33 +3,14 @@
  * scenario and the JSON report says so with figures; a deliberately broken config given with
  * --config turns the row red and the exit code 1.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { RUN_ID_ENV, RUNNER_PID_ENV } from '../../../src/containers/labels.js';
 import { projectPath } from '../../../src/paths.js';
 import type { Report } from '../../../src/report/model.js';
 import { containersSkipped } from '../skip.js';
-
-const run = promisify(execFile);
-
-/** The command as a user runs it, with its own run id (its cleanup must not touch the suites' containers). */
-async function wsProxyBenchRun(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env };
-  delete env[RUN_ID_ENV];
-  delete env[RUNNER_PID_ENV];
-  try {
-    const r = await run(process.execPath, [projectPath('dist/cli.mjs'), 'run', ...args], { env, cwd: projectPath('.'), timeout: 90_000, maxBuffer: 16 * 1024 * 1024 });
-    return { code: 0, stdout: r.stdout, stderr: r.stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout?: string; stderr?: string };
-    if (typeof e.code !== 'number') throw err;
-    return { code: e.code, stdout: e.stdout ?? '', stderr: e.stderr ?? '' };
-  }
-}
+import { wsProxyBenchRun } from './run-cli.js';
 
 describe.skipIf(containersSkipped)('ws-proxy-bench run (containers)', () => {
   it('nginx/upgrade passes through nginx: exit 0, every check green with its figure in the JSON', async () => {
