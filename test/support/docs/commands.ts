@@ -206,6 +206,7 @@ export const CLI_COMMANDS: Record<string, (argv: string[]) => Promise<number>> =
   images: async (argv) => (await import('../../../src/containers/cli.js')).runImagesCommand(argv),
   render: async (argv) => (await import('../../../src/render.js')).runRenderCommand(argv),
   cert: async (argv) => (await import('../../../src/compose/cli.js')).runCertCommand(argv),
+  compose: async (argv) => (await import('../../../src/compose/up.js')).runComposeCommand(argv),
   sweep: async (argv) => (await import('../../../src/containers/cli.js')).runSweepCommand(argv),
 };
 
@@ -270,13 +271,17 @@ export async function checkCli(command: string, argv: string[], env: Record<stri
       }
       case 'engine':
       case 'images':
+      case 'compose':
       case 'sweep': {
-        // Their own parser reads every flag before it looks at --help, and then does nothing.
-        const r = await runInProcess(command, [...argv, '--help']);
+        // Their own parser reads every flag before it looks at --help, and then does nothing
+        // (compose's own flags are those before --; the rest are docker compose's).
+        const dashes = argv.indexOf('--');
+        const own = dashes < 0 ? argv : argv.slice(0, dashes);
+        const r = await runInProcess(command, [...own, '--help', ...(dashes < 0 ? [] : argv.slice(dashes))]);
         if (r.code !== 0) return `exits ${r.code}: ${r.err.trim()}`;
-        const sub = argv.find((a) => !a.startsWith('-'));
+        const sub = own.find((a) => !a.startsWith('-'));
         const usage = r.out.split('\n')[0] ?? '';
-        if (sub !== undefined && command !== 'sweep' && !usage.includes(sub)) return `'${sub}' is not a subcommand (${usage})`;
+        if (sub !== undefined && command !== 'sweep' && !new RegExp(`\\b${sub}\\b`).test(r.out)) return `'${sub}' is not a subcommand (${usage})`;
         return undefined;
       }
       default:
