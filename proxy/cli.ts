@@ -32,13 +32,20 @@ export async function runFrontCommand(argv: string[]): Promise<number> {
     options = resolveFrontOptions({ argv, env: process.env });
   } catch (err) {
     if (err instanceof OptionError) {
-      console.error(`ws-proxy-bench front: ${err.message}`);
+      console.error(err.message); // names the command itself (withCommand)
       return 2;
     }
     throw err;
   }
 
-  const front = await startHttpFront({ ...options, log: stdoutLog });
+  let front;
+  try {
+    front = await startHttpFront({ ...options, log: stdoutLog });
+  } catch (err) {
+    // As serve does: the port in use (or not ours to take) said in one line, exit 1.
+    console.error(err instanceof Error ? err.message : String(err));
+    return 1;
+  }
   const idle = options.idleTimeout === 0 ? 'none' : `${options.idleTimeout / 1000}s`;
   const listen = frontTls(options) ? `https://${front.host}:${front.port} (h2 and HTTP/1.1)` : `http://${front.host}:${front.port}`;
   const balancing = [options.target.length > 1 ? 'round robin' : '', options.sticky === 'cookie' ? 'sticky cookie' : ''].filter(Boolean).map((b) => `${b}, `).join('');

@@ -23,6 +23,7 @@ import { frontTls, resolveFrontOptions, type FrontOptions } from './options.js';
 import { createOwnWebsocket } from './own-websocket.js';
 import { createPassThrough } from './pass-through.js';
 import { answerRawSocket, badGatewayText, errorText } from './raw-response.js';
+import { listenError } from '../src/listen-error.js';
 
 export interface HttpFrontOptions extends Omit<FrontOptions, 'target'> {
   /** The app (one URL, or a comma list of them), or its replicas (a list): balanced round robin. */
@@ -160,9 +161,12 @@ export async function startHttpFront(input: Partial<HttpFrontOptions> = {}): Pro
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const onError = (err: NodeJS.ErrnoException): void => {
+      reject(listenError(err, { what: 'http-front', host: options.host, port: options.port, portEnv: 'FRONT_PORT', hostEnv: 'FRONT_HOST' }));
+    };
+    server.once('error', onError);
     server.listen(options.port, options.host, () => {
-      server.off('error', reject);
+      server.off('error', onError);
       resolve();
     });
   });

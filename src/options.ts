@@ -27,6 +27,11 @@ export interface OptionSpec<T> {
   help: string;
   /** What is allowed, for errors and --help (e.g. "an integer 0-65535"). */
   allowed: string;
+  /**
+   * A bare number on the flag is refused (give its unit: `30s`, `30ms`); the environment
+   * variable keeps its documented bare unit. Set by duration().
+   */
+  unitOnFlag?: boolean;
   /** A flag given without a value means this (boolean switches). */
   bare?: T;
   /** The flag may be given more than once: each value is parsed, and the lists they give are joined (list(), repeated()). */
@@ -41,6 +46,8 @@ export type OptionSpecs = Record<string, OptionSpec<unknown>>;
 export type OptionValues<S extends OptionSpecs> = { [K in keyof S]: S[K]['default'] };
 
 export function option<T>(spec: OptionSpec<T>): OptionSpec<T> {
+  // A duration without an environment variable has no bare unit to document.
+  if (spec.unitOnFlag && spec.env === undefined) return { ...spec, allowed: spec.allowed.replace(/ \(in the environment variable [^)]*\)/, '') };
   return spec;
 }
 
@@ -65,16 +72,19 @@ export function integer(min: number, max: number): { parse: Parser<number>; allo
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /**
- * Milliseconds from `500ms`, `2s`, `1.5m`; a bare number is in `bareUnit`. `minMs` refuses values
- * below it (0 by default: "off" is allowed).
+ * Milliseconds from `500ms`, `2s`, `1.5m`. On a flag the unit is required (a bare number there is
+ * refused with a hint, so `--keep-alive-interval 30` cannot silently mean 30 ms to one command and
+ * 30 s to another); in the environment variable a bare number is in `bareUnit`, as documented.
+ * `0` needs no unit. `minMs` refuses values below it (0 by default: "off" is allowed).
  */
-export function duration(bareUnit: 'ms' | 's', maxMs = 24 * 3_600_000, minMs = 0): { parse: Parser<number>; allowed: string; fromCode: (ms: number) => string; show: (ms: number) => string } {
+export function duration(bareUnit: 'ms' | 's', maxMs = 24 * 3_600_000, minMs = 0): { parse: Parser<number>; allowed: string; fromCode: (ms: number) => string; show: (ms: number) => string; unitOnFlag: true } {
   const show = (ms: number): string => (ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`);
   return {
     // Code always speaks milliseconds.
     fromCode: (ms) => `${ms}ms`,
     show,
-    allowed: `a duration such as 500ms, 30s or 2m (a bare number is ${bareUnit === 'ms' ? 'milliseconds' : 'seconds'}), ${minMs === 0 ? '0' : show(minMs)} to ${maxMs / 1000}s`,
+    unitOnFlag: true,
+    allowed: `a duration with its unit, such as 500ms, 30s or 2m (in the environment variable a bare number is ${bareUnit === 'ms' ? 'milliseconds' : 'seconds'}), ${minMs === 0 ? '0' : show(minMs)} to ${maxMs / 1000}s`,
     parse: (raw) => {
       const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(raw);
       if (!match) throw new ParseFailure();
@@ -83,6 +93,13 @@ export function duration(bareUnit: 'ms' | 's', maxMs = 24 * 3_600_000, minMs = 0
       return ms;
     },
   };
+}
+
+/** `--keep-alive-interval 30` on a command line: refused, with the unit forms to write instead. */
+function refuseBareNumber(spec: OptionSpec<unknown>, raw: string): void {
+  const bare = raw.trim();
+  if (!spec.unitOnFlag || !/^\d+(?:\.\d+)?$/.test(bare) || Number(bare) === 0) return;
+  throw new OptionError(`${spec.flag} ${bare}: give a unit, e.g. ${bare}s or ${bare}ms`);
 }
 
 const TRUE = new Set(['1', 'true', 'yes', 'on']);
@@ -169,6 +186,7 @@ function describe(spec: OptionSpec<unknown>, source: string, raw: unknown): Opti
 }
 
 function parseWith(spec: OptionSpec<unknown>, raw: string, source: string): unknown {
+  if (source.startsWith('flag ')) refuseBareNumber(spec, raw);
   try {
     return spec.parse(raw);
   } catch (err) {
@@ -217,7 +235,7 @@ function tokenize(args: readonly string[], options: ArgsOptions): ArgToken[] {
  * arguments) `--forwarded-headers false`; parseArgs' booleans take none, so those values are
  * read from its tokens and taken out of what the strict parse sees.
  */
-function readCommandLine(specs: OptionSpecs, argv: readonly string[], command: string, takesPositionals: boolean): CommandLine {
+function readCommandLine(specs: OptionSpecs, argv: readonly string[], takesPositionals: boolean): CommandLine {
   const { options, byName } = argsOptions(specs);
   const tokens = tokenize(argv, options);
   const flags = new Map<string, (string | true)[]>();
@@ -249,7 +267,7 @@ function readCommandLine(specs: OptionSpecs, argv: readonly string[], command: s
   try {
     parseArgs({ args, options, strict: true, allowPositionals: takesPositionals });
   } catch (err) {
-    throw explain(err, args, options, byName, command);
+    throw explain(err, args, options, byName);
   }
   return { flags, positionals };
 }
@@ -257,33 +275,33 @@ function readCommandLine(specs: OptionSpecs, argv: readonly string[], command: s
 const isOptionLike = (value: string): boolean => value.length > 1 && value.startsWith('-');
 
 /** A parseArgs refusal (ERR_PARSE_ARGS_*) as an OptionError naming the argument and the fix. */
-function explain(err: unknown, args: readonly string[], options: ArgsOptions, byName: Map<string, Flag>, command: string): unknown {
+function explain(err: unknown, args: readonly string[], options: ArgsOptions, byName: Map<string, Flag>): unknown {
   const code = (err as { code?: unknown } | undefined)?.code;
   if (typeof code !== 'string' || !code.startsWith('ERR_PARSE_ARGS_')) return err;
   const known = `Options: ${[...byName.values()].map((f) => f.spec.flag).join(', ')}, --help`;
   for (const t of tokenize(args, options)) {
     if (t.kind === 'positional' && code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
-      return new OptionError(`${command}: unknown argument '${t.value}'. ${known}`);
+      return new OptionError(`unknown argument '${t.value}'. ${known}`);
     }
     if (t.kind !== 'option') continue;
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && !Object.hasOwn(options, t.name)) {
-      return new OptionError(`${command}: unknown option '${args[t.index] ?? t.rawName}'. ${known}`);
+      return new OptionError(`unknown option '${args[t.index] ?? t.rawName}'. ${known}`);
     }
     if (code !== 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') continue;
     const spec = byName.get(t.name)?.spec;
     if (!spec) {
-      if (t.value !== undefined) return new OptionError(`${command}: ${t.rawName} takes no value`);
+      if (t.value !== undefined) return new OptionError(`${t.rawName} takes no value`);
     } else if (spec.bare === undefined && t.value === undefined) {
-      return new OptionError(`${command}: ${spec.flag} needs a value: ${spec.allowed}`);
+      return new OptionError(`${spec.flag} needs a value: ${spec.allowed}`);
     } else if (spec.bare === undefined && !t.inlineValue && isOptionLike(t.value ?? '')) {
       // `--port -1`, or a value forgotten before the next flag: refused as the value it would be,
       // or, when it would be a good one, asked for in the form that cannot be mistaken.
       const value = t.value ?? '';
       parseWith(spec, value, `flag ${spec.flag}`);
-      return new OptionError(`${command}: ${spec.flag} needs a value: ${spec.allowed} ('${value}' reads as an option; write ${spec.flag}=${value} if it is the value)`);
+      return new OptionError(`${spec.flag} needs a value: ${spec.allowed} ('${value}' reads as an option; write ${spec.flag}=${value} if it is the value)`);
     }
   }
-  return new OptionError(`${command}: ${err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err)}`);
+  return new OptionError(`${err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err)}`);
 }
 
 export interface ResolveSources<S extends OptionSpecs> {
@@ -291,7 +309,18 @@ export interface ResolveSources<S extends OptionSpecs> {
   env?: Record<string, string | undefined>;
   /** Values from code; they win over flags and the environment, and are validated the same way. */
   overrides?: Partial<OptionValues<S>>;
+  /** The command's name (`serve`, `run`): every OptionError resolving throws starts with it, once. */
   command?: string;
+}
+
+/**
+ * A message under its command's name, once: `serve: unknown option '--bogus'`. The one place
+ * that adds the prefix; a message that already starts with it (a command's own check, such as
+ * `run: --scenario 'x' matches no scenario`) is left as it is, so a printer prints OptionErrors as
+ * they come and no line reads `serve: serve: …`.
+ */
+export function withCommand(command: string, message: string): string {
+  return message.startsWith(`${command}: `) ? message : `${command}: ${message}`;
 }
 
 /**
@@ -312,8 +341,17 @@ export function resolveCommandLine<S extends OptionSpecs>(specs: S, sources: Res
 }
 
 function resolve<S extends OptionSpecs>(specs: S, sources: ResolveSources<S>, takesPositionals: boolean): { options: OptionValues<S>; positionals: string[] } {
-  const command = sources.command ?? 'options';
-  const line = sources.argv ? readCommandLine(specs, sources.argv, command, takesPositionals) : { flags: new Map<string, (string | true)[]>(), positionals: [] };
+  const { command } = sources;
+  try {
+    return resolveAll(specs, sources, takesPositionals);
+  } catch (err) {
+    if (err instanceof OptionError && command !== undefined) throw new OptionError(withCommand(command, err.message));
+    throw err;
+  }
+}
+
+function resolveAll<S extends OptionSpecs>(specs: S, sources: ResolveSources<S>, takesPositionals: boolean): { options: OptionValues<S>; positionals: string[] } {
+  const line = sources.argv ? readCommandLine(specs, sources.argv, takesPositionals) : { flags: new Map<string, (string | true)[]>(), positionals: [] };
   const env = sources.env ?? {};
   const out: Record<string, unknown> = {};
   for (const [key, spec] of Object.entries(specs)) {

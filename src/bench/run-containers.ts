@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { createNetwork, type BenchNetwork } from '../containers/runtime.js';
-import { OptionError } from '../options.js';
+import { OptionError, withCommand } from '../options.js';
 import { prepareContainerRun } from '../containers/prepare.js';
 import { projectPath } from '../paths.js';
 
@@ -43,7 +43,8 @@ export function runBench(name: string, main: (argv: string[]) => Promise<number>
   main(process.argv.slice(2)).then(
     (code) => { process.exitCode = code; },
     (err: unknown) => {
-      console.error(`[${name}] ${err instanceof OptionError ? '' : 'failed: '}${err instanceof Error ? err.message : String(err)}`);
+      // A usage error names the bench once, as every command's does (withCommand); a failure is a log line.
+      console.error(err instanceof OptionError ? withCommand(name, err.message) : `[${name}] failed: ${err instanceof Error ? err.message : String(err)}`);
       process.exitCode = err instanceof OptionError ? 2 : 1;
     },
   );

@@ -51,7 +51,7 @@ export async function runCertCommand(argv: string[], io: CertIo = {}): Promise<n
     options = resolveOptions(certOptionSpecs, { argv, command: 'cert' });
   } catch (e) {
     if (e instanceof OptionError) {
-      err(`${e.message.startsWith('cert:') ? e.message : `cert: ${e.message}`}\nTry ws-proxy-bench cert --help.`);
+      err(`${e.message}\nTry ws-proxy-bench cert --help.`); // the message names the command (withCommand)
       return 2;
     }
     throw e;

@@ -28,7 +28,7 @@ export async function runServeCommand(argv: string[], io: ServeIo = {}): Promise
     server = await startEchoServer(options);
   } catch (e) {
     if (e instanceof OptionError) {
-      err(`serve: ${e.message}`);
+      err(e.message); // names the command itself (withCommand)
       return 2;
     }
     err(e instanceof Error ? e.message : String(e));

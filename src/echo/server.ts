@@ -19,6 +19,7 @@ import { resolveEchoOptions, type EchoOptions } from './options.js';
 import { IDENTITY_HEADER, writeRefusal } from './refusal.js';
 import { emptyStats, snapshotStats, type EchoStats, type StatsReadOptions } from './stats.js';
 import { PRODUCT } from '../version.js';
+import { listenError } from '../listen-error.js';
 
 export interface EchoServerHandle {
   host: string;
@@ -52,16 +53,7 @@ function hostForUrl(host: string): string {
 function listen(server: Server, options: EchoOptions): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => {
-      const where = `${options.host}:${options.port}`;
-      if (err.code === 'EADDRINUSE') {
-        reject(new Error(`echo server: port ${options.port} on ${options.host} is already in use; stop what is listening there or choose another port with --port / ECHO_PORT (0 picks a free one)`));
-      } else if (err.code === 'EACCES') {
-        reject(new Error(`echo server: not allowed to listen on ${where} (ports below 1024 need privileges); choose another port with --port / ECHO_PORT`));
-      } else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') {
-        reject(new Error(`echo server: cannot listen on host ${options.host} (not an address of this machine); use --host / ECHO_HOST, e.g. 127.0.0.1 or 0.0.0.0`));
-      } else {
-        reject(new Error(`echo server: cannot listen on ${where}: ${err.message}`));
-      }
+      reject(listenError(err, { what: 'echo server', host: options.host, port: options.port, portEnv: 'ECHO_PORT', hostEnv: 'ECHO_HOST' }));
     };
     server.once('error', onError);
     server.listen(options.port, options.host, () => {

@@ -1,7 +1,33 @@
 /** Apache httpd: configs in httpd/, each a complete httpd.conf for the official image's layout. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineFront, versionAfter } from './types.js';
 import { scanWith } from './config-scan.js';
 import { WS_HANDLER_ALIAS, WS_HANDLER_SETUP } from './vars.js';
+
+/** The official image's ServerRoot, which the templates name (modules/ under it). */
+const IMAGE_SERVER_ROOT = '/usr/local/apache2';
+
+/** Where a host's httpd keeps modules/: Debian and Ubuntu's apache2, a source build, Fedora/RHEL's httpd. */
+export const HOST_SERVER_ROOTS = ['/usr/lib/apache2', '/usr/local/apache2', '/etc/httpd', '/usr/lib64/httpd', '/usr/lib/httpd'] as const;
+
+/**
+ * An httpd config written for the image, for this host (run --local): its ServerRoot becomes
+ * the first of `roots` with modules/mod_proxy.so under it (a template's LoadModule lines are
+ * relative to it), and its pid file moves into the run's own `dir`, so two httpd fronts side by
+ * side do not take each other's. A config with another ServerRoot (your own) keeps it.
+ */
+export function httpdHostConfig(config: string, dir: string, roots: readonly string[] = HOST_SERVER_ROOTS): string {
+  const imageRoot = new RegExp(`^ServerRoot\\s+"?${IMAGE_SERVER_ROOT}"?\\s*$`, 'm');
+  let out = config.replace(/^PidFile\s+\/tmp\/httpd\.pid\s*$/m, `PidFile ${join(dir, 'httpd.pid')}`);
+  if (!imageRoot.test(out)) return out;
+  const root = roots.find((r) => existsSync(join(r, 'modules', 'mod_proxy.so')));
+  if (root === undefined) {
+    throw new Error(`no httpd modules folder on this host (looked for modules/mod_proxy.so under ${roots.join(', ')}); install apache2, or run with Docker`);
+  }
+  out = out.replace(imageRoot, `ServerRoot "${root}"`);
+  return out;
+}
 
 export const httpd = defineFront({
   kind: 'httpd',
@@ -15,7 +41,7 @@ export const httpd = defineFront({
   // "Server version: Apache/2.4.62 (Unix)"
   version: { command: ['httpd', '-v'], parse: versionAfter(/Apache\//) },
   processes: /^(?:\/usr\/sbin\/apache2|httpd|\/usr\/local\/apache2\/bin\/httpd) /,
-  local: { names: ['apache2', 'httpd'], debianPackage: 'apache2', args: (c) => ['-DFOREGROUND', '-f', c] },
+  local: { names: ['apache2', 'httpd'], debianPackage: 'apache2', args: (c) => ['-DFOREGROUND', '-f', c], hostConfig: (config, dir) => httpdHostConfig(config, dir) },
   docsPage: 'docs/httpd.md',
   // `Listen 80`, `Listen 0.0.0.0:8080`; `ProxyPass /ws ws://app:3000/ws`, `BalancerMember http://app:3000`
   configScan: scanWith('Listen', /^\s*Listen\s+(?:\S+:)?(\d+)\b/mi, /^\s*(?:ProxyPass(?:Match)?\s+\S+|BalancerMember|RewriteRule\s+\S+)\s+\w+:\/\/([\w.-]+(?::\d+)?)/mi),

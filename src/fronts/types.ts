@@ -38,6 +38,12 @@ export interface LocalBinary {
   debianPackage: string;
   /** Foreground flags to run it on a config file; `dir` is a private temp dir. */
   args(config: string, dir: string): string[];
+  /**
+   * The rendered config (written for the image's layout) made to fit this host's, where paths
+   * in it differ (httpd's ServerRoot); `dir` is the run's private temp dir. Throws a reason the
+   * report shows when this host has no such layout.
+   */
+  hostConfig?(config: string, dir: string): string;
 }
 
 /** A config variant of a front kind, as a descriptor declares it. */

@@ -87,7 +87,14 @@ async function startBinaryFront(setup: FrontSetup, alias: string, vars: FrontVar
   const binary = localBinary(setup.kind) as LocalBinary;
   const path = find(binary.names) as string;
   const file = join(dir, `${alias}-${basename(setup.template as string).replace(/\.template$/, '')}`);
-  writeFileSync(file, renderFrontConfig(setup, vars) as string);
+  const rendered = renderFrontConfig(setup, vars) as string;
+  let config = rendered;
+  try {
+    config = binary.hostConfig ? binary.hostConfig(rendered, dir) : rendered;
+  } catch (err) {
+    throw new TopologyUnavailable(err instanceof Error ? err.message : String(err));
+  }
+  writeFileSync(file, config);
   const args = binary.args(file, dir);
   const start = (): Promise<LocalProcess> => startLocalProcess(`the ${setup.kind} front '${setup.name}'`, path, args, vars.LISTEN_PORT, `${file}.log`);
   let proc = await start();

@@ -30,7 +30,14 @@ idle connection lives, and how it is cut), whether client pings keep it open, an
 Exit code: 0 handshake succeeded, 1 handshake failed, 2 bad usage.
 
 Options:
-${optionsHelp(probeOptionSpecs)}`;
+${optionsHelp(probeOptionSpecs)}
+
+Examples:
+  ws-proxy-bench probe ws://127.0.0.1:8080/ws
+  ws-proxy-bench probe wss://example.com/ws --protocol chat.v1 --deflate --max-idle 5m
+    offers the subprotocol chat.v1: a server that chooses no subprotocol (its 101 carries no
+    Sec-WebSocket-Protocol) fails the handshake of a client that asked for one, as browsers do,
+    so the probe reports it as failed; leave --protocol out to probe such a server.`;
 
 /** --reconnect: the client must be OPEN again within this long after the cut. */
 const RECONNECT_LIMIT_MS = 15_000;
@@ -116,7 +123,7 @@ export async function runProbeCommand(argv: string[], io: ProbeIo = {}): Promise
     options = resolveProbeOptions(argv, io.env ?? {});
   } catch (e) {
     if (e instanceof OptionError) {
-      err(e.message.startsWith('probe:') ? e.message : `probe: ${e.message}`);
+      err(e.message); // names the command itself (withCommand)
       return 2;
     }
     throw e;

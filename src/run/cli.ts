@@ -24,9 +24,10 @@ import { ProgressBoard } from './progress.js';
 export const RUN_HELP = `Usage: ws-proxy-bench run [options]   (npm run bench -- [options])
 
 Runs every scenario of the catalog, each on its own topology (the echo app behind a front), and
-prints a table: front setups (with the version read from each running front) as rows, checks
-as columns, each cell pass/fail with its measured figure. Progress goes to standard error, the
-table to standard output. With a Docker engine the fronts run in containers; without one (or
+prints a table: front setups (with the version read from each running front) as rows, scenario
+families as columns, each cell the checks that passed ("pass 8/8", "FAIL 1/3"), and under it
+what failed and why; --wide prints every check as a column with its measured figure instead.
+Progress goes to standard error, the table to standard output. With a Docker engine the fronts run in containers; without one (or
 with --local) the app and the http-proxy front run in this process and
 ${FRONTS.filter((f) => f.local !== 'in-process').map((f) => f.title).join(', ')} from their binaries when installed; rows
 that cannot run are skipped with the reason, never passed.
@@ -124,7 +125,8 @@ export async function runRunCommand(argv: string[]): Promise<number> {
     await topology.finish();
     process.off('SIGINT', interrupted);
   }
-  console.log(`\n${renderTextTable(report)}`);
+  console.log(`\n${renderTextTable(report, { wide: plan.options.wide })}`);
+  if (!plan.options.wide) say('run: --wide prints every check with its measured figure; --markdown writes that table to a file');
   if (plan.options.json) writeOutput(plan.options.json, renderJson(report), 'the JSON report');
   if (plan.options.markdown) writeOutput(plan.options.markdown, renderMarkdown(report), 'the Markdown report');
   if (plan.options.junit) writeOutput(plan.options.junit, renderJunit(report), 'the JUnit report');

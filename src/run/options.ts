@@ -74,6 +74,13 @@ export const runOptionSpecs = {
     ...list(`Debian suites (${DEBIAN_SUITES.join(', ')}) or all`, (v) => v === 'all' || isDebianSuite(v)),
     help: `run every selected scenario on each suite's offline image set (${DEBIAN_SUITES.map((s) => `${s}: ${SUITE_RECIPES[s].release}`).join(', ')}), built if need be; default: the configured images`,
   }),
+  wide: option({
+    flag: '--wide',
+    default: false,
+    bare: true,
+    ...boolean,
+    help: 'print every check as a column with its figure (the full table, wider than a terminal); default: a summary of front setups by scenario family that fits 120 columns',
+  }),
   json: option({ flag: '--json', default: '', ...text(PATH_ALLOWED, (v) => v.trim() !== ''), show: showPath, help: 'also write the results as JSON to this file' }),
   markdown: option({ flag: '--markdown', default: '', ...text(PATH_ALLOWED, (v) => v.trim() !== ''), show: showPath, help: 'also write the report as a Markdown table to this file' }),
   junit: option({ flag: '--junit', default: '', ...text(PATH_ALLOWED, (v) => v.trim() !== ''), show: showPath, help: 'also write the results as JUnit XML to this file (a testsuite per scenario, a testcase per check)' }),

@@ -29,7 +29,7 @@ export async function runSocketioServeCommand(argv: string[], io: SocketioServeI
     server = await startSocketioServer(options);
   } catch (e) {
     if (e instanceof OptionError) {
-      err(`serve-socketio: ${e.message}`);
+      err(e.message); // names the command itself (withCommand)
       return 2;
     }
     err(e instanceof Error ? e.message : String(e));

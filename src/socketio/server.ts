@@ -22,6 +22,7 @@ import { createSocketioLogger, type LogSink, type SocketioLogger } from './log.j
 import { resolveSocketioOptions, type SocketioOptions, type SocketioOptionValues } from './options.js';
 import { emptyCounters, snapshotStats, type SocketioStats } from './stats.js';
 import { trackingWsEngine } from './ws-engine.js';
+import { listenError } from '../listen-error.js';
 
 export interface SocketioServerHandle {
   host: string;
@@ -67,16 +68,7 @@ function hostForUrl(host: string): string {
 function listen(server: HttpServer, options: SocketioOptions): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void => {
-      const where = `${options.host}:${options.port}`;
-      if (err.code === 'EADDRINUSE') {
-        reject(new Error(`socket.io server: port ${options.port} on ${options.host} is already in use; stop what is listening there or choose another port with --port / SOCKETIO_PORT (0 picks a free one)`));
-      } else if (err.code === 'EACCES') {
-        reject(new Error(`socket.io server: not allowed to listen on ${where} (ports below 1024 need privileges); choose another port with --port / SOCKETIO_PORT`));
-      } else if (err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND') {
-        reject(new Error(`socket.io server: cannot listen on host ${options.host} (not an address of this machine); use --host / SOCKETIO_HOST, e.g. 127.0.0.1 or 0.0.0.0`));
-      } else {
-        reject(new Error(`socket.io server: cannot listen on ${where}: ${err.message}`));
-      }
+      reject(listenError(err, { what: 'socket.io server', host: options.host, port: options.port, portEnv: 'SOCKETIO_PORT', hostEnv: 'SOCKETIO_HOST' }));
     };
     server.once('error', onError);
     server.listen(options.port, options.host, () => {

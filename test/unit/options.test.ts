@@ -13,6 +13,7 @@ import {
   repeated,
   resolveCommandLine,
   resolveOptions,
+  withCommand,
 } from '../../src/options.js';
 
 const specs = {
@@ -40,12 +41,29 @@ describe('resolveOptions', () => {
     expect(resolveOptions(specs, { env, argv: ['--port=3'], overrides: { port: 4 } }).port).toBe(4);
   });
 
-  it('parses durations with units, a bare number in the given unit, and code in milliseconds', () => {
-    expect(resolveOptions(specs, { argv: ['--idle', '2'] }).idle).toBe(2000);
+  it('parses durations with units, a bare number from the environment in the given unit, and code in milliseconds', () => {
+    expect(resolveOptions(specs, { argv: ['--idle', '2s'] }).idle).toBe(2000);
     expect(resolveOptions(specs, { argv: ['--idle', '500ms'] }).idle).toBe(500);
     expect(resolveOptions(specs, { argv: ['--idle', '1.5m'] }).idle).toBe(90_000);
+    expect(resolveOptions(specs, { argv: ['--idle', '0'] }).idle).toBe(0);
     expect(resolveOptions(specs, { overrides: { idle: 2500 } }).idle).toBe(2500);
-    expect(resolveOptions(specs, { argv: ['--interval', '250'] }).interval).toBe(250);
+    expect(resolveOptions(specs, { env: { T_INTERVAL: '250' } }).interval).toBe(250);
+  });
+
+  it('refuses a bare number for a duration on a flag, with the unit forms to write', () => {
+    for (const argv of [['--interval', '30'], ['--interval=30'], ['--idle', '1.5']]) {
+      const err = (() => { try { resolveOptions(specs, { argv, command: 'serve' }); } catch (e) { return e; } return undefined; })();
+      expect(err).toBeInstanceOf(OptionError);
+      const bare = argv.length === 2 ? argv[1] : '30';
+      expect((err as Error).message).toBe(`serve: ${argv[0]?.split('=')[0]} ${bare}: give a unit, e.g. ${bare}s or ${bare}ms`);
+    }
+  });
+
+  it('puts the command name before a refusal once, whoever wrote the message', () => {
+    expect(() => resolveOptions(specs, { argv: ['--nope'], command: 'serve' })).toThrow(/^serve: unknown option '--nope'/);
+    expect(() => resolveOptions(specs, { argv: ['--port', 'x'], command: 'serve' })).toThrow(/^serve: invalid --port/);
+    expect(withCommand('run', "run: --scenario 'x' matches no scenario")).toBe("run: --scenario 'x' matches no scenario");
+    expect(withCommand('run', 'unknown option')).toBe('run: unknown option');
   });
 
   it('reads switches bare or with a value, and lists', () => {

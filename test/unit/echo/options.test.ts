@@ -96,6 +96,22 @@ describe('echo server options', () => {
     expect(out.join('\n')).toContain('ECHO_KEEPALIVE_INTERVAL_MS');
   });
 
+  it('serve: a refusal names the command once (serve: …, never serve: serve: …), and a bare duration asks for its unit', async () => {
+    for (const [argv, line] of [
+      [['--bogus'], /^serve: unknown option '--bogus'\. Options: /],
+      [['--port', 'x'], /^serve: invalid --port \(ECHO_PORT\) from flag --port: "x"/],
+      [['--keep-alive-interval', '30'], /^serve: --keep-alive-interval 30: give a unit, e\.g\. 30s or 30ms$/],
+    ] as const) {
+      const err: string[] = [];
+      expect(await runServeCommand([...argv], { env: {}, out: () => {}, err: (l) => err.push(l) })).toBe(2);
+      expect(err).toHaveLength(1);
+      expect(err[0]).toMatch(line);
+      expect(err[0]).not.toMatch(/serve: serve:/);
+    }
+    // The environment variable keeps its documented unit: milliseconds.
+    expect(resolveEchoOptions({ env: { ECHO_KEEPALIVE_INTERVAL_MS: '30' } }).keepAliveInterval).toBe(30);
+  });
+
   it('generates the README options table from the spec', () => {
     const table = optionsMarkdown(echoOptionSpecs);
     for (const env of ['ECHO_HOST', 'ECHO_PORT', 'ECHO_PATH', 'ECHO_KEEPALIVE_INTERVAL_MS', 'ECHO_MAX_MESSAGE_BYTES', 'ECHO_PERMESSAGE_DEFLATE', 'ECHO_ALLOWED_ORIGINS', 'ECHO_SUBPROTOCOLS', 'ECHO_LOG_FORMAT']) {

@@ -1,4 +1,6 @@
 /** `ws-proxy-bench front`: help, refusals with exit code 2, and a real start/stop on SIGTERM. */
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runFrontCommand } from '../../../proxy/cli.js';
 import { discard, nextMessage, open } from '../../../src/scenarios/check-helpers/client.js';
@@ -21,11 +23,31 @@ describe('ws-proxy-bench front', () => {
     [['--websocket', 'sometimes'], /--websocket.*"sometimes".*one of on, off/],
     [['--idle-timeout', 'forever'], /--idle-timeout.*"forever"/],
     [['--target', 'ftp://echo'], /--target.*an http:\/\/ URL/],
-    [['--bogus'], /unknown option '--bogus'/],
+    [['--bogus'], /^front: unknown option '--bogus'/],
+    [['--idle-timeout', '30'], /^front: --idle-timeout 30: give a unit, e\.g\. 30s or 30ms$/],
+    [['--tls-cert', 'x.pem'], /^front: --tls-cert and --tls-key go together/],
   ])('refuses %j on stderr and returns 2', async (argv, message) => {
     const err = vi.spyOn(console, 'error').mockImplementation(() => {});
     expect(await runFrontCommand(argv)).toBe(2);
+    expect(err).toHaveBeenCalledTimes(1);
     expect(String(err.mock.calls[0]?.[0])).toMatch(message);
+    expect(String(err.mock.calls[0]?.[0])).not.toMatch(/front: .*front: /);
+  });
+
+  it('on a port in use says so, naming the port and the fix, and returns 1 (as serve does)', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      expect(await runFrontCommand(['--port', String(port), '--target', 'http://127.0.0.1:1'])).toBe(1);
+      expect(err).toHaveBeenCalledTimes(1);
+      expect(String(err.mock.calls[0]?.[0])).toBe(
+        `http-front: port ${port} on 127.0.0.1 is already in use; stop what is listening there or choose another port with --port / FRONT_PORT (0 picks a free one)`,
+      );
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
   });
 
   it('starts, announces itself, proxies, and returns 0 on SIGTERM', async () => {

@@ -36,8 +36,10 @@ describe('front options', () => {
     });
   });
 
-  it('takes a bare --idle-timeout number as seconds, units as given, 0 as none', () => {
-    expect(resolveFrontOptions({ argv: ['--idle-timeout', '30'] }).idleTimeout).toBe(30_000);
+  it('refuses a bare --idle-timeout number (FRONT_IDLE_TIMEOUT keeps seconds), units as given, 0 as none', () => {
+    expect(() => resolveFrontOptions({ argv: ['--idle-timeout', '30'] })).toThrow(/^front: --idle-timeout 30: give a unit, e\.g\. 30s or 30ms$/);
+    expect(resolveFrontOptions({ env: { FRONT_IDLE_TIMEOUT: '30' } }).idleTimeout).toBe(30_000);
+    expect(resolveFrontOptions({ argv: ['--idle-timeout', '30s'] }).idleTimeout).toBe(30_000);
     expect(resolveFrontOptions({ argv: ['--idle-timeout=500ms'] }).idleTimeout).toBe(500);
     expect(resolveFrontOptions({ argv: ['--idle-timeout', '0'] }).idleTimeout).toBe(0);
   });
@@ -68,7 +70,7 @@ describe('front options', () => {
 
   it.each([
     ['--websocket', ['--websocket', 'maybe'], /--websocket \(FRONT_WEBSOCKET\).*"maybe".*one of on, off/],
-    ['--idle-timeout', ['--idle-timeout', 'soon'], /--idle-timeout \(FRONT_IDLE_TIMEOUT\).*"soon".*a duration such as 500ms/],
+    ['--idle-timeout', ['--idle-timeout', 'soon'], /--idle-timeout \(FRONT_IDLE_TIMEOUT\).*"soon".*a duration with its unit, such as 500ms/],
     ['--target (not a URL)', ['--target', 'echo:8080'], /--target \(FRONT_TARGET\).*"echo:8080".*an http:\/\/ URL/],
     ['--target (https)', ['--target', 'https://echo:8443'], /--target.*an http:\/\/ URL/],
     ['--target (one bad in a list)', ['--target', 'http://app-1:8080,app-2:8080'], /--target \(FRONT_TARGET\).*"http:\/\/app-1:8080,app-2:8080".*an http:\/\/ URL/],

@@ -2,12 +2,53 @@ import { describe, expect, it } from 'vitest';
 import { renderJson } from '../../../src/report/json.js';
 import { renderJunit } from '../../../src/report/junit.js';
 import type { Report } from '../../../src/report/model.js';
-import { renderMarkdown, renderTextTable } from '../../../src/report/table.js';
-import { fixedReport } from './sample-report.js';
+import { renderMarkdown, renderTextTable, rowLabel, TERMINAL_WIDTH } from '../../../src/report/table.js';
+import { catalog } from '../../../src/scenarios/catalog.js';
+import { catalogReport, fixedReport } from './sample-report.js';
 
 describe('the report', () => {
-  it('renders the table: fronts as rows, checks as columns, figures in cells, notes below', () => {
+  it('renders the summary by default: front setups as rows, families as columns, checks passed in cells, notes below', () => {
     expect(renderTextTable(fixedReport())).toBe([
+      'front           | upgrade',
+      '----------------+---------',
+      'nginx           | pass 3/3',
+      'nginx-no-http11 | FAIL 0/1',
+      'caddy           | skip [1]',
+      'haproxy         | FAIL 0/1',
+      '',
+      '✗ nginx-no-http11/handshake-fails handshake: expected 400 from app; saw 101 from app',
+      '✗ haproxy/upgrade: haproxy exited 1',
+      '[1] skipped caddy: caddy is not installed on this host',
+      'nginx-no-http11 ran with your config /home/me/nginx.conf',
+      '',
+      '5 scenarios: 2 passed, 2 failed, 1 skipped; 7 checks: 3 passed, 2 failed, 2 skipped; 12.3 s, local mode (no Docker),',
+      '  concurrency 2',
+    ].join('\n'));
+  });
+
+  it('fits 120 columns for the whole catalog with long names, and --wide keeps every check', () => {
+    const report = catalogReport();
+    const text = renderTextTable(report);
+    const long = text.split('\n').filter((l) => l.length > TERMINAL_WIDTH);
+    expect(long).toEqual([]);
+    // Every front setup has a row, a red one is explained under the table, and every family shows.
+    for (const s of report.scenarios) expect(text).toContain(rowLabel(s));
+    for (const family of new Set(catalog.map((s) => s.family))) expect(text).toMatch(new RegExp(`\\| ${family}\\b`));
+    expect(text).toMatch(/FAIL \d+\/\d+/);
+    const failed = report.scenarios.find((s) => s.status === 'fail');
+    expect(text).toContain(`✗ ${failed?.scenario} ${failed?.checks.find((c) => c.status === 'fail')?.check}: expected the moon`);
+    const wide = renderTextTable(report, { wide: true });
+    const header = wide.split('\n')[0] ?? '';
+    for (const id of new Set(catalog.flatMap((s) => s.checks.map((c) => c.id)))) expect(header).toMatch(new RegExp(`\\| ${id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}( |$)`));
+    expect(wide).toContain('✗ saw a cheese');
+    expect(wide.split('\n').some((l) => l.length > TERMINAL_WIDTH)).toBe(true);
+    // A label longer than any real one is shortened rather than widening the table.
+    const absurd = catalogReport('a'.repeat(150));
+    expect(renderTextTable(absurd).split('\n').filter((l) => l.length > TERMINAL_WIDTH)).toEqual([]);
+  });
+
+  it('renders the full table with wide: fronts as rows, checks as columns, figures in cells, notes below', () => {
+    expect(renderTextTable(fixedReport(), { wide: true })).toBe([
       'front           | handshake      | echo-large    | idle-cut',
       '----------------+----------------+---------------+--------------------------',
       'nginx           | ✓ 101 from app | ✓ 1 MiB ok    | ✓ cut after 2.03 s (1006)',

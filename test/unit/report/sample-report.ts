@@ -4,6 +4,7 @@
  */
 import type { Report } from '../../../src/report/model.js';
 import { buildReport, reportScenario } from '../../../src/run/build-report.js';
+import { catalog } from '../../../src/scenarios/catalog.js';
 import type { Check, Scenario, ScenarioOutcome } from '../../../src/scenarios/types.js';
 
 const check = (id: string, title = id): Check => ({ id, title, independent: true, run: () => Promise.reject(new Error('not run')) });
@@ -36,4 +37,18 @@ export function fixedReport(): Report {
       reportScenario(noStart, outcome(noStart, { error: 'haproxy exited 1' })),
     ],
   });
+}
+
+/**
+ * Every scenario of the real catalog, run on an image set (the widest labels a run prints): every check passed, but one of every seventh scenario failed and one
+ * skipped, so the table shows each kind of cell.
+ */
+export function catalogReport(frontVersion = '2.4.62'): Report {
+  const scenarios = catalog.map((s, n) => {
+    const versions = { front: s.front.startsWith('http-front') ? '20.19.2' : frontVersion, frontOf: s.front.startsWith('http-front') ? 'Node.js' : undefined, appNode: '20.19.2' };
+    const results = s.checks.map((c, i): [boolean, string, string?] => (n % 7 === 3 && i === 0 ? [false, 'saw a cheese', 'expected the moon; saw a cheese'] : [true, `${c.id} ok, measured 12.34 s`]));
+    const o = outcome(s, n % 11 === 5 ? { skipped: `${s.front} is not installed on this host` } : { versions: versions.frontOf ? versions as { front: string; frontOf: string } : { front: versions.front } }, results);
+    return reportScenario(s, o, { imageSet: 'bookworm' });
+  });
+  return buildReport({ mode: 'containers', startedAt: new Date('2026-11-24T12:00:00Z'), durationMs: 798_123, concurrency: 8, scenarios });
 }

@@ -63,9 +63,12 @@ describe('run in local mode (no Docker)', () => {
       const report = JSON.parse(readFileSync(join(dir, 'r.json'), 'utf8')) as Report;
       expect(report).toMatchObject({ mode: 'local', ok: true, counts: { scenarios: { pass: 1, fail: 0, skip: 0 } } });
       expect(readFileSync(join(dir, 'r.xml'), 'utf8')).toContain('<testsuite name="http-front-websocket-on/websocket-handled-by-front" tests="1" failures="0"');
+      expect(out.mock.calls.flat().join('\n')).toMatch(/http-front-websocket-on \(Node.js \d+\.\d+\.\d+\) +\| pass 1\/1/);
+      out.mockClear();
+      expect(await runRunCommand(['--local', '--wide', '--scenario', 'http-front-websocket-on/websocket-handled-by-front'])).toBe(0);
       expect(out.mock.calls.flat().join('\n')).toMatch(/http-front-websocket-on \(Node.js \d+\.\d+\.\d+\) +\| ✓ handled by front \(app upgrades \+0\)/);
       expect(await runRunCommand(['--concurrency', '12'])).toBe(2);
-      expect(err.mock.calls.flat().join('')).toContain('invalid --concurrency from flag --concurrency: "12"; expected an integer from 1 to 8\nTry: ws-proxy-bench run --help');
+      expect(err.mock.calls.flat().join('')).toContain('\nrun: invalid --concurrency from flag --concurrency: "12"; expected an integer from 1 to 8\nTry: ws-proxy-bench run --help');
     } finally {
       out.mockRestore();
       err.mockRestore();

@@ -21,7 +21,7 @@ describe('socket.io app options', () => {
     const env = { SOCKETIO_PORT: '9000', SOCKETIO_REPLICA_ID: 'app-2', SOCKETIO_TRANSPORTS: 'websocket', SOCKETIO_PING_INTERVAL_MS: '2s' };
     const fromEnv = resolveSocketioOptions({ env });
     expect(fromEnv).toMatchObject({ port: 9000, replicaId: 'app-2', transports: ['websocket'], pingInterval: 2000 });
-    const fromFlags = resolveSocketioOptions({ env, argv: ['--port', '9001', '--replica-id=app-3', '--path', '/io', '--ping-timeout', '750'] });
+    const fromFlags = resolveSocketioOptions({ env, argv: ['--port', '9001', '--replica-id=app-3', '--path', '/io', '--ping-timeout', '750ms'] });
     expect(fromFlags).toMatchObject({ port: 9001, replicaId: 'app-3', path: '/io/', pingTimeout: 750 });
     expect(resolveSocketioOptions({ env, overrides: { transports: ['polling'] } }).transports).toEqual(['polling']);
   });
