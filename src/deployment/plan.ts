@@ -13,6 +13,8 @@ import { APP_ALIAS, APP_PORT, FRONT_PORT } from '../topology/values.js';
 import type { RunOptions } from '../run/options.js';
 import { targetHost } from '../fronts/config-scan.js';
 import { deploymentScenario, userApp } from './scenarios.js';
+import { catalog, KEEPALIVE_IDLE_TIMEOUT_SECONDS } from '../scenarios/catalog.js';
+import { HOLD_FACTOR } from '../scenarios/checks/idle.js';
 
 export interface DeploymentPlan {
   scenarios: Scenario[];
@@ -86,9 +88,17 @@ export function planDeployment(options: RunOptions, configs: ReadonlyMap<string,
   const scenarios = appSetups(options.front).map((setup) => {
     if (!frontSetups.has(setup)) throw new OptionError(`run: --front ${setup}: unknown front setup or kind`);
     const deployment: Deployment = { upstream: { host: APP_ALIAS, port: app.port }, listenPort: FRONT_PORT, wsPath: options.appPath, app };
-    return deploymentScenario({ setup, deployment, maxIdleMs });
+    // The template's idle timeout where the catalog proves it cuts (its idle-cut check); Caddy's sets none: looked for as long as the catalog holds one.
+    return templateCutsIdle(setup)
+      ? deploymentScenario({ setup, deployment, maxIdleMs, idleTimeoutMs: KEEPALIVE_IDLE_TIMEOUT_SECONDS * 1000 })
+      : deploymentScenario({ setup, deployment, maxIdleMs: HOLD_FACTOR * KEEPALIVE_IDLE_TIMEOUT_SECONDS * 1000 });
   });
   return { scenarios, warnings };
+}
+
+/** Whether the bench's template of a setup cuts an idle connection at its timeout (a catalog scenario of it checks the cut). */
+function templateCutsIdle(setup: string): boolean {
+  return catalog.some((s) => s.front === setup && s.checks.some((c) => c.id === 'idle-cut'));
 }
 
 /** The port a user's config listens on, read from it; several: the first, with a warning; none: an error asking for --listen-port. */

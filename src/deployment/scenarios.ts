@@ -20,7 +20,7 @@ export interface DeploymentScenarioInput {
   /** The front setup it runs. */
   setup: string;
   deployment: Deployment;
-  /** What the user's config sets (ms); undefined: not stated, found by holding up to maxIdleMs. The bench's own config states its own. */
+  /** What the config sets (ms): the user's --idle-timeout, or the bench's template's; undefined: not stated, found by holding up to maxIdleMs. */
   idleTimeoutMs?: number;
   maxIdleMs: number;
 }
@@ -30,19 +30,29 @@ export function deploymentName(d: Pick<Deployment, 'userConfig' | 'app'>): strin
   return d.userConfig && d.app ? 'your-config-and-app' : d.userConfig ? 'your-config' : 'your-app';
 }
 
-function idleChecks(input: DeploymentScenarioInput, stated: boolean): Check[] {
-  if (stated) return [needing(idleConnectionCut(), 'websocket'), clientPingsHold()];
+/**
+ * A check that reads what comes back, run one at a time: a user's app may share state between
+ * connections (a chat room hands each message to every member), so two echo checks side by side
+ * would read each other's messages.
+ */
+const oneAtATime = (check: Check): Check => ({ ...check, independent: false });
+
+function idleChecks(input: DeploymentScenarioInput): Check[] {
+  if (input.idleTimeoutMs !== undefined) return [needing(idleConnectionCut(), 'websocket'), clientPingsHold()];
   const found: FoundIdleTimeout = {};
-  return [idleCutFound(input.maxIdleMs, found), clientPingsHold(found)];
+  return [idleCutFound(input.maxIdleMs, found, input.deployment.userConfig ? '--max-idle' : 'as long as the catalog holds one'), clientPingsHold(found)];
 }
 
 export function deploymentScenario(input: DeploymentScenarioInput): Scenario {
   const { deployment: d } = input;
-  // The bench's template is rendered with the keepalive family's timeout; a user's config states its own, or it is found.
-  const stated = !d.userConfig || input.idleTimeoutMs !== undefined;
+  // The bench's template is rendered with the keepalive family's timeout (where it sets one); a
+  // user's config states its own, or the cut is found.
+  const stated = input.idleTimeoutMs !== undefined;
   const idleTimeoutSeconds = !d.userConfig ? KEEPALIVE_IDLE_TIMEOUT_SECONDS : stated ? (input.idleTimeoutMs as number) / 1000 : 0;
   const whose = [d.userConfig ? `your config (${d.userConfig})` : 'the bench\'s config', d.app ? `your app (${d.app.image})` : "the bench's echo app"];
-  const idle = !d.userConfig ? `the template's ${idleTimeoutSeconds} s` : stated ? `${idleTimeoutSeconds} s as stated (--idle-timeout)` : `not stated: found up to ${input.maxIdleMs / 1000} s (--max-idle)`;
+  const idle = !d.userConfig
+    ? (stated ? `the template's ${idleTimeoutSeconds} s` : `none in the template: looked for up to ${input.maxIdleMs / 1000} s`)
+    : stated ? `${idleTimeoutSeconds} s as stated (--idle-timeout)` : `not stated: found up to ${input.maxIdleMs / 1000} s (--max-idle)`;
   return {
     id: `${input.setup}/${deploymentName(d)}`,
     family: 'deployment',
@@ -54,11 +64,11 @@ export function deploymentScenario(input: DeploymentScenarioInput): Scenario {
     checks: [
       handshakeThroughFront(),
       needing(websocketHandledBy('app'), 'identity', 'stats', 'echo'),
-      needing(echoes(payloads.text), 'echo'),
-      needing(echoes(payloads.binary), 'echo'),
-      needing(echoes(payloads.large), 'echo'),
+      oneAtATime(needing(echoes(payloads.text), 'echo')),
+      oneAtATime(needing(echoes(payloads.binary), 'echo')),
+      oneAtATime(needing(echoes(payloads.large), 'echo')),
       needing(closeCodeCarried(4000, 'bye'), 'websocket'),
-      ...idleChecks(input, stated),
+      ...idleChecks(input),
     ],
   };
 }

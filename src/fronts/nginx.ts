@@ -15,8 +15,8 @@ export const nginx = defineFront({
   processes: /^nginx: /,
   local: { names: ['nginx'], debianPackage: 'nginx-light', args: (c, d) => ['-e', 'stderr', '-p', `${d}/`, '-c', c, '-g', 'daemon off;'] },
   docsPage: 'docs/nginx.md',
-  // `listen 80;`, `listen 127.0.0.1:8080 default_server;`; `server app:3000;` in an upstream, `proxy_pass http://app:3000;`
-  configScan: scanWith('listen', /^\s*listen\s+(?:\[[^\]]*\]:|[\w.-]+:)?(\d+)\b/m, /^\s*(?:server\s+|proxy_pass\s+\w+:\/\/)([\w.-]+(?::\d+)?)\s*[;/\s]/m),
+  // `listen 80;`, `listen 127.0.0.1:8080 default_server;`; `server app:3000;` in an upstream, `proxy_pass http://app:3000;` (after a line start, `{` or `;`)
+  configScan: scanWith('listen', /(?:^|[{;])\s*listen\s+(?:\[[^\]]*\]:|[\w.-]+:)?(\d+)\b/m, /(?:^|[{;])\s*(?:server\s+|proxy_pass\s+\w+:\/\/)([\w.-]+(?::\d+)?)\s*[;/\s]/m),
   scaleOut: 'workers',
   setups: [
     { name: 'nginx', summary: 'nginx with the correct WebSocket proxy config', template: 'nginx/ws-proxy.conf.template' },

@@ -51,10 +51,10 @@ const cutText = (c: Cut): string => `${seconds(c.afterMs)} (${c.how === 'close-f
  * how) the front cut it, or that it was not cut within the bound. It measures, so it fails only
  * when it cannot measure (the handshake fails).
  */
-export function idleCutFound(maxIdleMs: number, found: FoundIdleTimeout): Check {
+export function idleCutFound(maxIdleMs: number, found: FoundIdleTimeout, bound = '--max-idle'): Check {
   return {
     id: 'idle-cut',
-    title: `no idle timeout stated: the cut of an idle connection, found by holding one up to ${seconds(maxIdleMs)} (--max-idle)`,
+    title: `no idle timeout stated: the cut of an idle connection, found by holding one up to ${seconds(maxIdleMs)} (${bound})`,
     independent: false, // the hold after it uses what it found
     needs: ['websocket'],
     async run(ctx): Promise<CheckResult> {
