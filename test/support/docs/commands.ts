@@ -14,9 +14,9 @@
  * `npx ws-proxy-bench` is refused: npm links no bin for a package inside its own checkout.
  * docs/architecture.md states the convention; test/unit/docs/doc-commands.test.ts applies it.
  */
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import { vi } from 'vitest';
 import { projectPath } from '../../../src/paths.js';
 import { fencedBlocks } from './snippets.js';
@@ -246,7 +246,19 @@ export async function checkCli(command: string, argv: string[], env: Record<stri
           mkdirSync(dirname(join(cwd, file)), { recursive: true });
           writeFileSync(join(cwd, file), '');
         }
-        planRun(argv, cwd);
+        // A --config file that ships with the project (examples/your-config/…) is read as it is: --upstream reads its listen port.
+        for (const pair of argv.flatMap((a, i) => (a === '--config' ? [argv[i + 1] ?? ''] : a.startsWith('--config=') ? [a.slice(9)] : []))) {
+          const file = pair.slice(pair.indexOf('=') + 1);
+          if (!isAbsolute(file) && existsSync(projectPath(file)) && !created.includes(file)) {
+            mkdirSync(dirname(join(cwd, file)), { recursive: true });
+            copyFileSync(projectPath(file), join(cwd, file));
+          }
+        }
+        try {
+          planRun(argv, cwd);
+        } finally {
+          rmSync(cwd, { recursive: true, force: true });
+        }
         return undefined;
       }
       case 'probe': {
