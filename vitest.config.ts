@@ -61,15 +61,16 @@ export default defineConfig({
         test: {
           // The examples of using the package in one's own suite (examples/*/): they import it by
           // its name, as a user's suite does (the package's "exports", resolved from its own
-          // checkout), so they run the built dist/ that the global setup rebuilds. Beside the
-          // container suites, one file at a time; under CI they never skip either.
+          // checkout), so they run the built dist/ that the global setup rebuilds. In the
+          // container suites' group and its worker bound (vitest runs one group's projects in
+          // one pool, so the bound must be the same); under CI they never skip either.
           name: 'examples',
           include: ['examples/**/*.test.ts'],
           globalSetup: ['test/containers/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          maxWorkers: 1,
-          fileParallelism: false,
+          maxWorkers: 3,
+          fileParallelism: true,
           sequence: { groupOrder: 1 },
         },
       },
