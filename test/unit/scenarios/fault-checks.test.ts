@@ -51,7 +51,9 @@ describe('fault, hostile-input and security checks through the in-process http-f
         restartApp: async () => {
           const options = app.options;
           await app.close();
-          await new Promise((r) => setTimeout(r, 300));
+          // Down for 1 s: the probe (a handshake every 50 ms) sees several refusals even on a
+          // loaded machine, where 300 ms once gave it only the one the checks forgive as in flight.
+          await new Promise((r) => setTimeout(r, 1_000));
           app = await startEchoServer(options, { logSink: () => {} });
         },
         pauseFront: () => Promise.reject(new Error('an in-process front cannot be paused')),
