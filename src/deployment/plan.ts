@@ -44,9 +44,18 @@ function requireWith(options: RunOptions): void {
   }
 }
 
-/** The setups --app-image runs behind: those --front names (a kind: its own setup), else every kind's own. */
+/** Each kind's first setup that terminates TLS (wss:// outside), so the app is checked behind TLS too. */
+function tlsSetups(): string[] {
+  return primarySetups.flatMap((p) => {
+    const kind = frontSetups.get(p)?.kind;
+    const tls = [...frontSetups.values()].find((s) => s.kind === kind && s.tls !== undefined);
+    return tls ? [tls.name] : [];
+  });
+}
+
+/** The setups --app-image runs behind: those --front names (a kind: its own setup), else every kind's own and its TLS one. */
 function appSetups(fronts: readonly string[]): string[] {
-  if (fronts.length === 0) return [...primarySetups];
+  if (fronts.length === 0) return [...primarySetups, ...tlsSetups()];
   return [...new Set(fronts.map((f) => (frontSetups.has(f) ? f : primarySetups.find((p) => frontSetups.get(p)?.kind === f) ?? f)))];
 }
 

@@ -36,7 +36,8 @@ export function handshakeThroughFront(): Check {
       const outcome = await connect(ctx.wsUrl, contextOptions(ctx));
       discard(outcome.socket);
       const who = answeringHeaders(outcome.headers);
-      return verdict(outcome.status === 101, `${outcome.status === 0 ? 'no answer' : outcome.status} (${who})`, '101', `${describeOutcome(outcome)} (${who})`);
+      const tls = ctx.wsUrl.startsWith('wss:') ? ' over TLS' : '';
+      return verdict(outcome.status === 101, `${outcome.status === 0 ? 'no answer' : outcome.status}${tls} (${who})`, `101${tls}`, `${describeOutcome(outcome)}${tls} (${who})`);
     },
   };
 }

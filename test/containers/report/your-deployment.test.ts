@@ -101,18 +101,23 @@ describe.skipIf(containersSkipped)('run on your deployment (containers)', () => 
     expect(r.row?.error).toMatch(new RegExp(`^nginx refused ${broken.replace(/[.]/g, '\\.')}: ".*\\[emerg\\].*unknown directive "proxy_http_versio" in /etc/nginx/nginx\\.conf:\\d+"$`));
   });
 
-  it("a user's app image behind nginx: what it serves is checked, the rest skipped with the reason", async () => {
-    const r = await runWithReport('app', ['--app-image', APP_IMAGE, '--app-port', '3000', '--app-env', 'PORT=3000', '--app-path', '/chat/lobby', '--front', 'nginx']);
+  it("a user's app image behind nginx, and behind TLS: what it serves is checked, the rest skipped with the reason", async () => {
+    const r = await runWithReport('app', ['--app-image', APP_IMAGE, '--app-port', '3000', '--app-env', 'PORT=3000', '--app-path', '/chat/lobby', '--front', 'nginx,nginx-tls'], 2);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.row).toMatchObject({ scenario: 'nginx/your-app', status: 'pass', versions: { appImage: APP_IMAGE } });
-    const c = checks(r.row);
-    expect(c.handshake).toMatchObject({ status: 'pass' });
-    expect(c.handshake?.figure).toContain('x-chat-server: own-app-chat/1');
-    // The room hands a member's message back to the sender too: an echo, byte for byte.
-    expect(['echo-text', 'echo-binary', 'echo-large', 'close-code', 'idle-cut', 'client-pings-hold'].map((id) => c[id]?.status)).toEqual(['pass', 'pass', 'pass', 'pass', 'pass', 'pass']);
-    expect(c['handled-by']).toMatchObject({ status: 'skip' });
-    expect(c['handled-by']?.detail).toContain("the bench's /stats counters");
-    expect(c['idle-cut']?.figure).toMatch(/^cut after 2\.\d\d s/);
+    const [plain, tls] = r.report.scenarios;
+    expect(plain).toMatchObject({ scenario: 'nginx/your-app', status: 'pass', versions: { appImage: APP_IMAGE } });
+    expect(tls).toMatchObject({ scenario: 'nginx-tls/your-app', status: 'pass' });
+    for (const row of [plain, tls]) {
+      const c = checks(row);
+      expect(c.handshake, row?.scenario).toMatchObject({ status: 'pass' });
+      expect(c.handshake?.figure).toContain('x-chat-server: own-app-chat/1');
+      // The room hands a member's message back to the sender too: an echo, byte for byte.
+      expect(['echo-text', 'echo-binary', 'echo-large', 'close-code', 'idle-cut', 'client-pings-hold'].map((id) => c[id]?.status), row?.scenario).toEqual(['pass', 'pass', 'pass', 'pass', 'pass', 'pass']);
+      expect(c['handled-by']).toMatchObject({ status: 'skip' });
+      expect(c['handled-by']?.detail).toContain("the bench's /stats counters");
+    }
+    expect(checks(plain)['idle-cut']?.figure).toMatch(/^cut after 2\.\d\d s/);
+    expect(checks(tls).handshake?.figure).toMatch(/^101 over TLS \(/);
   });
 
   it('an app image that does not exist: a clear error, the row red, nothing left running', async () => {

@@ -92,9 +92,9 @@ describe('run --config <setup>=<file> --upstream <host:port>', () => {
 });
 
 describe('run --app-image', () => {
-  it("runs the user's app behind every kind's own setup, the bench's config stating its idle timeout", () => {
+  it("runs the user's app behind every kind's own setup and its TLS one, the bench's config stating its idle timeout", () => {
     const p = plan(['--app-image', 'my-app:1.4', '--app-port', '3000', '--app-path', '/chat', '--app-command', 'node  /srv/app.mjs']);
-    expect(p.scenarios.map((s) => s.front)).toEqual([...primarySetups]);
+    expect(p.scenarios.map((s) => s.front)).toEqual([...primarySetups, 'nginx-tls', 'http-front-h2', 'haproxy-h2', 'httpd-h2', 'caddy-h2', 'nghttpx-h2']);
     const [s] = p.scenarios;
     expect(s?.id).toBe(`${primarySetups[0] ?? ''}/your-app`);
     expect(s?.deployment).toEqual({ upstream: { host: 'echo', port: 3000 }, listenPort: 8080, wsPath: '/chat', app: { image: 'my-app:1.4', port: 3000, env: {}, command: ['node', '/srv/app.mjs'] } });
