@@ -7,12 +7,12 @@
  * through, and wss:// needs the certificate to name that host.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createConnection, createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testTempDir } from '../../support/temp-dir.js';
 import { RUN_ID_ENV, RUNNER_PID_ENV } from '../../../src/containers/labels.js';
 import { PUBLISH_ADDRESS_ENV } from '../../../src/containers/publish.js';
 import { projectPath } from '../../../src/paths.js';
@@ -49,7 +49,7 @@ describe.skipIf(containersSkipped)('a remote engine (DOCKER_HOST=tcp://…)', ()
   it('runs the scenarios against it: its ports published on its host, dialled there, wss:// included', async () => {
     const address = relay.address();
     if (address === null || typeof address === 'string') throw new Error('the relay has no TCP address');
-    const file = join(mkdtempSync(join(tmpdir(), 'wspb-remote-')), 'report.json');
+    const file = join(testTempDir('wspb-remote-'), 'report.json');
     const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_HOST: `tcp://${REMOTE_HOST}:${address.port}`, [PUBLISH_ADDRESS_ENV]: REMOTE_HOST, TESTCONTAINERS_RYUK_DISABLED: 'true' };
     delete env[RUN_ID_ENV];
     delete env[RUNNER_PID_ENV];

@@ -3,10 +3,10 @@
  * scenario and the JSON report says so with figures; a deliberately broken config given with
  * --config turns the row red and the exit code 1.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testTempDir } from '../../support/temp-dir.js';
 import { projectPath } from '../../../src/paths.js';
 import type { Report } from '../../../src/report/model.js';
 import { containersSkipped } from '../skip.js';
@@ -14,7 +14,7 @@ import { wsProxyBenchRun } from './run-cli.js';
 
 describe.skipIf(containersSkipped)('ws-proxy-bench run (containers)', () => {
   it('nginx/upgrade passes through nginx: exit 0, every check green with its figure in the JSON', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'wspb-run-')), 'report.json');
+    const file = join(testTempDir('wspb-run-'), 'report.json');
     const r = await wsProxyBenchRun(['--front', 'nginx', '--scenario', 'nginx/upgrade', '--json', file, '--wide']);
     expect(r.code, r.stderr).toBe(0);
     const report = JSON.parse(readFileSync(file, 'utf8')) as Report;
@@ -31,7 +31,7 @@ describe.skipIf(containersSkipped)('ws-proxy-bench run (containers)', () => {
   });
 
   it('a broken config given with --config turns the row red and exits 1', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'wspb-run-')), 'report.json');
+    const file = join(testTempDir('wspb-run-'), 'report.json');
     const r = await wsProxyBenchRun(['--config', 'nginx=nginx/mistake-no-upgrade-headers.conf.template', '--scenario', 'nginx/upgrade', '--json', file]);
     // The default table: a front × family summary, the failure explained below it.
     expect(r.stdout).toMatch(/^nginx 1\.\d+\.\d+ +\| FAIL 1\/8/m);

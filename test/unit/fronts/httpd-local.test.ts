@@ -1,8 +1,8 @@
 /** run --local with httpd: a config written for the official image is made to fit this host's layout. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testTempDir } from '../../support/temp-dir.js';
 import { httpdHostConfig } from '../../../src/fronts/httpd.js';
 import { renderTemplateFile } from '../../../src/templates.js';
 
@@ -10,10 +10,10 @@ const vars = { UPSTREAM: '127.0.0.1:1', LISTEN_PORT: '8080', IDLE_TIMEOUT_SECOND
 
 describe('httpd under run --local', () => {
   it("points ServerRoot at the host's modules folder and the pid file into the run's own folder", () => {
-    const host = mkdtempSync(join(tmpdir(), 'wspb-httpd-root-'));
+    const host = testTempDir('wspb-httpd-root-');
     mkdirSync(join(host, 'modules'));
     writeFileSync(join(host, 'modules', 'mod_proxy.so'), '');
-    const run = mkdtempSync(join(tmpdir(), 'wspb-httpd-run-'));
+    const run = testTempDir('wspb-httpd-run-');
     const config = httpdHostConfig(renderTemplateFile('httpd/ws-proxy.conf.template', vars), run, ['/nowhere', host]);
     expect(config).toMatch(new RegExp(`^ServerRoot "${host}"$`, 'm'));
     expect(config).not.toContain('/usr/local/apache2"');

@@ -1,8 +1,8 @@
 /** WebSocketFrontContainer's logic before any container runs: kinds, config reading, listen ports, the upstream named, options. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testTempDir } from '../../support/temp-dir.js';
 import { readFileSync } from 'node:fs';
 import { listenPorts, namesUpstream, planFront } from '../../../src/library/front-plan.js';
 import { WebSocketFrontContainer } from '../../../src/library/websocket-front-container.js';
@@ -27,7 +27,7 @@ describe('WebSocketFrontContainer, before it starts', () => {
   });
 
   it('reads the config file unchanged, and says which file it could not read', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wspb-lib-'));
+    const dir = testTempDir('wspb-lib-');
     const file = join(dir, 'nginx.conf');
     writeFileSync(file, NGINX);
     const plan = planFront({ kind: 'nginx', config: { text: readFileSync(file, 'utf8'), source: file }, upstream: { names: ['chat'], port: 8080 } });

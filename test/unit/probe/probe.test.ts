@@ -7,10 +7,10 @@
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testTempDir } from '../../support/temp-dir.js';
 import { WebSocketServer } from 'ws';
 import { startHttpFront, type HttpFrontHandle } from '../../../proxy/front.js';
 import { silentLog } from '../../../proxy/log.js';
@@ -242,8 +242,8 @@ describe.concurrent('probe', () => {
   });
 
   it('wss:// with a self-signed certificate: refused by default, accepted with --insecure or --ca', async () => {
+    const caFile = join(testTempDir('wspb-probe-ca-'), 'ca.pem');
     const tls = await selfSignedCertificate('127.0.0.1');
-    const caFile = join(tmpdir(), `wspb-probe-ca-${process.pid}.pem`);
     writeFileSync(caFile, tls.cert);
     const server = createHttpsServer({ cert: tls.cert, key: tls.key });
     const wss = new WebSocketServer({ server });

@@ -3,10 +3,10 @@
  * on 127.0.0.1 ephemeral ports), including the 2 s idle-timeout measurements; a front whose
  * binary is missing is skipped with the reason, never passed.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { testTempDir } from '../../support/temp-dir.js';
 import type { Report } from '../../../src/report/model.js';
 import { runRunCommand } from '../../../src/run/cli.js';
 import { runMatrix } from '../../../src/run/matrix.js';
@@ -55,7 +55,7 @@ describe('run in local mode (no Docker)', () => {
   });
 
   it('the command: writes the JSON report, exits 0 when all holds and 2 on a usage error', { timeout: 15_000 }, async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wspb-run-cli-'));
+    const dir = testTempDir('wspb-run-cli-');
     const out = vi.spyOn(console, 'log').mockImplementation(() => {});
     const err = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {

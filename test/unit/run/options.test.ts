@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { testTempDir } from '../../support/temp-dir.js';
 import { OptionError } from '../../../src/options.js';
 import { globToRegExp, planRun, type RunPlan } from '../../../src/run/options.js';
 import { catalog } from '../../../src/scenarios/catalog.js';
@@ -55,7 +55,7 @@ describe('run: arguments', () => {
   });
 
   it('--config maps a front setup to the user file, resolved from the working directory', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'wspb-run-args-'));
+    const dir = testTempDir('wspb-run-args-');
     writeFileSync(join(dir, 'mine.conf'), 'events {}\n');
     expect(plan(['--config', 'nginx=mine.conf'], dir).configs.get('nginx')).toBe(join(dir, 'mine.conf'));
     expect(() => plan(['--config', 'nginx'], dir)).toThrow(/--config.*<front setup>=<config file>/);
