@@ -4,7 +4,7 @@
  */
 import { hostname } from 'node:os';
 import { docker } from './docker.js';
-import { describeFailure, runOrThrow } from '../exec.js';
+import { describeFailure, lastLines, runOrThrow } from '../exec.js';
 import { HOST_LABEL, PID_LABEL, RUN_LABEL, STARTED_LABEL } from './labels.js';
 
 export interface LabelledResource {
@@ -53,14 +53,44 @@ export function onlyGoingAlready(stderr: string): boolean {
   return errors.length > 0 && errors.every((line) => /No such container|removal of container .* is already in progress/i.test(line));
 }
 
+/** Which of these containers still exist. */
+async function existing(ids: string[]): Promise<string[]> {
+  const r = await docker(['ps', '-aq', '--no-trunc', ...ids.flatMap((id) => ['--filter', `id=${id}`])], 60_000);
+  if (r.code !== 0) throw new Error(describeFailure('docker', ['ps', '-aq', '…'], r, 60_000));
+  return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+}
+
 /** Waits until none of these containers exists any more (another removal of them is under way). */
 async function untilContainersGone(ids: string[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const r = await docker(['ps', '-aq', '--no-trunc', ...ids.flatMap((id) => ['--filter', `id=${id}`])], 60_000);
-    if (r.code === 0 && r.stdout.trim() === '') return;
-    if (Date.now() > deadline) throw new Error(`docker: containers still being removed after ${timeoutMs / 1000} s: ${r.stdout.trim().split('\n').map((id) => id.slice(0, 12)).join(', ')}`);
+    const left = await existing(ids);
+    if (left.length === 0) return;
+    if (Date.now() > deadline) throw new Error(`docker: containers still being removed after ${timeoutMs / 1000} s: ${left.map((id) => id.slice(0, 12)).join(', ')}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/**
+ * Force-removes containers. Gone already, or being removed by someone else (a run's own cleanup
+ * racing a sweep of it): either way they go; it waits for them, so that their networks can go
+ * too. Any other refusal (seen when a bench's teardown was stopping them as its Ctrl-C cleanup
+ * began) gets one more try, a second later, for those still there; then it fails, saying what
+ * docker said (its errors, not the ids it did remove).
+ */
+async function removeContainers(ids: string[]): Promise<void> {
+  let left = ids;
+  for (let attempt = 1; ; attempt++) {
+    const r = await docker(['rm', '-f', '-v', ...left], 120_000);
+    if (r.code === 0) return;
+    if (onlyGoingAlready(r.stderr)) {
+      await untilContainersGone(left, 60_000);
+      return;
+    }
+    if (attempt >= 2) throw new Error(`docker rm -f -v …: exit ${r.code}: ${lastLines(r.stderr, 6) || lastLines(r.stdout, 6)}`);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    left = await existing(left);
+    if (left.length === 0) return;
   }
 }
 
@@ -68,15 +98,7 @@ async function untilContainersGone(ids: string[], timeoutMs: number): Promise<vo
 export async function removeResources(resources: LabelledResource[]): Promise<RemovalReport> {
   const containers = resources.filter((r) => r.kind === 'container').map((r) => r.id);
   const networks = resources.filter((r) => r.kind === 'network').map((r) => r.id);
-  if (containers.length > 0) {
-    const r = await docker(['rm', '-f', '-v', ...containers], 120_000);
-    if (r.code !== 0) {
-      // Gone already, or being removed by someone else (a run's own cleanup racing a sweep of
-      // it): either way it goes; wait for it, so that its networks can go too.
-      if (!onlyGoingAlready(r.stderr)) throw new Error(describeFailure('docker', ['rm', '-f', '-v', '…'], r, 120_000));
-      await untilContainersGone(containers, 60_000);
-    }
-  }
+  if (containers.length > 0) await removeContainers(containers);
   if (networks.length > 0) {
     const r = await docker(['network', 'rm', ...networks], 60_000);
     if (r.code !== 0 && !/No such network|not found/i.test(r.stderr)) throw new Error(describeFailure('docker', ['network', 'rm', '…'], r, 60_000));
