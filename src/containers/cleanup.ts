@@ -127,6 +127,12 @@ export interface SweepOptions {
   all?: boolean;
   /** Runs older than this are dead whatever their pid says (default 24). */
   maxAgeHours?: number;
+  /**
+   * Leave a dead run alone until it started at least this long ago (default 0: at once). A run's
+   * start-up sweep waits a minute: a run that crashed just now is still someone's (a crash being
+   * looked at, a test about crashed runs sweeping its own), and `sweep` removes it at once.
+   */
+  minAgeSeconds?: number;
   now?: Date;
   host?: string;
   alive?: (pid: number) => boolean;
@@ -139,6 +145,7 @@ export function deadReason(labels: Record<string, string>, opts: SweepOptions = 
   const started = Date.parse(labels[STARTED_LABEL] ?? '');
   const maxAgeHours = opts.maxAgeHours ?? 24;
   if (Number.isFinite(started) && now.getTime() - started > maxAgeHours * 3_600_000) return `older than ${maxAgeHours} h`;
+  if (opts.minAgeSeconds && (!Number.isFinite(started) || now.getTime() - started < opts.minAgeSeconds * 1000)) return undefined;
   const pid = Number.parseInt(labels[PID_LABEL] ?? '', 10);
   const host = labels[HOST_LABEL];
   if (!Number.isInteger(pid) || host !== (opts.host ?? hostname())) return undefined;

@@ -102,6 +102,35 @@ export interface Started {
   stop(): Promise<void>;
 }
 
+/**
+ * Watches a starting container: `exited` rejects as soon as it has stopped running (a config
+ * refused at start), instead of testcontainers waiting out its port checks (10 s for the ports
+ * to be bound, then up to the start timeout for them to listen). The start it races is then
+ * abandoned; its own failure is swallowed, and the run's cleanup removes the container.
+ */
+function exitWatch(container: PublishedContainer): { exited: Promise<never>; stop(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const exited = new Promise<never>((_, reject) => {
+    const look = async (): Promise<void> => {
+      if (stopped) return;
+      const id = container.createdId;
+      if (id) {
+        const client = await runtimeClient();
+        const state = await client.container.inspect(client.container.getById(id)).then((i) => i.State, () => undefined);
+        if (!stopped && state && !state.Running && (state.Status === 'exited' || state.Status === 'dead')) {
+          reject(new Error(`it exited (code ${state.ExitCode}) before it was ready`));
+          return;
+        }
+      }
+      if (!stopped) timer = setTimeout(() => { void look(); }, 250);
+    };
+    timer = setTimeout(() => { void look(); }, 250);
+  });
+  exited.catch(() => {});
+  return { exited, stop: () => { stopped = true; if (timer) clearTimeout(timer); } };
+}
+
 /** What a container that is no longer running wrote (stdout and stderr, as far as read within 3 s); '' when it cannot be read. */
 async function exitedLogs(id: string): Promise<string> {
   const client = await runtimeClient();
@@ -140,20 +169,25 @@ export async function startContainer(spec: StartSpec): Promise<Started> {
   if (spec.user) container.withUser(spec.user);
   if (spec.nofile !== undefined) container.withUlimits({ nofile: { soft: spec.nofile, hard: spec.nofile } });
   let started: StartedTestContainer;
+  const exit = exitWatch(container);
   try {
-    started = await container.start();
+    const starting = container.start();
+    starting.catch(() => {}); // abandoned when the container exits first; exit.exited then says so
+    started = await Promise.race([starting, exit.exited]);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     await new Promise((r) => setTimeout(r, 200)); // let the last log lines arrive
     // It exited before testcontainers followed its output (a config refused at start): read what it wrote.
     const written = logs.all() || (container.createdId ? await exitedLogs(container.createdId) : '');
     const tail = lastLines(written, 20);
+    exit.stop();
     throw new Error(
       `${spec.what} (alias '${spec.alias}', image ${spec.image}, command ${JSON.stringify(spec.command)}) did not start: ${message}` +
         (tail ? `\nits last log lines:\n${tail}` : '\n(it wrote no log lines)'),
       { cause: err },
     );
   }
+  exit.stop();
   let stopped = false;
   return {
     container: started,

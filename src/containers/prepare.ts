@@ -15,6 +15,9 @@ import { projectPath } from '../paths.js';
 
 const RYUK_IMAGE = process.env.RYUK_CONTAINER_IMAGE ?? 'testcontainers/ryuk:0.14.0';
 /** The bundles the harness copies into containers (scripts/build-options.mjs builds them). */
+/** A run's start-up sweep removes dead runs that started at least this long ago; `sweep` removes them at once. */
+export const START_UP_SWEEP_MIN_AGE_SECONDS = 60;
+
 export const CONTAINER_BUNDLES = ['dist/echo-server.mjs', 'dist/http-front.mjs', 'dist/socketio-server.mjs'];
 
 export interface PrepareOptions {
@@ -55,7 +58,7 @@ export async function prepareContainerRun({ progress, bundles }: PrepareOptions)
   process.env[RUNNER_PID_ENV] = String(process.pid);
   progress(`run id ${runId} (label ws-proxy-bench=${runId}, owner pid ${process.pid})`);
 
-  const swept = await sweepDeadRuns();
+  const swept = await sweepDeadRuns({ minAgeSeconds: START_UP_SWEEP_MIN_AGE_SECONDS });
   if (swept.containers + swept.networks > 0) {
     progress(`swept ${swept.containers} containers and ${swept.networks} networks of dead runs: ${swept.runs.map((r) => `${r.runId} (${r.reason})`).join(', ')}`);
   }

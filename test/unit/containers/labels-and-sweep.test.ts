@@ -28,6 +28,12 @@ describe('which runs the sweep removes', () => {
     expect(deadReason(labels(2), { now, host: 'box', alive })).toBe('its process 2 is gone');
     expect(deadReason(labels(1), { now, host: 'box', alive })).toBeUndefined();
   });
+  it("a run's start-up sweep leaves a dead run alone for its first minute; the sweep command does not wait", () => {
+    const justNow = labels(2, 'box', '2026-01-02T11:59:30Z');
+    expect(deadReason(justNow, { now, host: 'box', alive, minAgeSeconds: 60 })).toBeUndefined();
+    expect(deadReason(justNow, { now, host: 'box', alive })).toBe('its process 2 is gone');
+    expect(deadReason(labels(2, 'box', '2026-01-02T11:58:59Z'), { now, host: 'box', alive, minAgeSeconds: 60 })).toBe('its process 2 is gone');
+  });
   it('not a run of another host, whose pid means nothing here', () => {
     expect(deadReason(labels(2, 'other'), { now, host: 'box', alive })).toBeUndefined();
   });
