@@ -9,7 +9,8 @@ import { bundle, CONTAINER_PORT, execOrThrow, NODE_USER, startContainer, STOP_TI
 import { imageFor } from './images.js';
 import { runtimeClient, type BenchNetwork } from './runtime.js';
 
-async function getJson<T>(url: string): Promise<T> {
+/** GET a JSON document from a container's published port (5 s at most); a status other than 2xx is an error naming it. */
+export async function getJson<T>(url: string): Promise<T> {
   const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
   if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`);
   return (await res.json()) as T;

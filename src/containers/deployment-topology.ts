@@ -12,7 +12,7 @@ import { assembleTopology, type Topology, type TopologyOptions } from '../topolo
 import { frontVars } from '../topology/values.js';
 import { startEchoApp } from './app-container.js';
 import { createNetwork } from './runtime.js';
-import { imageOption, startSetup } from './topology.js';
+import { imageOption, startCompanions, startSetup } from './topology.js';
 import { startUserApp } from './user-app-container.js';
 
 /** The line of a front's start output that says why it refused a config (nginx's [emerg], HAProxy's [ALERT], httpd's and Caddy's errors). */
@@ -34,10 +34,7 @@ export async function startDeploymentTopology(scenario: Scenario, deployment: De
     const app = keep(userApp
       ? await startUserApp({ network, alias: upstream.host, app: userApp, wsPath })
       : await startEchoApp({ network, alias: upstream.host, port: upstream.port, env: { ...scenario.app, ECHO_PATH: wsPath }, ...(nodeImage ? { image: nodeImage } : {}) }));
-    for (const [alias, name] of Object.entries(setup.companions ?? {})) {
-      const companion = lookup(name);
-      keep(await startSetup(network, companion, alias, vars, imageOption(options, companion)));
-    }
+    await startCompanions(network, setup, lookup, vars, options, keep);
     let front: FrontHandle;
     try {
       front = keep(await startSetup(network, setup, 'front', vars, { ...imageOption(options, setup), port: deployment.listenPort }));

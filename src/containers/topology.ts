@@ -77,11 +77,24 @@ export function imageOption(options: TopologyOptions, s: FrontSetup): { image?: 
   return chosen ? { image: chosen } : {};
 }
 
+/**
+ * Starts the companions a front setup needs on its network (a front tier's WebSocket handler),
+ * each under the alias the setup reaches it at, each kept (`keep`) as it comes up.
+ */
+export async function startCompanions(
+  network: BenchNetwork, setup: FrontSetup, lookup: (name: string) => FrontSetup, vars: FrontVars, options: TopologyOptions,
+  keep: (part: FrontHandle) => FrontHandle,
+): Promise<void> {
+  for (const [alias, name] of Object.entries(setup.companions ?? {})) {
+    const companion = lookup(name);
+    keep(await startSetup(network, companion, alias, vars, imageOption(options, companion)));
+  }
+}
+
 export async function startTopology(scenario: Scenario, options: TopologyOptions = {}): Promise<Topology> {
   if (scenario.deployment) return (await import('./deployment-topology.js')).startDeploymentTopology(scenario, scenario.deployment, options);
   const lookup = options.setup ?? frontSetup;
   const setup = lookup(scenario.front);
-  const image = (s: FrontSetup): { image?: string } => imageOption(options, s);
   const network = await createNetwork();
   return assembleTopology(scenario, async (keep) => {
     const nodeImage = options.images?.node;
@@ -91,13 +104,10 @@ export async function startTopology(scenario: Scenario, options: TopologyOptions
     const apps = [];
     for (const alias of aliases) apps.push(keep(await startEchoApp({ network, alias, kind, env, ...(nodeImage ? { image: nodeImage } : {}) })));
     const app = apps[0] as (typeof apps)[number];
-    for (const [alias, name] of Object.entries(setup.companions ?? {})) {
-      const companion = lookup(name);
-      keep(await startSetup(network, companion, alias, frontVars(scenario), image(companion)));
-    }
-    const startFront = (): Promise<FrontHandle> => startSetup(network, setup, 'front', frontVars(scenario), image(setup));
+    await startCompanions(network, setup, lookup, frontVars(scenario), options, keep);
+    const startFront = (): Promise<FrontHandle> => startSetup(network, setup, 'front', frontVars(scenario), imageOption(options, setup));
     if (setup.needs) {
-      const version = await imageVersion(setup, image(setup).image);
+      const version = await imageVersion(setup, imageOption(options, setup).image);
       if (version && compareVersions(version, setup.needs.version) < 0) await startTooOld(setup.needs, setup, version, startFront);
     }
     const front = keep(await startFront());

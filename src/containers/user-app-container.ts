@@ -9,14 +9,9 @@ import type { EchoStats } from '../echo/stats.js';
 import { answeredBy, connect, discard, echoesText } from '../scenarios/check-helpers/client.js';
 import type { UserApp } from '../scenarios/types.js';
 import type { AppCapability, EchoAppHandle } from '../topology/handles.js';
+import { getJson } from './app-container.js';
 import { startContainer, STOP_TIMEOUT_MS } from './container.js';
 import type { BenchNetwork } from './runtime.js';
-
-async function getJson<T>(url: string): Promise<T> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
-  if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`);
-  return (await res.json()) as T;
-}
 
 /** What the app serves, probed from outside its container: a 101 at the path, an echo of a text, /stats with the bench's counters. */
 export async function probeCapabilities(wsUrl: string, statsUrl: string): Promise<AppCapability[]> {

@@ -11,7 +11,7 @@ import { OptionError } from '../options.js';
 import type { Deployment, Scenario } from '../scenarios/types.js';
 import { APP_ALIAS, APP_PORT, FRONT_PORT } from '../topology/values.js';
 import type { RunOptions } from '../run/options.js';
-import { targetHost } from '../fronts/config-scan.js';
+import { targetHost, type ConfigScan } from '../fronts/config-scan.js';
 import { deploymentScenario, userApp } from './scenarios.js';
 import { catalog, KEEPALIVE_IDLE_TIMEOUT_SECONDS } from '../scenarios/catalog.js';
 import { HOLD_FACTOR } from '../scenarios/checks/idle.js';
@@ -81,7 +81,7 @@ export function planDeployment(options: RunOptions, configs: ReadonlyMap<string,
     const scenarios = [...configs].map(([setup, file]) => {
       const text = readFileSync(file, 'utf8');
       const scan = frontDescriptor(frontSetups.get(setup)?.kind ?? setup).configScan;
-      const listenPort = options.listenPort !== 0 ? options.listenPort : listenPortOf(setup, file, text, warnings);
+      const listenPort = options.listenPort !== 0 ? options.listenPort : listenPortOf(scan, file, text, warnings);
       const targets = scan?.proxiedTo(text) ?? [];
       if (!new RegExp(`(^|[^\\w.-])${host.replace(/[.]/g, '\\.')}([^\\w.-]|$)`).test(text)) {
         warnings.push(`--upstream ${options.upstream}: ${basename(file)} never names '${host}'; it proxies to ${targets.length > 0 ? targets.join(', ') : 'nothing the bench recognises'}${targets[0] ? ` (try --upstream ${targets.find((t) => t.includes(':')) ?? `${targetHost(targets[0])}:<port>`})` : ''}`);
@@ -111,8 +111,7 @@ function templateCutsIdle(setup: string): boolean {
 }
 
 /** The port a user's config listens on, read from it; several: the first, with a warning; none: an error asking for --listen-port. */
-function listenPortOf(setup: string, file: string, text: string, warnings: string[]): number {
-  const scan = frontDescriptor(frontSetups.get(setup)?.kind ?? setup).configScan;
+function listenPortOf(scan: ConfigScan | undefined, file: string, text: string, warnings: string[]): number {
   const ports = scan?.listenPorts(text) ?? [];
   const [first] = ports;
   if (first === undefined) {
