@@ -15,6 +15,26 @@ const htmlAsText: Plugin = {
   },
 };
 
+/** What every project that starts containers has: the engine and images set up once, and timeouts for container starts. */
+const containerSuite = {
+  globalSetup: ['test/containers/global-setup.ts'],
+  testTimeout: 60_000,
+  hookTimeout: 120_000,
+};
+
+/**
+ * The container suites' group (the containers and examples projects): vitest runs one group's
+ * projects in one pool, so its worker bound is one setting. Three suites at a time on 2 cores: a
+ * suite mostly waits (idle timeouts, holds, drains), and every timing check brackets its own
+ * clock, so the waits may overlap.
+ */
+const containerGroup = {
+  ...containerSuite,
+  maxWorkers: 3,
+  fileParallelism: true,
+  sequence: { groupOrder: 1 },
+};
+
 export default defineConfig({
   // The echo page's browser code and the socket.io client's files as text, as the esbuild build
   // does it (one module for both).
@@ -46,14 +66,7 @@ export default defineConfig({
           name: 'containers',
           include: ['test/containers/**/*.test.ts'],
           exclude: ['test/containers/browser/**'],
-          globalSetup: ['test/containers/global-setup.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
-          // Three suites at a time on 2 cores: a suite mostly waits (idle timeouts, holds, drains),
-          // and every timing check brackets its own clock, so the waits may overlap.
-          maxWorkers: 3,
-          fileParallelism: true,
-          sequence: { groupOrder: 1 },
+          ...containerGroup,
         },
       },
       {
@@ -62,16 +75,10 @@ export default defineConfig({
           // The examples of using the package in one's own suite (examples/*/): they import it by
           // its name, as a user's suite does (the package's "exports", resolved from its own
           // checkout), so they run the built dist/ that the global setup rebuilds. In the
-          // container suites' group and its worker bound (vitest runs one group's projects in
-          // one pool, so the bound must be the same); under CI they never skip either.
+          // container suites' group; under CI they never skip either.
           name: 'examples',
           include: ['examples/**/*.test.ts'],
-          globalSetup: ['test/containers/global-setup.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
-          maxWorkers: 3,
-          fileParallelism: true,
-          sequence: { groupOrder: 1 },
+          ...containerGroup,
         },
       },
       {
@@ -79,9 +86,7 @@ export default defineConfig({
         test: {
           name: 'containers-browser',
           include: ['test/containers/browser/**/*.test.ts'],
-          globalSetup: ['test/containers/global-setup.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
+          ...containerSuite,
           // After every other suite and one file at a time: Chromium aborts what it is connecting
           // with net::ERR_NETWORK_CHANGED whenever the host's addresses change, and every network
           // and container another suite creates or removes changes them (a bridge address, a
