@@ -2,11 +2,11 @@
  * A front in its kind's image (src/fronts/<kind>.ts): its config copied where the image reads
  * it, its kind's command, reload and version commands, pause/unpause; as a handle.
  */
-import { Wait } from 'testcontainers';
 import { frontDescriptor, type FrontKind } from '../fronts/index.js';
 import { versionFromOutput } from '../fronts/types.js';
 import type { FrontHandle, FrontProcess } from '../topology/handles.js';
-import { bundle, execOrThrow, NODE_USER, startContainer, STOP_TIMEOUT_MS } from './container.js';
+import { bundle, CONTAINER_PORT, execOrThrow, NODE_USER, startContainer, STOP_TIMEOUT_MS } from './container.js';
+import { FrontAnswersWaitStrategy } from './front-ready.js';
 import { imageFor } from './images.js';
 import { runtimeClient, type BenchNetwork } from './runtime.js';
 
@@ -61,7 +61,7 @@ export async function startFront(opts: FrontContainerOptions): Promise<FrontHand
     ...(opts.env ? { env: opts.env } : {}),
     ...(front.bundle ? { files: bundle(front.bundle), user: NODE_USER } : {}),
     contents,
-    wait: Wait.forListeningPorts(),
+    wait: new FrontAnswersWaitStrategy(opts.port ?? CONTAINER_PORT, opts.tls !== undefined),
     ...(opts.nofile !== undefined ? { nofile: opts.nofile } : {}),
     ...(opts.port !== undefined ? { port: opts.port } : {}),
   });
