@@ -13,7 +13,7 @@ import type { EchoAppHandle, FrontHandle } from '../topology/handles.js';
 import { APP_ALIAS, frontVars } from '../topology/values.js';
 import { containersOn, summed, type ContainerUsage } from './container-usage.js';
 import type { BenchRun } from './run-containers.js';
-import type { ScalePlan } from './scale-plan.js';
+import { SCALE_SYSCTLS, type ScalePlan } from './scale-plan.js';
 import type { ScaleGeneratorStatus } from './scale-status.js';
 
 const APP_PORT = 8080;
@@ -156,7 +156,7 @@ export async function startFleet(run: Pick<BenchRun, 'network' | 'track'>, opts:
       ...upstreamVars(appAliasFor(plan, i), APP_PORT),
       ...workerLimits(plan.workerConnections, plan.workersPerFront),
     };
-    return run.track(await startSetup(run.network, setup, `front-${i + 1}`, vars, { nofile: plan.nofile.front }));
+    return run.track(await startSetup(run.network, setup, `front-${i + 1}`, vars, { nofile: plan.nofile.front, sysctls: { ...SCALE_SYSCTLS } }));
   }));
   const usage = {
     fronts: (await Promise.all(fronts.map((f) => containersOn(run.network.name, f.alias)))).flat(),
@@ -173,7 +173,7 @@ export async function startFleet(run: Pick<BenchRun, 'network' | 'track'>, opts:
     usage,
     startGenerators: async () => {
       generators.push(...await Promise.all(plan.perGenerator.map(async (count, i) => run.track(await startEchoApp({
-        network: run.network, alias: `gen-${i + 1}`, bundle: GENERATOR_BUNDLE, nofile: plan.nofile.generator,
+        network: run.network, alias: `gen-${i + 1}`, bundle: GENERATOR_BUNDLE, nofile: plan.nofile.generator, sysctls: { ...SCALE_SYSCTLS },
         env: { SCALE_TARGETS: targets, SCALE_COUNT: String(count), SCALE_BATCH: String(opts.batch) },
       })))));
     },

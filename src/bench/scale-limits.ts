@@ -38,19 +38,12 @@ export async function containerFilesLimit(): Promise<number> {
   return n;
 }
 
-/** How many local ports net.ipv4.ip_local_port_range gives (the kernel's default range when unreadable). */
-export function localPortCount(range = safeRead('/proc/sys/net/ipv4/ip_local_port_range')): number {
-  const [lo, hi] = (range ?? '32768 60999').trim().split(/\s+/).map(Number);
-  return lo !== undefined && hi !== undefined && hi >= lo ? hi - lo + 1 : 28_232;
-}
-
 export async function readMachineLimits(): Promise<MachineLimits> {
   const max = readNumber('/proc/sys/net/netfilter/nf_conntrack_max');
   const count = readNumber('/proc/sys/net/netfilter/nf_conntrack_count');
   return {
     filesPerProcess: await containerFilesLimit(),
     memAvailableBytes: memAvailableBytes(),
-    localPorts: localPortCount(),
     ...(max !== undefined && count !== undefined ? { conntrack: { max, count } } : {}),
   };
 }

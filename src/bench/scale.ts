@@ -17,7 +17,7 @@ import { markdownTable, textTable, writeResults, writeSection } from './perf-doc
 import { runBench, startBenchRun, type BenchRun } from './run-containers.js';
 import { fleetMemory, scaleProblems, startFleet, untilOpened, type AppTotals, type GeneratorTotals } from './scale-fleet.js';
 import { batchOption, frontsOption, planFronts, SCALE_BUNDLES } from './scale-options.js';
-import type { MachineLimits, ScalePlan } from './scale-plan.js';
+import { PORTS_PER_DESTINATION, SCALE_SYSCTLS, type MachineLimits, type ScalePlan } from './scale-plan.js';
 import { stage } from './stage.js';
 
 /** The targets of the issue this bench answers: 100,000 through nginx, 20,000 through each other front. */
@@ -154,6 +154,8 @@ async function main(argv: string[]): Promise<number> {
     `- the app: Node.js ${node ?? '?'}; its keepalive pings every ${opts.pingInterval / 1000} s, each front's idle timeout ${Math.ceil((3 * opts.pingInterval) / 1000)} s, so only the pings keep the connections open`,
     `- load: generator containers on the bench network (each with its own address), ${opts.batch} connections at a time each, then held ${opts.duration / 1000} s; a handshake that fails is tried again (twice at most) and counted under "handshakes retried"; a drop is any close after the first open, counted by the generators; the apps' upgrades and open connections are counted too`,
     `- each process in a container may open ${limits!.filesPerProcess} files (the engine's limit). A proxied WebSocket takes two in the front, one in the app and one in the generator, so the apps and generators run as several containers, nginx as one container of several workers in front of apps sharing one name (it balances over their addresses), and the other fronts, which hold their connections in one process, as several containers, each with an app of its own`,
+    `- local ports: the generators and fronts run with net.ipv4.ip_local_port_range ${SCALE_SYSCTLS['net.ipv4.ip_local_port_range']}, and no address opens more than ${PORTS_PER_DESTINATION} connections toward one address and port (half its ports: connect() searches one parity's half before the other, and past it every connect scans the taken ports)`,
+    `- the generators' WebSockets answer pings and nothing else (src/bench/idle-websocket.ts, not a full client), so that they cost less than what they measure`,
     `- bench:scale took ${totalSeconds.toFixed(0)} s in all (its target: under 600 s)`,
     '',
     markdownTable(header, rows),

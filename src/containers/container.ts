@@ -33,6 +33,11 @@ class PublishedContainer extends GenericContainer {
     this.createdId = containerId;
   }
 
+  withSysctls(sysctls: Record<string, string>): this {
+    this.hostConfig.Sysctls = { ...this.hostConfig.Sysctls, ...sysctls };
+    return this;
+  }
+
   withPublishedPort(port: number): this {
     this.withExposedPorts(port);
     this.hostConfig.PortBindings = {
@@ -90,6 +95,8 @@ export interface StartSpec {
   wait: WaitStrategy;
   /** The container's open-files limit (soft and hard), for runs that hold many connections. */
   nofile?: number;
+  /** Kernel settings of the container's own network namespace (e.g. net.ipv4.ip_local_port_range), for runs that open many connections. */
+  sysctls?: Record<string, string>;
   /** The port it listens on inside the container, the one published (default CONTAINER_PORT). */
   port?: number;
 }
@@ -168,6 +175,7 @@ export async function startContainer(spec: StartSpec): Promise<Started> {
   if (spec.contents?.length) container.withCopyContentToContainer(spec.contents);
   if (spec.user) container.withUser(spec.user);
   if (spec.nofile !== undefined) container.withUlimits({ nofile: { soft: spec.nofile, hard: spec.nofile } });
+  if (spec.sysctls) container.withSysctls(spec.sysctls);
   let started: StartedTestContainer;
   const exit = exitWatch(container);
   try {

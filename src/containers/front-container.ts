@@ -32,6 +32,8 @@ export interface FrontContainerOptions {
   env?: Record<string, string>;
   files?: { content: string; target: string }[];
   nofile?: number;
+  /** Kernel settings of its network namespace (the scale bench widens its local ports). */
+  sysctls?: Record<string, string>;
   /** The front terminates TLS with a certificate this CA (PEM) issued: its URLs are https/wss. */
   tls?: { ca: string };
   /** The image to run (default: the configured one for the kind's role). */
@@ -63,6 +65,7 @@ export async function startFront(opts: FrontContainerOptions): Promise<FrontHand
     contents,
     wait: new FrontAnswersWaitStrategy(opts.port ?? CONTAINER_PORT, opts.tls !== undefined),
     ...(opts.nofile !== undefined ? { nofile: opts.nofile } : {}),
+    ...(opts.sysctls ? { sysctls: opts.sysctls } : {}),
     ...(opts.port !== undefined ? { port: opts.port } : {}),
   });
   const client = await runtimeClient();

@@ -6,13 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { FRONT_KINDS, frontDescriptor } from '../../../src/fronts/index.js';
 import { OptionError } from '../../../src/options.js';
 import { addAppStats, addGeneratorStatuses, scaleProblems } from '../../../src/bench/scale-fleet.js';
-import { localPortCount, memAvailableBytes } from '../../../src/bench/scale-limits.js';
-import { MAX_CONTAINERS, planScale, RESERVED_FILES, THREADS_PER_CHILD, type MachineLimits } from '../../../src/bench/scale-plan.js';
+import { memAvailableBytes } from '../../../src/bench/scale-limits.js';
+import { MAX_CONTAINERS, planScale, PORTS_PER_DESTINATION, RESERVED_FILES, SCALE_SYSCTLS, THREADS_PER_CHILD, type MachineLimits } from '../../../src/bench/scale-plan.js';
 import { intervalMs, windowMs } from '../../../src/bench/keepalive-window.js';
 import { emptyStats } from '../../../src/echo/stats.js';
 import type { ScaleGeneratorStatus } from '../../../src/bench/scale-status.js';
 
-const HERE: MachineLimits = { filesPerProcess: 20_000, memAvailableBytes: 23 * 2 ** 30, localPorts: 28_232, conntrack: { max: 262_144, count: 100 } };
+const HERE: MachineLimits = { filesPerProcess: 20_000, memAvailableBytes: 23 * 2 ** 30, conntrack: { max: 262_144, count: 100 } };
 const usable = HERE.filesPerProcess - RESERVED_FILES;
 
 describe('planScale', () => {
@@ -64,13 +64,16 @@ describe('planScale', () => {
     expect(refusal(100_000, { ...HERE, conntrack: { max: 65_536, count: 0 } })).toMatch(/nf_conntrack_max.*sysctl -w net\.netfilter\.nf_conntrack_max=\d+/);
     expect(refusal(100_000, { ...HERE, filesPerProcess: 4_096 })).toMatch(new RegExp(`${MAX_CONTAINERS}.*LimitNOFILE`));
     expect(refusal(10, { ...HERE, filesPerProcess: 256 })).toMatch(/only 256 files.*LimitNOFILE/);
-    expect(refusal(10, { ...HERE, localPorts: 1_000 })).toMatch(/ip_local_port_range leaves 1000 local ports; widen it/);
   });
 
-  it('gives no generator more connections toward one front than one address has local ports', () => {
+  it('keeps every address within half its local ports toward one destination (generator → front, nginx → each app), files allowing more', () => {
     const p = planScale(frontDescriptor('nginx'), 100_000, { ...HERE, filesPerProcess: 1_048_576 });
     expect(p.fronts).toBe(1);
-    expect(Math.max(...p.perGenerator)).toBeLessThanOrEqual(HERE.localPorts - 1_000);
+    expect(PORTS_PER_DESTINATION).toBe(31_256);
+    expect(Math.max(...p.perGenerator)).toBeLessThanOrEqual(PORTS_PER_DESTINATION);
+    expect(p.generators).toBe(4);
+    expect(p.apps).toBe(4); // 25,000 each from nginx's one address
+    expect(SCALE_SYSCTLS['net.ipv4.ip_local_port_range']).toBe('1024 65535');
   });
 });
 
@@ -105,13 +108,6 @@ describe('the keepalive bench: intervals and windows', () => {
     expect(intervalMs('none')).toBe(0);
     expect(intervalMs('30s')).toBe(30_000);
     expect([0, 1_000, 3_000, 10_000, 30_000].map(windowMs)).toEqual([10_000, 10_000, 12_000, 10_000, 30_000]);
-  });
-});
-
-describe('localPortCount', () => {
-  it('counts the range, both ends included', () => {
-    expect(localPortCount('32768\t60999\n')).toBe(28_232);
-    expect(localPortCount('1024 65000')).toBe(63_977);
   });
 });
 
