@@ -6,10 +6,12 @@
  * It opens SCALE_COUNT WebSockets, SCALE_BATCH at a time, spread round robin over the URLs in
  * SCALE_TARGETS (a failed handshake is tried again, twice at most, and counted), and holds them (answering the app's pings, as every ws client does). From the
  * first open on, every close is counted as a drop, with its code. GET /status answers what it
- * counted (ScaleGeneratorStatus); GET /healthz answers once it listens, as the app does.
+ * counted (ScaleGeneratorStatus); GET /healthz answers once it listens, as the app does. Its
+ * WebSockets are idle-websocket.ts's: they answer pings and nothing else, at a fraction of a
+ * full client's CPU.
  */
 import { createServer } from 'node:http';
-import WebSocket from 'ws';
+import { openIdleWebSocket, type IdleWebSocket } from './idle-websocket.js';
 import type { ScaleGeneratorStatus } from './scale-status.js';
 
 function required(name: string): string {
@@ -28,37 +30,23 @@ const batch = Number(process.env.SCALE_BATCH ?? 200);
 const status: ScaleGeneratorStatus = {
   wanted: count, opened: 0, failed: 0, retried: 0, retryErrors: {}, lastError: null, dropped: 0, closeCodes: {}, opening: true, openSeconds: 0,
 };
-const sockets: WebSocket[] = [];
+const sockets: IdleWebSocket[] = [];
 
 /** A handshake that fails is tried again this many times (counted), as a client reconnects. */
 const ATTEMPTS = 3;
 
-function attemptOne(url: string): Promise<WebSocket | Error> {
-  return new Promise((resolve) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false, handshakeTimeout: 30_000 });
-    let settled = false;
-    ws.once('open', () => {
-      settled = true;
-      resolve(ws);
-    });
-    ws.on('error', (err) => {
-      if (settled) return;
-      settled = true;
-      resolve(err);
-    });
-  });
+/** Counts a close of an opened connection as a drop, with its code. */
+function dropped(code: number): void {
+  status.dropped += 1;
+  status.closeCodes[code] = (status.closeCodes[code] ?? 0) + 1;
 }
 
 async function openOne(url: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
-    const outcome = await attemptOne(url);
-    if (outcome instanceof WebSocket) {
+    const outcome = await openIdleWebSocket(url, { onClose: dropped }, 30_000).catch((err: Error) => err);
+    if (!(outcome instanceof Error)) {
       status.opened += 1;
       sockets.push(outcome);
-      outcome.once('close', (code) => {
-        status.dropped += 1;
-        status.closeCodes[code] = (status.closeCodes[code] ?? 0) + 1;
-      });
       return;
     }
     status.lastError = outcome.message;
@@ -97,6 +85,6 @@ server.listen(Number(process.env.ECHO_PORT ?? 8080), process.env.ECHO_HOST ?? '0
   void openAll();
 });
 process.once('SIGTERM', () => {
-  for (const ws of sockets) ws.terminate();
+  for (const ws of sockets) ws.destroy();
   process.exit(0);
 });
