@@ -22,6 +22,31 @@ export function parseProcessList(output: string, pattern: RegExp): FrontProcess[
   });
 }
 
+/** How often a pause the engine could not complete ("unable to freeze") is tried. */
+export const PAUSE_ATTEMPTS = 5;
+
+/**
+ * Freezes a container (docker pause). On a loaded machine the runtime may give up freezing one
+ * whose tasks do not settle within its own tries: it thaws the container again and the engine
+ * answers "OCI runtime pause failed: unable to freeze" (seen with Caddy in a full suite run). The
+ * container is then running as before, so the pause is tried again, a few times, 100 ms apart.
+ * Any other refusal fails at once.
+ */
+export async function pauseContainer(container: { pause(): Promise<unknown> }, what: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await container.pause();
+      return;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      if (!/unable to freeze/.test(message) || attempt >= PAUSE_ATTEMPTS) {
+        throw new Error(`pausing ${what} failed${attempt > 1 ? ` after ${attempt} attempts` : ''}: ${message}`, { cause: err });
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 export interface FrontContainerOptions {
   network: BenchNetwork;
   kind: FrontKind;
@@ -83,7 +108,7 @@ export async function startFront(opts: FrontContainerOptions): Promise<FrontHand
     restart: async () => { await started.container.restart({ timeout: STOP_TIMEOUT_MS }); },
     ...(reloadCommand ? { reload: async () => { await execOrThrow(started.container, reloadCommand, `reloading the ${opts.kind} front`); } } : {}),
     version: async () => versionFromOutput(front.version, `the ${opts.kind} front`, await execOrThrow(started.container, front.version.command, `reading the ${opts.kind} front's version`)),
-    pause: async () => { await docker.pause(); },
+    pause: () => pauseContainer(docker, `the ${opts.kind} front`),
     unpause: async () => { await docker.unpause(); },
     processes: async () => parseProcessList(await execOrThrow(started.container, ['sh', '-c', LIST_PROCESSES], `listing the ${opts.kind} front's processes`), front.processes),
   };

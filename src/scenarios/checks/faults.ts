@@ -316,10 +316,14 @@ export function frozenPathHangs(holdMs = 3_000): Check {
       const ws = await open(ctx.wsUrl, contextOptions(ctx));
       const echoes: { at: number; text: string }[] = [];
       ws.on('message', (data) => { echoes.push({ at: performance.now(), text: toBuffer(data).toString('utf8') }); });
+      // Thawed at the end only if the freeze took: unpausing a front that is not paused fails,
+      // and that error would hide why the pause failed.
+      let paused = false;
       let unpaused = false;
       try {
         const before = await ctx.appStats();
         await controls.pauseFront();
+        paused = true;
         const frozeAt = performance.now();
         ctx.progress(`front paused; a message sent, holding ${seconds(holdMs)} without pings`);
         let unpausedAt = frozeAt;
@@ -367,7 +371,7 @@ export function frozenPathHangs(holdMs = 3_000): Check {
           `${figure}; app while frozen: open connections ${app.openConnections}, ping timeouts ${before.pingTimeouts} → ${app.pingTimeouts}, messages echoed +${app.messagesEchoed - before.messagesEchoed}; after the unpause +${after.messagesEchoed - before.messagesEchoed}`,
           { heldMs: frozen.heldMs, echoedWhileFrozen: frozen.echoedWhileFrozen, echoAfterUnpauseMs: echoMs, appOpenConnections: app.openConnections, appEchoedWhileFrozen: app.messagesEchoed - before.messagesEchoed, appEchoed: after.messagesEchoed - before.messagesEchoed });
       } finally {
-        if (!unpaused) await controls.unpauseFront();
+        if (paused && !unpaused) await controls.unpauseFront();
         discard(ws);
       }
     },

@@ -64,6 +64,22 @@ describe.concurrent('path-freeze checks against a relay that really freezes, and
     }
   });
 
+  it('freeze-hangs reports why the pause failed, and does not unpause a front that was never paused', async () => {
+    const refused = await path(0, true);
+    try {
+      const controls = refused.ctx.controls as NonNullable<CheckContext['controls']>;
+      controls.pauseFront = async () => { refused.pauses++; throw new Error('OCI runtime pause failed: unable to freeze: unknown'); };
+      controls.unpauseFront = async () => { refused.unpauses++; throw new Error('Container 3794ff is not paused'); };
+      const outcome = await runCheck(frozenPathHangs(HOLD_MS), refused.ctx);
+      expect(outcome.ok).toBe(false);
+      expect(outcome.detail).toContain('unable to freeze');
+      expect(outcome.detail).not.toContain('is not paused');
+      expect([refused.pauses, refused.unpauses]).toEqual([1, 0]);
+    } finally {
+      await refused.close();
+    }
+  });
+
   it('freeze-hangs fails when the pause freezes nothing: the echo comes back during the "freeze"', async () => {
     const open = await path(0, false);
     try {
