@@ -13,7 +13,7 @@
  * Plain h2 requests (the page, /healthz) are forwarded as HTTP/1.1 requests; http-proxy cannot
  * take them (it copies the pseudo-headers into the request it sends).
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from 'node:http';
 import { constants as h2, type Http2ServerRequest, type Http2ServerResponse, type IncomingHttpHeaders as H2Headers, type ServerHttp2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
@@ -23,9 +23,7 @@ import { FRONT_HEADER, FRONT_IDENTITY } from './identity.js';
 import type { FrontLog } from './log.js';
 import type { FrontOptions } from './options.js';
 import { badGatewayText, errorText } from './raw-response.js';
-
-/** RFC 6455's GUID, for checking the app's Sec-WebSocket-Accept. */
-const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+import { websocketAccept } from '../src/websocket-accept.js';
 
 /** Connection-specific headers: never carried from one hop to the next (and forbidden in h2). */
 const HOP_BY_HOP = new Set(['connection', 'upgrade', 'keep-alive', 'proxy-connection', 'te', 'transfer-encoding', 'http2-settings', 'host', 'trailer']);
@@ -174,7 +172,7 @@ export function createH2Side(
       t.answered = true;
       t.upstream = upstream;
       upstream.on('error', (err) => cut(t, `app connection failed (${errorText(err)})`, h2.NGHTTP2_CONNECT_ERROR));
-      const accept = createHash('sha1').update(key + WEBSOCKET_GUID).digest('base64');
+      const accept = websocketAccept(key);
       if (String(res.headers.upgrade ?? '').toLowerCase() !== 'websocket' || res.headers['sec-websocket-accept'] !== accept) {
         upstream.destroy();
         answerStream(stream, 502, `502 Bad Gateway: ${target.url} answered the upgrade with a 101 that is not a WebSocket handshake for this key`);

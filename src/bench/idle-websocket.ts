@@ -10,10 +10,10 @@
  * what limits the figure. It holds idle connections, nothing else: messages are not parsed
  * beyond their headers.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
+import { websocketAccept } from '../websocket-accept.js';
 
-const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 const OP_CLOSE = 0x8;
 const OP_PING = 0x9;
 const OP_PONG = 0xa;
@@ -26,11 +26,6 @@ export interface IdleWebSocket {
 export interface IdleWebSocketEvents {
   /** Called once, when the connection closes after it opened: the Close code received (1006 when none came). */
   onClose(code: number): void;
-}
-
-/** The accept value a server must answer for `key` (RFC 6455 §4.2.2). */
-export function acceptFor(key: string): string {
-  return createHash('sha1').update(key + GUID).digest('base64');
 }
 
 /** A client frame: FIN set, masked, with a payload under 126 bytes (control frames are). */
@@ -114,7 +109,7 @@ export function openIdleWebSocket(url: string, events: IdleWebSocketEvents, time
         const status = /^HTTP\/1\.1 (\d{3})/.exec(head)?.[1];
         if (status !== '101') return fail(`Unexpected server response: ${status ?? head.split('\r\n')[0]}`);
         const accept = /\r\nsec-websocket-accept:[ \t]*([^\r\n]*?)[ \t]*(?:\r\n|$)/i.exec(head)?.[1];
-        if (accept !== acceptFor(key)) return fail('Invalid Sec-WebSocket-Accept header');
+        if (accept !== websocketAccept(key)) return fail('Invalid Sec-WebSocket-Accept header');
         opened = true;
         clearTimeout(timer);
         pending = pending.subarray(end + 4);
