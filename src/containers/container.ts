@@ -109,6 +109,14 @@ export interface Started {
   stop(): Promise<void>;
 }
 
+/** A container's state as the engine reports it (the part a start looks at). */
+export interface ContainerState { Running: boolean; Status?: string; ExitCode: number }
+
+/** The error for a container that stopped running before it was ready, or undefined while it runs (or is still being created). */
+export function exitedBeforeReady(state: ContainerState): Error | undefined {
+  return !state.Running && state.Status !== 'created' ? new Error(`it exited (code ${state.ExitCode}) before it was ready`) : undefined;
+}
+
 /**
  * Watches a starting container: `exited` rejects as soon as it has stopped running (a config
  * refused at start), instead of testcontainers waiting out its port checks (10 s for the ports
@@ -125,8 +133,9 @@ function exitWatch(container: PublishedContainer): { exited: Promise<never>; sto
       if (id) {
         const client = await runtimeClient();
         const state = await client.container.inspect(client.container.getById(id)).then((i) => i.State, () => undefined);
-        if (!stopped && state && !state.Running && (state.Status === 'exited' || state.Status === 'dead')) {
-          reject(new Error(`it exited (code ${state.ExitCode}) before it was ready`));
+        const exited = state && exitedBeforeReady(state);
+        if (!stopped && exited) {
+          reject(exited);
           return;
         }
       }

@@ -12,6 +12,7 @@
 import { connect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { WaitStrategy } from 'testcontainers';
+import { exitedBeforeReady } from './container.js';
 import { runtimeClient } from './runtime.js';
 
 type Container = Parameters<WaitStrategy['waitUntilReady']>[0];
@@ -73,8 +74,8 @@ export class FrontAnswersWaitStrategy implements WaitStrategy {
     const deadline = performance.now() + this.startupTimeoutMs;
     for (;;) {
       if (await frontAnswers(host, hostPort, this.tls)) return;
-      const state = (await container.inspect()).State;
-      if (!state.Running) throw new Error(`it exited (code ${state.ExitCode}) before it was ready`);
+      const exited = exitedBeforeReady((await container.inspect()).State);
+      if (exited) throw exited;
       if (performance.now() > deadline) {
         throw new Error(`nothing answered ${this.tls ? 'a TLS handshake' : 'an HTTP request'} on port ${this.port} (published on ${host}:${hostPort}) within ${this.startupTimeoutMs} ms`);
       }

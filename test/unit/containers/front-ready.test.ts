@@ -2,6 +2,7 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type AddressInfo, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { exitedBeforeReady } from '../../../src/containers/container.js';
 import { frontAnswers, FrontAnswersWaitStrategy } from '../../../src/containers/front-ready.js';
 import { selfSignedCertificate } from '../../../src/containers/tls.js';
 
@@ -67,5 +68,14 @@ describe('FrontAnswersWaitStrategy', () => {
   it('returns once the front answers', async () => {
     const port = await listening(createHttpServer((_, res) => res.end('ok')));
     await new FrontAnswersWaitStrategy(8080, false, loopback).waitUntilReady(container({ Running: true, ExitCode: 0 }), boundTo(port));
+  });
+});
+
+describe('exitedBeforeReady: the one rule the start watch and the readiness check share', () => {
+  it('a running container, or one still being created, has not exited; one that stopped has, with its code', () => {
+    expect(exitedBeforeReady({ Running: true, Status: 'running', ExitCode: 0 })).toBeUndefined();
+    expect(exitedBeforeReady({ Running: false, Status: 'created', ExitCode: 0 })).toBeUndefined();
+    expect(exitedBeforeReady({ Running: false, Status: 'exited', ExitCode: 1 })?.message).toBe('it exited (code 1) before it was ready');
+    expect(exitedBeforeReady({ Running: false, Status: 'dead', ExitCode: 137 })?.message).toBe('it exited (code 137) before it was ready');
   });
 });
