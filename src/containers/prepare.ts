@@ -14,10 +14,10 @@ import { resolveImages } from './resolve.js';
 import { projectPath } from '../paths.js';
 
 const RYUK_IMAGE = process.env.RYUK_CONTAINER_IMAGE ?? 'testcontainers/ryuk:0.14.0';
-/** The bundles the harness copies into containers (scripts/build-options.mjs builds them). */
 /** A run's start-up sweep removes dead runs that started at least this long ago; `sweep` removes them at once. */
 export const START_UP_SWEEP_MIN_AGE_SECONDS = 60;
 
+/** The bundles the harness copies into containers (scripts/build-options.mjs builds them). */
 export const CONTAINER_BUNDLES = ['dist/echo-server.mjs', 'dist/http-front.mjs', 'dist/socketio-server.mjs'];
 
 export interface PrepareOptions {
