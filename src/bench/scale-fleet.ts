@@ -156,7 +156,7 @@ export async function startFleet(run: Pick<BenchRun, 'network' | 'track'>, opts:
       ...upstreamVars(appAliasFor(plan, i), APP_PORT),
       ...workerLimits(plan.workerConnections, plan.workersPerFront),
     };
-    return run.track(await startSetup(run.network, setup, `front-${i + 1}`, vars, { nofile: plan.nofile.front, sysctls: { ...SCALE_SYSCTLS } }));
+    return run.track(await startSetup(run.network, setup, `front-${i + 1}`, vars, { nofile: plan.nofile.front, sysctls: SCALE_SYSCTLS }));
   }));
   const usage = {
     fronts: (await Promise.all(fronts.map((f) => containersOn(run.network.name, f.alias)))).flat(),
@@ -173,7 +173,7 @@ export async function startFleet(run: Pick<BenchRun, 'network' | 'track'>, opts:
     usage,
     startGenerators: async () => {
       generators.push(...await Promise.all(plan.perGenerator.map(async (count, i) => run.track(await startEchoApp({
-        network: run.network, alias: `gen-${i + 1}`, bundle: GENERATOR_BUNDLE, nofile: plan.nofile.generator, sysctls: { ...SCALE_SYSCTLS },
+        network: run.network, alias: `gen-${i + 1}`, bundle: GENERATOR_BUNDLE, nofile: plan.nofile.generator, sysctls: SCALE_SYSCTLS,
         env: { SCALE_TARGETS: targets, SCALE_COUNT: String(count), SCALE_BATCH: String(opts.batch) },
       })))));
     },

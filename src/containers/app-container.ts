@@ -25,7 +25,7 @@ export async function startEchoApp(opts: {
   /** Another bundle in dist/ that serves the same way (ECHO_HOST/ECHO_PORT, GET /healthz), e.g. the bench's bare-echo.mjs. */
   bundle?: string;
   nofile?: number;
-  sysctls?: Record<string, string>;
+  sysctls?: Readonly<Record<string, string>>;
   /** The node image to run (default: the configured one, WS_PROXY_BENCH_IMAGE_NODE). */
   image?: string;
   /** The port it listens on (default CONTAINER_PORT; `run --upstream` gives the one the user's config proxies to). */

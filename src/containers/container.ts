@@ -33,7 +33,7 @@ class PublishedContainer extends GenericContainer {
     this.createdId = containerId;
   }
 
-  withSysctls(sysctls: Record<string, string>): this {
+  withSysctls(sysctls: Readonly<Record<string, string>>): this {
     this.hostConfig.Sysctls = { ...this.hostConfig.Sysctls, ...sysctls };
     return this;
   }
@@ -96,7 +96,7 @@ export interface StartSpec {
   /** The container's open-files limit (soft and hard), for runs that hold many connections. */
   nofile?: number;
   /** Kernel settings of the container's own network namespace (e.g. net.ipv4.ip_local_port_range), for runs that open many connections. */
-  sysctls?: Record<string, string>;
+  sysctls?: Readonly<Record<string, string>>;
   /** The port it listens on inside the container, the one published (default CONTAINER_PORT). */
   port?: number;
 }

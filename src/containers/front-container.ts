@@ -58,7 +58,7 @@ export interface FrontContainerOptions {
   files?: { content: string; target: string }[];
   nofile?: number;
   /** Kernel settings of its network namespace (the scale bench widens its local ports). */
-  sysctls?: Record<string, string>;
+  sysctls?: Readonly<Record<string, string>>;
   /** The front terminates TLS with a certificate this CA (PEM) issued: its URLs are https/wss. */
   tls?: { ca: string };
   /** The image to run (default: the configured one for the kind's role). */

@@ -21,7 +21,7 @@ import { selfSignedCertificate, type TlsMaterial } from './tls.js';
 
 /** Starts one front setup on a network, its config rendered from its template with `vars`. */
 export async function startSetup(
-  network: BenchNetwork, setup: FrontSetup, alias: string, vars: FrontVars, limits: { nofile?: number; sysctls?: Record<string, string>; image?: string; port?: number } = {},
+  network: BenchNetwork, setup: FrontSetup, alias: string, vars: FrontVars, limits: { nofile?: number; sysctls?: Readonly<Record<string, string>>; image?: string; port?: number } = {},
 ): Promise<FrontHandle> {
   const config = renderFrontConfig(setup, vars);
   const command = frontDescriptor(setup.kind).setupCommand?.(setup, vars);
