@@ -34,9 +34,11 @@ export async function probeHttp2(options: ProbeOptions, full: boolean, progress:
   if (!found.connectProtocol) return report;
   const sessions: H2Session[] = [];
   const opener: Opener = async () => {
+    // Taken before the TLS connection: the extended CONNECT goes out after it.
+    const requestSentAt = performance.now();
     const { h2, socket } = await openH2WebSocket(options.url, { ...h2options, protocols: options.protocols });
     sessions.push(h2);
-    return { status: 101, headers: {}, socket: socket.ws };
+    return { status: 101, headers: {}, socket: socket.ws, requestSentAt };
   };
   try {
     let first;

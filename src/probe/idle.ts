@@ -6,12 +6,20 @@
 import type { Duplex } from 'node:stream';
 import type WebSocket from 'ws';
 import { discard, type HandshakeOutcome } from '../scenarios/check-helpers/client.js';
+import { timerAtLeast } from '../scenarios/check-helpers/wait.js';
 
 /** How the connection ended, as the client saw it. */
 export type CutKind = 'close-frame' | 'tcp-reset' | 'tcp-close';
 
 export interface Cut {
+  /** From the last byte the probe received before the quiet (the handshake's answer), in ms. */
   afterMs: number;
+  /**
+   * From the start of the handshake (the request sent), in ms, when the opener reports it. The
+   * far end's idle timer started between the two, so its timeout is at most this and, less the
+   * time the client took to notice the cut, at least afterMs.
+   */
+  afterSentMs?: number;
   /** The close code: the far end's, or 1006 when no close frame came. */
   code: number;
   reason: string;
@@ -49,8 +57,14 @@ export function progressEvery(totalMs: number): number {
   return Math.min(10_000, Math.max(1_000, Math.round(totalMs / 10)));
 }
 
-/** Waits up to `limitMs` for the socket to end; reports how it ended, or undefined if it did not. */
-function waitForCut(ws: WebSocket, transport: Duplex | undefined, limitMs: number, label: string, progress: Progress): Promise<Cut | undefined> {
+/** An opened connection, with when its handshake started (performance.now(), if the opener knows). */
+interface Opened { ws: WebSocket; transport?: Duplex; sentAt?: number }
+
+/**
+ * Waits at least `limitMs` (by performance.now(): a hold reported as "still open after" lasted
+ * that long) for the socket to end; reports how it ended, or undefined if it did not.
+ */
+function waitForCut({ ws, transport, sentAt }: Opened, limitMs: number, label: string, progress: Progress): Promise<Cut | undefined> {
   const started = performance.now();
   let socketError: string | undefined;
   const onError = (e: NodeJS.ErrnoException): void => { socketError = e.code ?? e.message; };
@@ -59,7 +73,7 @@ function waitForCut(ws: WebSocket, transport: Duplex | undefined, limitMs: numbe
     const ticker = setInterval(() => progress(`${label}: ${seconds(performance.now() - started)} / ${seconds(limitMs)}`), progressEvery(limitMs));
     const finish = (cut: Cut | undefined): void => {
       clearInterval(ticker);
-      clearTimeout(timer);
+      cancelTimer();
       ws.off('close', onClose);
       resolve(cut);
     };
@@ -67,8 +81,10 @@ function waitForCut(ws: WebSocket, transport: Duplex | undefined, limitMs: numbe
       // ws reports a socket error only through its close; give the transport's error event a turn.
       setImmediate(() => {
         const how: CutKind = code !== 1006 ? 'close-frame' : socketError === 'ECONNRESET' ? 'tcp-reset' : 'tcp-close';
+        const at = performance.now();
         finish({
-          afterMs: performance.now() - started,
+          afterMs: at - started,
+          ...(sentAt !== undefined ? { afterSentMs: at - sentAt } : {}),
           code,
           reason: reason.toString('utf8'),
           how,
@@ -77,25 +93,26 @@ function waitForCut(ws: WebSocket, transport: Duplex | undefined, limitMs: numbe
         });
       });
     };
-    const timer = setTimeout(() => finish(undefined), limitMs);
+    const cancelTimer = timerAtLeast(limitMs, () => finish(undefined));
     ws.on('close', onClose);
   });
 }
 
-async function openOrThrow(openSocket: Opener): Promise<{ ws: WebSocket; transport?: Duplex }> {
+async function openOrThrow(openSocket: Opener): Promise<Opened> {
   const o = await openSocket();
   if (!o.socket) throw new Error(`the handshake for the idle test failed: ${o.status === 0 ? o.error : `status ${o.status}`}`);
-  return { ws: o.socket, ...(o.transport ? { transport: o.transport } : {}) };
+  return { ws: o.socket, ...(o.transport ? { transport: o.transport } : {}), ...(o.requestSentAt !== undefined ? { sentAt: o.requestSentAt } : {}) };
 }
 
 /** Holds a connection idle (no messages, no client pings) for up to `maxIdleMs`. */
 export async function findIdleCut(openSocket: Opener, maxIdleMs: number, progress: Progress): Promise<IdleReport> {
-  const { ws, transport } = await openOrThrow(openSocket);
+  const opened = await openOrThrow(openSocket);
+  const { ws } = opened;
   let serverPings = 0;
   ws.on('ping', () => { serverPings += 1; });
   try {
     progress(`idle-timeout finder: holding a connection with no traffic for up to ${seconds(maxIdleMs)}`);
-    const cut = await waitForCut(ws, transport, maxIdleMs, 'idle, no pings', progress);
+    const cut = await waitForCut(opened, maxIdleMs, 'idle, no pings', progress);
     return { maxIdleMs, serverPings, ...(cut ? { cut } : {}) };
   } finally {
     discard(ws);
@@ -104,7 +121,8 @@ export async function findIdleCut(openSocket: Opener, maxIdleMs: number, progres
 
 /** Holds a connection for `holdMs` with a client ping every `intervalMs`. */
 export async function holdWithPings(openSocket: Opener, intervalMs: number, holdMs: number, progress: Progress): Promise<PingHoldReport> {
-  const { ws, transport } = await openOrThrow(openSocket);
+  const opened = await openOrThrow(openSocket);
+  const { ws } = opened;
   let pingsSent = 0;
   let pongsReceived = 0;
   ws.on('pong', () => { pongsReceived += 1; });
@@ -112,7 +130,7 @@ export async function holdWithPings(openSocket: Opener, intervalMs: number, hold
   const started = performance.now();
   try {
     progress(`holding a connection for ${seconds(holdMs)} with a client ping every ${seconds(intervalMs)}`);
-    const cut = await waitForCut(ws, transport, holdMs, `idle, client pings every ${seconds(intervalMs)}`, progress);
+    const cut = await waitForCut(opened, holdMs, `idle, client pings every ${seconds(intervalMs)}`, progress);
     return { intervalMs, holdMs, held: cut === undefined, heldMs: performance.now() - started, pingsSent, pongsReceived, ...(cut ? { cut } : {}) };
   } finally {
     clearInterval(pinger);

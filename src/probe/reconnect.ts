@@ -18,8 +18,14 @@ export const RECONNECT_BATCH = 3;
 export const PROBE_BACKOFF = { initialMs: 100, maxMs: 2_000, factor: 2, jitter: 0.5 } as const;
 
 export interface ReconnectReport {
-  /** The first connection's life before the far end cut it, in ms; absent when it was not cut. */
+  /** The first connection's quiet before the far end cut it, in ms, from the last echo received; absent when it was not cut. */
   cutAfterMs?: number;
+  /**
+   * The same, from just before the last messages were sent. The far end's idle timer started
+   * between the two, so its timeout is at most this and, less the time the client took to
+   * notice the cut, at least cutAfterMs.
+   */
+  cutAfterSentMs?: number;
   cutCode?: number;
   /** From the cut to OPEN again, in ms; absent when it did not reopen within the limit. */
   reopenMs?: number;
@@ -85,6 +91,7 @@ export async function probeReconnect(o: ReconnectProbeOptions, progress: Progres
     const opened = nextEvent(client, 'open', o.handshakeTimeoutMs + 1_000);
     session.start();
     if (!(await opened)) return report({}, `the reconnecting client did not open within ${o.handshakeTimeoutMs + 1_000} ms`);
+    const sentFrom = performance.now();
     for (let i = 0; i < RECONNECT_BATCH; i++) session.send(`before the cut #${i + 1}`);
     if (!(await session.allEchoed(o.echoTimeoutMs))) return report({}, 'the messages before the cut did not all come back');
     const cutLimit = 2 * o.idleCutMs + 2_000;
@@ -99,7 +106,7 @@ export async function probeReconnect(o: ReconnectProbeOptions, progress: Progres
       session.send(`while disconnected #${i + 1}`);
     }
     const back = await reopened;
-    const fields: Partial<ReconnectReport> = { cutAfterMs: cutAt - idleFrom, cutCode: cut.code, queuedWhileDown };
+    const fields: Partial<ReconnectReport> = { cutAfterMs: cutAt - idleFrom, cutAfterSentMs: cutAt - sentFrom, cutCode: cut.code, queuedWhileDown };
     if (!back) return report(fields, `not OPEN again within ${(o.reopenLimitMs / 1000).toFixed(1)} s`);
     fields.reopenMs = performance.now() - cutAt;
     fields.attempts = attempts;

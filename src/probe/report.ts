@@ -33,13 +33,18 @@ export function describeCut(cut: Cut): string {
     : cut.how === 'tcp-reset'
       ? `TCP reset, no close frame (client sees ${cut.code})`
       : `TCP connection closed without a close frame (client sees ${cut.code})`;
-  return `cut after ${s(cut.afterMs)}: ${how}`;
+  return `cut after ${cutTime(cut.afterMs, cut.afterSentMs, 'from the handshake\'s start')}: ${how}`;
+}
+
+/** A cut's time from the last byte received, and from the last sent where the two read differently. */
+function cutTime(afterMs: number, afterSentMs: number | undefined, sentLabel: string): string {
+  return afterSentMs !== undefined && s(afterSentMs) !== s(afterMs) ? `${s(afterMs)} (${s(afterSentMs)} ${sentLabel})` : s(afterMs);
 }
 
 function describeReconnect(r: ReconnectReport): string {
   const c = r.counts;
   const parts = [
-    r.cutAfterMs !== undefined ? `cut after ${s(r.cutAfterMs)} (${r.cutCode})` : undefined,
+    r.cutAfterMs !== undefined ? `cut after ${cutTime(r.cutAfterMs, r.cutAfterSentMs, 'from the last messages sent')} (${r.cutCode})` : undefined,
     r.reopenMs !== undefined ? `OPEN again ${s(r.reopenMs)} later (attempt ${r.attempts}, backoff ${r.delaysMs.map((d) => `${d} ms`).join(', ')})` : undefined,
     `${c.sent} sent, ${c.received} echoed${r.lossless ? ' exactly once, in order' : ` (${c.duplicates} duplicates, ${c.gaps} gaps, ${c.garbled} garbled)`}; ${r.queuedWhileDown} of them queued while disconnected`,
     r.note,

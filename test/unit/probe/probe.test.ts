@@ -18,17 +18,34 @@ import { selfSignedCertificate } from '../../../src/containers/tls.js';
 import { startEchoServer, type EchoServerHandle } from '../../../src/echo/server.js';
 import { runProbeCommand } from '../../../src/probe/cli.js';
 import { pingHoldDuration } from '../../../src/probe/idle.js';
+import { CLOCK_ALLOWANCE_MS } from '../../../src/scenarios/checks/idle.js';
 import { formatReport, type ProbeReport } from '../../../src/probe/report.js';
+import { seconds } from '../../../src/scenarios/check-helpers/result.js';
 
 // 1 s: pings every 300 ms keep a connection open unless this process (the front's too) stalls for
 // 700 ms; with the tests running side by side, a shorter margin was seen to be too thin.
 const IDLE_MS = 1_000;
 const PING_EVERY = '300ms';
-/** The cut the finder may report: from 50 ms early (its clock starts at the open callback) to 700 ms late. */
-const CUT_MIN_MS = IDLE_MS - 50;
+/**
+ * The cut is judged from both ends of the bracket the front's idle timer started in: counted from
+ * the last byte the probe sent (the handshake request, the last messages), at least the timeout
+ * (less the clock allowance the idle check uses); counted from the last byte it received (the 101,
+ * the last echo), at most 700 ms late.
+ */
+const CUT_MIN_MS = IDLE_MS - CLOCK_ALLOWANCE_MS;
 const CUT_MAX_MS = IDLE_MS + 700;
-/** The same range as the text says it ("0.45|0.46|…|1.20"), for the regexes of the human-readable report. */
-const CUT_SECONDS = Array.from({ length: (CUT_MAX_MS - CUT_MIN_MS) / 10 + 1 }, (_, i) => ((CUT_MIN_MS + 10 * i) / 1000).toFixed(2).replace('.', '\\.')).join('|');
+/** A cut as the text says it: "cut after 1.00 s" or, where the two ends read differently, "cut after 0.95 s (1.01 s from …)". */
+const CUT_TEXT = /cut after (\d+\.\d\d) s(?: \((\d+\.\d\d) s from [^)]+\))?/;
+
+/** The cut's two figures in a report's text, as written (the second is the first when the text gives one). */
+function cutInText(text: string, before: string): { after: string; afterSent: string } {
+  const m = new RegExp(`${before}${CUT_TEXT.source}`, 'm').exec(text);
+  expect(m, text).not.toBeNull();
+  const after = `${m?.[1]} s`;
+  return { after, afterSent: m?.[2] !== undefined ? `${m[2]} s` : after };
+}
+const ms = (written: string): number => 1000 * Number.parseFloat(written);
+
 const quiet = { logSink: () => {} };
 
 async function runProbe(argv: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -104,13 +121,16 @@ describe.concurrent('probe', () => {
     expect(report.echo?.echoes).toBe(true);
     const cut = report.idle?.cut;
     console.log(`  idle cut after ${cut?.afterMs.toFixed(0)} ms (${cut?.how}, ${cut?.code}); pings: ${JSON.stringify(report.pings)}`);
-    expect(cut?.afterMs).toBeGreaterThanOrEqual(CUT_MIN_MS);
+    expect(cut?.afterSentMs).toBeGreaterThanOrEqual(CUT_MIN_MS);
+    expect(cut?.afterSentMs).toBeGreaterThanOrEqual(cut?.afterMs ?? Infinity);
     expect(cut?.afterMs).toBeLessThanOrEqual(CUT_MAX_MS);
     expect(cut?.code).toBe(1006);
     expect(['tcp-close', 'tcp-reset']).toContain(cut?.how);
     expect(report.pings?.held).toBe(true);
     expect(report.pings?.intervalMs).toBeCloseTo((cut?.afterMs ?? 0) / 3, -1);
-    expect(report.pings?.heldMs).toBeGreaterThanOrEqual((cut?.afterMs ?? 0) + 1_000 - 50);
+    // Held for the hold it names, by the clock it measures with.
+    expect(report.pings?.holdMs).toBe(pingHoldDuration(cut?.afterMs ?? 0));
+    expect(report.pings?.heldMs).toBeGreaterThanOrEqual(report.pings?.holdMs ?? Infinity);
     expect(report.pings?.pongsReceived).toBeGreaterThanOrEqual(3);
     expect(tookMs).toBeLessThan(6_000);
   });
@@ -122,7 +142,8 @@ describe.concurrent('probe', () => {
     console.log(`  reconnect: ${JSON.stringify(r)}`);
     expect(r?.note).toBeUndefined();
     // The cut repeats the idle finder's (the front's idle timeout).
-    expect(r?.cutAfterMs).toBeGreaterThanOrEqual(CUT_MIN_MS);
+    expect(r?.cutAfterSentMs).toBeGreaterThanOrEqual(CUT_MIN_MS);
+    expect(r?.cutAfterSentMs).toBeGreaterThanOrEqual(r?.cutAfterMs ?? Infinity);
     expect(r?.cutAfterMs).toBeLessThanOrEqual(CUT_MAX_MS);
     expect(r?.cutCode).toBe(1006);
     // The first try comes 50–100 ms after the cut (backoff 100 ms, jitter 0.5) and succeeds.
@@ -136,7 +157,9 @@ describe.concurrent('probe', () => {
     expect(r?.counts).toEqual({ sent: 9, received: 9, duplicates: 0, gaps: 0, garbled: 0 });
     expect(r?.lossless).toBe(true);
     expect(err).toMatch(/reconnecting client: reconnecting: attempt 1 in \d+ ms/);
-    expect(formatReport(report)).toMatch(new RegExp(`reconnect\\s+cut after (?:${CUT_SECONDS}) s \\(1006\\); OPEN again 0\\.\\d\\d s later \\(attempt 1, backoff \\d+ ms\\); 9 sent, 9 echoed exactly once, in order; 3 of them queued while disconnected$`, 'm'));
+    const text = formatReport(report);
+    expect(cutInText(text, 'reconnect\\s+')).toEqual({ after: seconds(r?.cutAfterMs ?? NaN), afterSent: seconds(r?.cutAfterSentMs ?? NaN) });
+    expect(text).toMatch(new RegExp(`reconnect\\s+${CUT_TEXT.source} \\(1006\\); OPEN again 0\\.\\d\\d s later \\(attempt 1, backoff \\d+ ms\\); 9 sent, 9 echoed exactly once, in order; 3 of them queued while disconnected$`, 'm'));
   });
 
   it('--reconnect needs a cut and an echo: says why it did not run', async () => {
@@ -151,10 +174,14 @@ describe.concurrent('probe', () => {
   it('says so in words: cut, how, and that pings keep it open', async () => {
     const r = await runProbe([front.wsUrl('/ws'), '--max-idle', '3s', '--echo-count', '0', '--ping-interval', '400ms']);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(new RegExp(`idle\\s+cut after (?:${CUT_SECONDS}) s: TCP`));
-    // Held for the cut plus 1 s (pingHoldDuration), from the cut as measured (0.99 s is in the
-    // cut's window, so the hold may read 1.99 s); both figures are rounded to 10 ms.
-    const cut = Number(/idle\s+cut after (\d+\.\d\d) s/.exec(r.out)?.[1]);
+    expect(r.out).toMatch(new RegExp(`idle\\s+${CUT_TEXT.source}: TCP`));
+    // The text's figures are rounded to 10 ms: each end within 5 ms of its bound.
+    const { after, afterSent } = cutInText(r.out, 'idle\\s+');
+    expect(ms(afterSent), r.out).toBeGreaterThanOrEqual(CUT_MIN_MS - 5);
+    expect(ms(after), r.out).toBeLessThanOrEqual(CUT_MAX_MS + 5);
+    // Held for the cut plus 1 s (pingHoldDuration), from the cut as measured; both figures are
+    // rounded to 10 ms.
+    const cut = ms(after) / 1000;
     const held = Number(/with pings\s+a ping every 0\.40 s: still open after (\d+\.\d\d) s .*pings keep it open/.exec(r.out)?.[1]);
     const hold = pingHoldDuration(cut * 1000) / 1000;
     expect(held, r.out).toBeGreaterThanOrEqual(hold - 0.01);
@@ -179,7 +206,7 @@ describe.concurrent('probe', () => {
       // Pings are not messages: this far end's timer ignores them, so they do not keep it open.
       expect(report.pings).toMatchObject({ held: false, intervalMs: 150, cut: { code: 4408, how: 'close-frame' } });
       const text = await runProbe([url, '--max-idle', '3s', '--echo-count', '0']);
-      expect(text.out).toMatch(/idle\s+cut after 0\.\d\d s: close frame from the far end, code 4408 "idle too long"/);
+      expect(text.out).toMatch(new RegExp(`idle\\s+${CUT_TEXT.source}: close frame from the far end, code 4408 "idle too long"`));
       expect(text.out).toMatch(/pings do NOT keep it open/);
     } finally {
       for (const c of wss.clients) c.terminate();
