@@ -17,7 +17,8 @@ export interface Cut {
   /**
    * From the start of the handshake (the request sent), in ms, when the opener reports it. The
    * far end's idle timer started between the two, so its timeout is at most this and, less the
-   * time the client took to notice the cut, at least afterMs.
+   * time the client took to notice the cut, at least afterMs (nginx moves a running timer only
+   * when it moves by 300 ms or more, so behind it the cut may come up to that much sooner).
    */
   afterSentMs?: number;
   /** The close code: the far end's, or 1006 when no close frame came. */

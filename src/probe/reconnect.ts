@@ -21,9 +21,10 @@ export interface ReconnectReport {
   /** The first connection's quiet before the far end cut it, in ms, from the last echo received; absent when it was not cut. */
   cutAfterMs?: number;
   /**
-   * The same, from just before the last messages were sent. The far end's idle timer started
-   * between the two, so its timeout is at most this and, less the time the client took to
-   * notice the cut, at least cutAfterMs.
+   * The same, from just before the last messages were sent. A far end that restarts its idle
+   * timer on every byte started it between the two, so its timeout is at most this and, less
+   * the time the client took to notice the cut, at least cutAfterMs. (nginx moves a running
+   * timer only when it moves by 300 ms or more: behind it the cut may come that much sooner.)
    */
   cutAfterSentMs?: number;
   cutCode?: number;

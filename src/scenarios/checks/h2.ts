@@ -20,6 +20,7 @@ import {
 import type { IncomingHttpHeaders } from 'node:http';
 import { answeredBy } from '../check-helpers/client.js';
 import { bytes, seconds, verdict } from '../check-helpers/result.js';
+import { timerAtLeast } from '../check-helpers/wait.js';
 import type { Check, CheckContext, CheckResult } from '../types.js';
 import { payloads, send, type Payload } from './echo.js';
 import { CLOCK_ALLOWANCE_MS, CUT_TOLERANCE_MS, cutWindow, H2_HANDSHAKE, HOLD_FACTOR, PINGS_PER_IDLE_TIMEOUT, windowText } from './idle.js';
@@ -76,8 +77,13 @@ function isResult(x: Opened | CheckResult): x is CheckResult {
   return 'ok' in x;
 }
 
+/** The stream's close, or undefined once `ms` have passed by performance.now() ("still open after ms" means that long). */
 function closedWithin(socket: EchoSocket, ms: number): Promise<SocketClosed | undefined> {
-  return Promise.race([socket.closed, new Promise<undefined>((resolve) => setTimeout(resolve, ms))]);
+  let cancel = (): void => {};
+  return Promise.race([
+    socket.closed.finally(() => cancel()),
+    new Promise<undefined>((resolve) => { cancel = timerAtLeast(ms, () => resolve(undefined)); }),
+  ]);
 }
 
 /** Does the front offer WebSockets over h2? With 'either' the answer is a figure, never a failure. */
