@@ -10,6 +10,7 @@ import { ReconnectingClient } from '../../../src/client/reconnecting-client.js';
 import type { EchoServerHandle } from '../../../src/echo/server.js';
 import { sleep, startQuietServer } from '../echo/helpers.js';
 import { startRelay, type PausableRelay } from './relay.js';
+import { watchLoopLag } from '../../support/loop-lag.js';
 
 const FAST_BACKOFF = { initialMs: 50, maxMs: 400, factor: 2, jitter: 0.5 };
 
@@ -114,14 +115,21 @@ describe.concurrent('reconnecting client on a path that freezes or drops', () =>
     await waitFor(client, 'open', 2_000);
     await sleep(3 * P); // pings answered: still open
     expect(client.state).toBe('open');
-    const frozeAt = performance.now();
-    relay.pause();
-    const closedAt = waitFor(client, 'closed', 4 * P);
-    const detected = await waitFor(client, 'ping-timeout', 4 * P);
+    // Frozen right after the client's next ping went through: its pong cannot come back, and
+    // the client's next tick, one interval after that ping, finds it unanswered.
+    const lag = watchLoopLag();
+    const timedOut = waitFor(client, 'ping-timeout', 6 * P);
+    const closedAt = waitFor(client, 'closed', 6 * P);
+    const frozeAt = await relay.pauseAfterNextFromClient();
+    await timedOut;
+    const detected = performance.now() - frozeAt;
     await closedAt;
-    console.log(`  frozen path detected by client pings after ${detected.toFixed(0)} ms (interval ${P} ms)`);
-    expect(detected).toBeGreaterThanOrEqual(P - 20);
-    expect(detected).toBeLessThanOrEqual(2 * P + 100);
+    const lagMs = lag.stop();
+    console.log(`  frozen path detected by client pings after ${detected.toFixed(0)} ms (interval ${P} ms, loop delay up to ${lagMs.toFixed(0)} ms)`);
+    // The ping left the client at most one loop delay before the relay read it; the tick comes
+    // one interval after it (less the timer clock's millisecond), and at most one loop delay late.
+    expect(detected, `loop delay up to ${lagMs.toFixed(0)} ms`).toBeGreaterThanOrEqual(P - 1 - lagMs);
+    expect(detected, `loop delay up to ${lagMs.toFixed(0)} ms`).toBeLessThanOrEqual(P + 2 * lagMs + 2);
     expect(client.state).not.toBe('open');
     relay.unpause();
     const reopened = await waitFor(client, 'open', 3_000);

@@ -9,6 +9,11 @@ import type { AddressInfo } from 'node:net';
 export interface PausableRelay {
   port: number;
   pause(): void;
+  /**
+   * Pauses once the next bytes from a client (a ping, say) have been passed on, so that what
+   * answers them cannot come back; resolves with when that was (performance.now()).
+   */
+  pauseAfterNextFromClient(): Promise<number>;
   unpause(): void;
   /** Destroys the current connections (what they held is lost); new ones are relayed again. */
   cut(): void;
@@ -18,6 +23,7 @@ export interface PausableRelay {
 export async function startRelay(targetPort: number): Promise<PausableRelay> {
   const sockets = new Set<Socket>();
   let paused = false;
+  let onClientBytes: (() => void) | undefined;
   const track = (s: Socket): void => {
     sockets.add(s);
     s.on('error', () => {});
@@ -30,16 +36,26 @@ export async function startRelay(targetPort: number): Promise<PausableRelay> {
     track(upstream);
     client.pipe(upstream);
     upstream.pipe(client);
+    // After pipe's own listener: these bytes are on their way upstream when the relay pauses.
+    client.on('data', () => onClientBytes?.());
     client.once('close', () => upstream.destroy());
     upstream.once('close', () => client.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const pause = (): void => {
+    paused = true;
+    for (const s of sockets) s.pause();
+  };
   return {
     port: (server.address() as AddressInfo).port,
-    pause: () => {
-      paused = true;
-      for (const s of sockets) s.pause();
-    },
+    pause,
+    pauseAfterNextFromClient: () => new Promise<number>((resolve) => {
+      onClientBytes = () => {
+        onClientBytes = undefined;
+        pause();
+        resolve(performance.now());
+      };
+    }),
     unpause: () => {
       paused = false;
       for (const s of sockets) s.resume();

@@ -11,9 +11,14 @@ import { CLOCK_ALLOWANCE_MS, cutWindow, idleConnectionCut } from '../../../src/s
 import { runCheck } from '../../../src/scenarios/run.js';
 import type { CheckContext } from '../../../src/scenarios/types.js';
 
-/** The fake front's idle timeout T and the check's tolerance: the window is [T from the request, T + TOLERANCE from the 101]. */
+/**
+ * The fake front's idle timeout T and the check's tolerance: the window is [T from the request,
+ * T + TOLERANCE from the 101]. Each fake cut sits where a late timer or a late read (a loaded
+ * machine delays both, never hastens them) moves it further from the edge it tests, or 300 ms
+ * short of crossing one.
+ */
 const T = 400;
-const TOLERANCE = 300;
+const TOLERANCE = 600;
 
 /**
  * A WebSocket server that drops each connection (no close frame) `cutAfterMs` after writing its
@@ -46,25 +51,25 @@ async function cutAt(cutAfterMs: number | 'never', busyMs = 0) {
 
 describe.concurrent('idle-cut judges the cut from both ends of the handshake', () => {
   it('passes a cut inside the window', async () => {
-    const outcome = await cutAt(T + TOLERANCE / 2);
+    const outcome = await cutAt(T + 50);
     expect(outcome.ok, outcome.detail).toBe(true);
     const m = outcome.measured ?? {};
-    expect(m.cutAfterMs).toBeGreaterThanOrEqual(T + TOLERANCE / 2);
+    expect(m.cutAfterMs).toBeGreaterThanOrEqual(T + 50);
     expect(m.cutAfter101Ms).toBeLessThanOrEqual(m.cutAfterMs ?? Number.NaN);
     expect(m.handshakeMs).toBeCloseTo((m.cutAfterMs ?? 0) - (m.cutAfter101Ms ?? 0), 6);
-    expect(outcome.figure).toMatch(/^cut after 0\.\d\d s \(1006\)/);
+    expect(outcome.figure).toMatch(/^cut after \d\.\d\d s \(1006\)/);
   });
 
   it('fails a cut too early, counted from the request sent, naming the window', async () => {
-    const outcome = await cutAt(T / 2);
+    const outcome = await cutAt(T / 4);
     expect(outcome.ok).toBe(false);
     expect(outcome.measured?.cutAfterMs).toBeLessThan(T - CLOCK_ALLOWANCE_MS);
     expect(outcome.detail).toContain(`expected a cut ${cutWindow(T, TOLERANCE)} with 1006; saw cut `);
-    expect(cutWindow(T, TOLERANCE)).toBe('no sooner than 0.40 s after the handshake request was sent, no later than 0.70 s after its 101 arrived');
+    expect(cutWindow(T, TOLERANCE)).toBe('no sooner than 0.40 s after the handshake request was sent, no later than 1.00 s after its 101 arrived');
   });
 
   it('fails a cut too late, counted from the 101 received, naming the window', async () => {
-    // Past the window, inside the tolerance the check watches beyond it.
+    // Past the window, half way into the tolerance the check watches beyond it.
     const outcome = await cutAt(T + TOLERANCE + TOLERANCE / 2);
     expect(outcome.ok).toBe(false);
     expect(outcome.measured?.cutAfter101Ms).toBeGreaterThan(T + TOLERANCE);
@@ -75,7 +80,7 @@ describe.concurrent('idle-cut judges the cut from both ends of the handshake', (
     const started = performance.now();
     const outcome = await cutAt('never');
     expect(outcome).toMatchObject({ ok: false, figure: 'not cut' });
-    expect(outcome.detail).toMatch(/; saw still open 1\.\d\d s after the 101$/);
+    expect(outcome.detail).toMatch(/; saw still open \d\.\d\d s after the 101$/);
     expect(performance.now() - started).toBeGreaterThanOrEqual(T + 2 * TOLERANCE);
   });
 
@@ -97,9 +102,10 @@ describe('idle-cut on a loaded client', () => {
     const busy = 150;
     const outcome = await cutAt(T, busy);
     expect(outcome.ok, outcome.detail).toBe(true);
-    // Read late: the 101 arrived in the busy stretch, so counted from it the cut came early.
-    expect(outcome.measured?.cutAfter101Ms).toBeLessThan(T - busy / 2);
+    // Read late: the 101 arrived in the busy stretch, so the handshake took at least that long
+    // and, counted from the 101, the cut came that much sooner than from the request.
+    expect(outcome.measured?.handshakeMs).toBeGreaterThanOrEqual(busy);
     expect(outcome.measured?.cutAfterMs).toBeGreaterThanOrEqual(T - CLOCK_ALLOWANCE_MS);
-    expect(outcome.figure).toMatch(/^cut after 0\.\d\d s \(1006\), 0\.\d\d s after the 101$/);
+    expect(outcome.figure).toMatch(/^cut after \d\.\d\d s \(1006\), \d\.\d\d s after the 101$/);
   });
 });
