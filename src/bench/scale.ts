@@ -2,8 +2,8 @@
  * `npm run bench:scale`: many idle WebSockets held through each front, one front at a time
  * (default: 100,000 through nginx, 20,000 through every other front), opened in batches by load
  * generators on the bench network, held (default 60 s once all are open) with the app pinging
- * each every 30 s and the front's idle timeout at three ping intervals: the first connections
- * opened live through the opening and the hold, longer than that, so only the pings keep them.
+ * each every 30 s and the front's idle timeout at one and a half ping intervals (scale-hold.ts):
+ * every connection is held longer than that, so only the pings keep them.
  * Counted at both ends: the generators' opens and drops, the apps' upgrades and open
  * connections. Memory per connection for the fronts and the apps (cgroups, process rss).
  * How many containers of each part it takes is planned from the machine's limits
@@ -18,6 +18,7 @@ import { runBench, startBenchRun, type BenchRun } from './run-containers.js';
 import { fleetMemory, scaleProblems, startFleet, untilOpened, type AppTotals, type GeneratorTotals } from './scale-fleet.js';
 import { batchOption, frontsOption, planFronts, SCALE_BUNDLES } from './scale-options.js';
 import { PORTS_PER_DESTINATION, SCALE_SYSCTLS, type MachineLimits, type ScalePlan } from './scale-plan.js';
+import { holdClaim, holdIdleTimeoutSeconds, holdShowsPings } from './scale-hold.js';
 import { stage } from './stage.js';
 
 /** The targets of the issue this bench answers: 100,000 through nginx, 20,000 through each other front. */
@@ -31,7 +32,7 @@ const specs = {
   duration: option({ flag: '--duration', default: 60_000, ...duration('s', 600_000), help: 'how long to hold them once all are open' }),
   // 30 s, as deployments holding this many do (socket.io pings every 25 s): at 10 s, 100,000
   // connections are 10,000 pings a second, which on 2 cores left pongs later than the app waits.
-  pingInterval: option({ flag: '--ping-interval', default: 30_000, ...duration('s', 120_000), help: "the app's keepalive ping interval (the front's idle timeout is 3 of them)" }),
+  pingInterval: option({ flag: '--ping-interval', default: 30_000, ...duration('s', 120_000), help: "the app's keepalive ping interval (the front's idle timeout is 1.5 of them)" }),
   batch: batchOption,
 };
 
@@ -58,7 +59,7 @@ interface FrontResult {
 async function measureFront(run: BenchRun, kind: FrontKind, plan: ScalePlan, opts: { duration: number; pingInterval: number; batch: number }): Promise<FrontResult> {
   const say = (line: string): void => log(`${kind}: ${line}`);
   return stage(async (track) => {
-    const idleTimeoutSeconds = Math.ceil((3 * opts.pingInterval) / 1000);
+    const idleTimeoutSeconds = holdIdleTimeoutSeconds(opts.pingInterval);
     const fleet = await startFleet({ network: run.network, track }, { kind, plan, pingIntervalMs: opts.pingInterval, idleTimeoutSeconds, batch: opts.batch, log: say });
     const version = await (fleet.fronts[0] as (typeof fleet.fronts)[number]).version();
     const node = (await (fleet.apps[0] as (typeof fleet.apps)[number]).nodeVersion?.()) ?? "unknown";
@@ -112,6 +113,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const opts = resolveOptions(specs, { argv, command: 'bench:scale' });
+  if (!holdShowsPings(opts.duration, opts.pingInterval)) log(`note: ${holdClaim(opts.duration, opts.pingInterval)} (hold longer than ${holdIdleTimeoutSeconds(opts.pingInterval)} s for that)`);
   const started = Date.now();
   const run = await startBenchRun(log, SCALE_BUNDLES);
   const results: FrontResult[] = [];
@@ -151,7 +153,7 @@ async function main(argv: string[]): Promise<number> {
     '## Idle connections at scale (`npm run bench:scale`)',
     '',
     ...machineLines(machine, "containers of the node image on the bench network (dist/bench-scale-generator.mjs), the app's Node.js"),
-    `- the app: Node.js ${node ?? '?'}; its keepalive pings every ${opts.pingInterval / 1000} s, each front's idle timeout ${Math.ceil((3 * opts.pingInterval) / 1000)} s, so only the pings keep the connections open`,
+    `- the app: Node.js ${node ?? '?'}; ${holdClaim(opts.duration, opts.pingInterval)}`,
     `- load: generator containers on the bench network (each with its own address), ${opts.batch} connections at a time each, then held ${opts.duration / 1000} s; a handshake that fails is tried again (twice at most) and counted under "handshakes retried"; a drop is any close after the first open, counted by the generators; the apps' upgrades and open connections are counted too`,
     `- each process in a container may open ${limits!.filesPerProcess} files (the engine's limit). A proxied WebSocket takes two in the front, one in the app and one in the generator, so the apps and generators run as several containers, nginx as one container of several workers in front of apps sharing one name (it balances over their addresses), and the other fronts, which hold their connections in one process, as several containers, each with an app of its own`,
     `- local ports: the generators and fronts run with net.ipv4.ip_local_port_range ${SCALE_SYSCTLS['net.ipv4.ip_local_port_range']}, and no address opens more than ${PORTS_PER_DESTINATION} connections toward one address and port (half its ports: connect() searches one parity's half before the other, and past it every connect scans the taken ports)`,
