@@ -13,7 +13,7 @@ import { frontDescriptor, type FrontKind } from '../fronts/index.js';
 import { boolean, integer, list, option, OptionError, optionsHelp, resolveOptions } from '../options.js';
 import { projectPath } from '../paths.js';
 import { describeMachine, machineLines, type Machine } from './machine.js';
-import { markdownTable, textTable, writeResults, writeSection } from './perf-doc.js';
+import { changedFlags, markdownTable, textTable, writeResults, writeSectionIfDefaults } from './perf-doc.js';
 import { runBench, startBenchRun, type BenchRun } from './run-containers.js';
 import { fleetCpuNs, startFleet, untilOpened } from './scale-fleet.js';
 import { batchOption, frontsOption, planFronts, SCALE_BUNDLES } from './scale-options.js';
@@ -89,8 +89,7 @@ async function main(argv: string[]): Promise<number> {
   if (opts.docsOnly) {
     const previous = projectPath('bench-results/keepalive.json');
     if (!existsSync(previous)) throw new OptionError(`bench:keepalive: --docs-only needs a run's ${previous}; run \`npm run bench:keepalive\` once first`);
-    writeDoc(JSON.parse(readFileSync(previous, 'utf8')) as SavedRun);
-    log(`wrote docs/keepalive-interval.md (its generated section) from ${previous}`);
+    log(`${writeDoc(JSON.parse(readFileSync(previous, 'utf8')) as SavedRun)}, from ${previous}`);
     return 0;
   }
   const started = Date.now();
@@ -111,8 +110,7 @@ async function main(argv: string[]): Promise<number> {
   const machine = await describeMachine(['node', ...new Set(results.map((r) => frontDescriptor(r.kind).image.role))]);
   const saved: SavedRun = { machine, options: opts, limits, totalSeconds, results };
   const file = writeResults('keepalive', saved);
-  writeDoc(saved);
-  log(`wrote ${file} and docs/keepalive-interval.md (its generated section)`);
+  log(`wrote ${file}; ${writeDoc(saved)}`);
   return results.every((r) => r.dropped === 0) ? 0 : 1;
 }
 
@@ -126,7 +124,8 @@ interface SavedRun {
 }
 
 /** Prints a run's table and writes its section of docs/keepalive-interval.md. */
-function writeDoc(run: SavedRun): void {
+/** Prints the run's table and writes the docs' section from it (a run of the defaults only); says what it wrote. */
+function writeDoc(run: SavedRun): string {
   const header = ['front', 'pings every', 'front CPU', 'app CPU', 'pings/s at the app', 'held'];
   const rows = run.results.map((r) => [
     `${frontDescriptor(r.kind).title} ${r.version}`,
@@ -137,7 +136,7 @@ function writeDoc(run: SavedRun): void {
     `${r.held}/${r.plan.connections}`,
   ]);
   console.log(`\n${textTable(header, rows)}\n\nbench:keepalive took ${run.totalSeconds.toFixed(0)} s\n`);
-  writeSection('keepalive', [
+  return writeSectionIfDefaults(changedFlags(specs, run.options), 'keepalive', () => [
     '## What the pings cost (`npm run bench:keepalive`)',
     '',
     ...machineLines(run.machine, "containers of the node image on the bench network (dist/bench-scale-generator.mjs), the app's Node.js"),

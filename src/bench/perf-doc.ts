@@ -1,9 +1,10 @@
 /**
  * docs/perf.md is generated: each bench rewrites its own section (between its markers) and
- * leaves the other's alone, so `npm run bench:perf` and `npm run bench:scale` can run apart.
+ * leaves the other's alone, so `npm run bench:perf` and `npm run bench:scale` can run apart; a
+ * run with other than its defaults writes bench-results/ only (changedFlags).
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, relative } from 'node:path';
 import { projectPath } from '../paths.js';
 
 /** A generated section: perf and scale in docs/perf.md, keepalive in docs/keepalive-interval.md. */
@@ -35,6 +36,24 @@ export function withSection(current: string | undefined, section: Section, body:
 
 export function writeSection(section: Section, body: string, file = projectPath('docs/perf.md')): void {
   writeFileSync(file, withSection(existsSync(file) ? readFileSync(file, 'utf8') : undefined, section, body));
+}
+
+/**
+ * The flags of a bench run that differ from their defaults. The docs show a run of the
+ * defaults, so a run with any of these (one front, a shorter hold…) writes its figures to
+ * bench-results/ only and leaves the docs' section as it is.
+ */
+export function changedFlags(specs: Record<string, { flag: string; default: unknown }>, opts: Record<string, unknown>): string[] {
+  return Object.entries(specs).filter(([key, spec]) => JSON.stringify(opts[key]) !== JSON.stringify(spec.default)).map(([, spec]) => spec.flag);
+}
+
+/** writeSection for a run of the defaults; for any other run, the reason the docs were left alone. */
+export function writeSectionIfDefaults(changed: readonly string[], section: Section, body: () => string, file?: string): string {
+  const doc = file ?? projectPath('docs/perf.md');
+  const name = relative(projectPath(''), doc);
+  if (changed.length > 0) return `${name} left as it is (it shows a run of the defaults; ${changed.join(', ')} ${changed.length > 1 ? 'differ' : 'differs'} from ${changed.length > 1 ? 'theirs' : 'its'})`;
+  writeSection(section, body(), doc);
+  return `wrote ${name} (its ${section} section)`;
 }
 
 export function writeResults(name: string, data: unknown): string {

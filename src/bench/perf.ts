@@ -16,7 +16,7 @@ import { containerOn, type ContainerUsage } from './container-usage.js';
 import { runLoad, type LoadResult } from './load.js';
 import { describeMachine, machineLines } from './machine.js';
 import { median } from '../probe/echo.js';
-import { markdownTable, textTable, writeResults, writeSection } from './perf-doc.js';
+import { changedFlags, markdownTable, textTable, writeResults, writeSectionIfDefaults } from './perf-doc.js';
 import { compareSpreads, formatSpread, MIN_ROUNDS, ratioSpread, roundOrder, spreadOf, type Spread } from './rounds.js';
 import { directWsUrl, runBench, startBenchRun } from './run-containers.js';
 
@@ -192,7 +192,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(`\n${textTable(header, rows)}\n\n${verdicts.join('\n')}\n`);
 
     const file = writeResults('perf', { machine, options: { ...opts, fronts }, results, generatorCheck: doubled, ratio: ratio.median, ratioSpread: ratio, cpuPerMessageRatio: cpuRatio, doublingGain: gain, targetRatio: TARGET_RATIO, durationS: (Date.now() - started) / 1000 });
-    writeSection('perf', [
+    const wrote = writeSectionIfDefaults(changedFlags(specs, opts), 'perf', () => [
       '## Throughput and latency (`npm run bench:perf`)',
       '',
       ...machineLines(machine),
@@ -210,7 +210,7 @@ async function main(argv: string[]): Promise<number> {
       "\"faster\" or \"slower\" is said only where the ranges of the rounds do not overlap; a smaller difference is noise (2 cores shared by the generator, Docker's network and the servers). " +
         "\"servers CPU\" is the CPU time of the serving containers (front + app) over the window, from their cgroups, and \"server CPU µs/msg\" the same per echoed message; \"worker ELU\" is each load-generator thread's event-loop utilization (1 = saturated).",
     ].join('\n'));
-    log(`wrote ${file} and docs/perf.md (perf section) in ${fmt((Date.now() - started) / 1000, 0)} s`);
+    log(`wrote ${file}; ${wrote}; in ${fmt((Date.now() - started) / 1000, 0)} s`);
     return 0;
   } finally {
     await run.finish();

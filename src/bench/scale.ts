@@ -13,7 +13,7 @@
 import { FRONT_KINDS, frontDescriptor, type FrontKind } from '../fronts/index.js';
 import { duration, integer, option, optionsHelp, resolveOptions } from '../options.js';
 import { describeMachine, machineLines } from './machine.js';
-import { markdownTable, textTable, writeResults, writeSection } from './perf-doc.js';
+import { changedFlags, markdownTable, textTable, writeResults, writeSectionIfDefaults } from './perf-doc.js';
 import { runBench, startBenchRun, type BenchRun } from './run-containers.js';
 import { fleetMemory, scaleProblems, startFleet, untilOpened, type AppTotals, type GeneratorTotals } from './scale-fleet.js';
 import { batchOption, frontsOption, planFronts, SCALE_BUNDLES } from './scale-options.js';
@@ -58,7 +58,8 @@ interface FrontResult {
 
 async function measureFront(run: BenchRun, kind: FrontKind, plan: ScalePlan, opts: { duration: number; pingInterval: number; batch: number }): Promise<FrontResult> {
   const say = (line: string): void => log(`${kind}: ${line}`);
-  return stage(async (track) => {
+  let stopFrom = Number.NaN;
+  const result = await stage(async (track) => {
     const idleTimeoutSeconds = holdIdleTimeoutSeconds(opts.pingInterval);
     const fleet = await startFleet({ network: run.network, track }, { kind, plan, pingIntervalMs: opts.pingInterval, idleTimeoutSeconds, batch: opts.batch, log: say });
     const version = await (fleet.fronts[0] as (typeof fleet.fronts)[number]).version();
@@ -87,6 +88,8 @@ async function measureFront(run: BenchRun, kind: FrontKind, plan: ScalePlan, opt
       const trouble = await fleet.frontErrors();
       say(trouble.length > 0 ? `the fronts logged ${trouble.length} line(s) of trouble; the last ones:\n${trouble.slice(-8).join('\n')}` : 'the fronts logged no errors');
     }
+    stopFrom = performance.now();
+    say(`figures read ${((performance.now() - holdStarted) / 1000 - heldSeconds).toFixed(1)} s after the hold; stopping its containers`);
     return {
       kind, version, node, plan, generators, app, heldSeconds, memoryBefore, memoryAfter, appHeapBefore: appBefore.heapUsed,
       perConnection: {
@@ -100,6 +103,8 @@ async function measureFront(run: BenchRun, kind: FrontKind, plan: ScalePlan, opt
       problems,
     };
   }, (err) => say(`stopping a container failed: ${String(err)}`));
+  say(`its containers stopped in ${((performance.now() - stopFrom) / 1000).toFixed(1)} s`);
+  return result;
 }
 
 function containersText(p: ScalePlan): string {
@@ -149,7 +154,7 @@ async function main(argv: string[]): Promise<number> {
   const machine = await describeMachine(['node', ...new Set(results.map((r) => frontDescriptor(r.kind).image.role))]);
   const file = writeResults('scale', { machine, options: opts, limits: limits!, totalSeconds, results });
   const node = results[0]?.node;
-  writeSection('scale', [
+  const wrote = writeSectionIfDefaults(changedFlags(specs, opts), 'scale', () => [
     '## Idle connections at scale (`npm run bench:scale`)',
     '',
     ...machineLines(machine, "containers of the node image on the bench network (dist/bench-scale-generator.mjs), the app's Node.js"),
@@ -164,7 +169,7 @@ async function main(argv: string[]): Promise<number> {
     '',
     'Per connection = (after − before) / connections held, summed over the containers of each part. cgroup is memory.usage_in_bytes (includes page cache); rss the processes\' resident memory (cgroup memory.stat); heap is the apps\' heapUsed from /stats.',
   ].join('\n'));
-  log(`wrote ${file} and docs/perf.md (scale section)`);
+  log(`wrote ${file}; ${wrote}`);
   return results.every((r) => r.ok) && results.length === opts.front.length ? 0 : 1;
 }
 

@@ -1,10 +1,38 @@
 /**
  * The benches' shared pieces that need no Docker: docs/perf.md sections (each bench rewrites its
- * own and keeps the other's), the tables, and the latency percentile.
+ * own and keeps the other's, and only from a run of its defaults), the tables, and the latency
+ * percentile.
  */
 import { describe, expect, it } from 'vitest';
 import { percentile } from '../../../src/bench/load.js';
-import { markdownTable, textTable, withSection } from '../../../src/bench/perf-doc.js';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { changedFlags, markdownTable, textTable, withSection, writeSectionIfDefaults } from '../../../src/bench/perf-doc.js';
+
+describe('a bench run writes the docs only with its defaults', () => {
+  const specs = { front: { flag: '--front', default: ['nginx', 'haproxy'] }, duration: { flag: '--duration', default: 60_000 } };
+
+  it('names the flags that differ from their defaults', () => {
+    expect(changedFlags(specs, { front: ['nginx', 'haproxy'], duration: 60_000 })).toEqual([]);
+    expect(changedFlags(specs, { front: ['nginx'], duration: 5_000 })).toEqual(['--front', '--duration']);
+  });
+
+  it('writes the section for a run of the defaults, and leaves the file as it is for any other, saying why', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'perf-doc-'));
+    try {
+      const file = join(dir, 'perf.md');
+      writeFileSync(file, withSection(undefined, 'scale', 'the full run'));
+      const before = readFileSync(file, 'utf8');
+      expect(writeSectionIfDefaults(['--front'], 'scale', () => 'one front', file)).toMatch(/perf\.md left as it is \(it shows a run of the defaults; --front differs from its\)$/);
+      expect(readFileSync(file, 'utf8')).toBe(before);
+      expect(writeSectionIfDefaults([], 'scale', () => 'the next full run', file)).toMatch(/^wrote .*perf\.md \(its scale section\)$/);
+      expect(readFileSync(file, 'utf8')).toContain('the next full run');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('docs/perf.md sections', () => {
   it('a new document gets both sections, the other one as "Not run yet"', () => {
