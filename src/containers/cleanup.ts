@@ -47,10 +47,13 @@ async function inspectMany(args: string[]): Promise<unknown[]> {
 
 export interface RemovalReport { containers: number; networks: number }
 
+/** The engine's word for a container that is gone, or being removed by another request. */
+export const GONE_OR_GOING = /No such container|removal of container .* is already in progress/i;
+
 /** Whether every error `docker rm` printed is about a container that is gone, or going without it. */
 export function onlyGoingAlready(stderr: string): boolean {
   const errors = stderr.split('\n').filter((line) => line.trim() !== '');
-  return errors.length > 0 && errors.every((line) => /No such container|removal of container .* is already in progress/i.test(line));
+  return errors.length > 0 && errors.every((line) => GONE_OR_GOING.test(line));
 }
 
 /** Which of these containers still exist. */

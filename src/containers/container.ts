@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import { GenericContainer, type StartedTestContainer, type WaitStrategy } from 'testcontainers';
 import { projectPath } from '../paths.js';
 import { lastLines } from '../exec.js';
+import { GONE_OR_GOING } from './cleanup.js';
 import { ALIAS_LABEL, currentRunId, runLabels } from './labels.js';
 import { publishAddress } from './publish.js';
 import { runtimeClient, type BenchNetwork } from './runtime.js';
@@ -218,7 +219,10 @@ export async function startContainer(spec: StartSpec): Promise<Started> {
       // Teardown, not a fault under test (restarts keep their graceful STOP_TIMEOUT_MS): the
       // container is killed and removed at once instead of waiting out a graceful stop (httpd's
       // took 1.8 s, the app's and the other fronts' about 0.8 s, once per container of a suite).
-      await started.stop({ timeout: 0, remove: true, removeVolumes: true });
+      // Gone already, or going (a Ctrl-C cleanup removing the run raced this stop): done either way.
+      await started.stop({ timeout: 0, remove: true, removeVolumes: true }).catch((err: unknown) => {
+        if (!GONE_OR_GOING.test(err instanceof Error ? err.message : String(err))) throw err;
+      });
     },
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deadReason, onlyGoingAlready } from '../../../src/containers/cleanup.js';
+import { deadReason, GONE_OR_GOING, onlyGoingAlready } from '../../../src/containers/cleanup.js';
 import { currentRunId, HOST_LABEL, newRunId, PID_LABEL, RUN_LABEL, runLabels, STARTED_LABEL } from '../../../src/containers/labels.js';
 
 describe('run labels', () => {
@@ -50,6 +50,11 @@ describe('removing a run: what docker rm may say of a container that goes anyway
   it('a container gone, or being removed by another cleanup at the same moment (seen in a sweep racing a run\'s own cleanup)', () => {
     expect(onlyGoingAlready('Error response from daemon: removal of container 0197e08e9178 is already in progress\n')).toBe(true);
     expect(onlyGoingAlready('Error: No such container: 0197e08e9178\nError response from daemon: removal of container ab12 is already in progress')).toBe(true);
+  });
+  it('the same words from the engine\'s API, as a container\'s own stop gets them when a Ctrl-C cleanup is removing it (seen at every stop of bench:scale\'s 13)', () => {
+    expect(GONE_OR_GOING.test('(HTTP code 409) unexpected - removal of container b473c01b8940 is already in progress')).toBe(true);
+    expect(GONE_OR_GOING.test('(HTTP code 404) no such container - No such container: b473c01b8940')).toBe(true);
+    expect(GONE_OR_GOING.test('(HTTP code 500) server error - driver failed programming external connectivity')).toBe(false);
   });
   it('any other error, or none printed, is a failure to report', () => {
     expect(onlyGoingAlready('Error response from daemon: removal of container ab12 is already in progress\nError response from daemon: driver failed')).toBe(false);
