@@ -123,7 +123,6 @@ interface SavedRun {
   results: Measured[];
 }
 
-/** Prints a run's table and writes its section of docs/keepalive-interval.md. */
 /** Prints the run's table and writes the docs' section from it (a run of the defaults only); says what it wrote. */
 function writeDoc(run: SavedRun): string {
   const header = ['front', 'pings every', 'front CPU', 'app CPU', 'pings/s at the app', 'held'];

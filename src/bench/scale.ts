@@ -77,7 +77,8 @@ async function measureFront(run: BenchRun, kind: FrontKind, plan: ScalePlan, opt
       const s = await fleet.generatorStatus();
       say(`held ${((performance.now() - holdStarted) / 1000).toFixed(0)} s: ${s.opened - s.dropped} open, ${s.dropped} dropped`);
     }
-    const heldSeconds = (performance.now() - holdStarted) / 1000;
+    const holdEnded = performance.now();
+    const heldSeconds = (holdEnded - holdStarted) / 1000;
     const generators = await fleet.generatorStatus();
     const app = await fleet.appStats();
     const memoryAfter = await fleetMemory(fleet);
@@ -89,7 +90,7 @@ async function measureFront(run: BenchRun, kind: FrontKind, plan: ScalePlan, opt
       say(trouble.length > 0 ? `the fronts logged ${trouble.length} line(s) of trouble; the last ones:\n${trouble.slice(-8).join('\n')}` : 'the fronts logged no errors');
     }
     stopFrom = performance.now();
-    say(`figures read ${((performance.now() - holdStarted) / 1000 - heldSeconds).toFixed(1)} s after the hold; stopping its containers`);
+    say(`figures read ${((stopFrom - holdEnded) / 1000).toFixed(1)} s after the hold; stopping its containers`);
     return {
       kind, version, node, plan, generators, app, heldSeconds, memoryBefore, memoryAfter, appHeapBefore: appBefore.heapUsed,
       perConnection: {
