@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { PONG_GRACE_MS } from '../../../src/client/keepalive.js';
 import type { EchoServerHandle } from '../../../src/echo/server.js';
 import type { EchoStats } from '../../../src/echo/stats.js';
 import { CLOCK_ALLOWANCE_MS } from '../../../src/scenarios/checks/idle.js';
@@ -68,11 +69,13 @@ describe.concurrent('echo server keepalive and stats', () => {
     const elapsed = droppedAt - opened;
     console.log(`keepalive: non-ponging client dropped ${elapsed.toFixed(0)} ms after connecting (interval ${INTERVAL} ms), close code ${result.code}`);
     expect(result.code).toBe(1006);
-    // Two ticks of its interval (the ping, then the missed pong), neither early by more than the clock allowance.
-    expect(droppedAt - requested).toBeGreaterThanOrEqual(INTERVAL * 2 - CLOCK_ALLOWANCE_MS);
-    // The chain is the server's ping timer, its terminate timer and the client's close event, in
-    // this one event loop: each may fire as late as the loop ran (measured), plus the clocks' 1 ms each.
-    expect(elapsed, `loop delay up to ${lagMs.toFixed(0)} ms`).toBeLessThanOrEqual(INTERVAL * 2 + 3 * lagMs + 2);
+    // Two ticks of its interval (the ping, then the missed pong) and the pong grace, none early by
+    // more than the clock allowance.
+    expect(droppedAt - requested).toBeGreaterThanOrEqual(INTERVAL * 2 + PONG_GRACE_MS - CLOCK_ALLOWANCE_MS);
+    // The chain is the server's ping timer, its grace timer, its terminate timer and the client's
+    // close event, in this one event loop: each may fire as late as the loop ran (measured), plus
+    // the clocks' 1 ms each.
+    expect(elapsed, `loop delay up to ${lagMs.toFixed(0)} ms`).toBeLessThanOrEqual(INTERVAL * 2 + PONG_GRACE_MS + 4 * lagMs + 3);
     expect(server.stats().pingTimeouts).toBe(1);
     expect(healthy.readyState).toBe(healthy.OPEN);
     expect((await echo(healthy, 'alive', false)).data.toString()).toBe('alive');
