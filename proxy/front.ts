@@ -22,7 +22,8 @@ import { stdoutLog, type FrontLog } from './log.js';
 import { frontTls, resolveFrontOptions, type FrontOptions } from './options.js';
 import { createOwnWebsocket } from './own-websocket.js';
 import { createPassThrough } from './pass-through.js';
-import { answerRawSocket, badGatewayText, errorText } from './raw-response.js';
+import { boundConnect } from './connect-timeout.js';
+import { answerRawSocket, errorText, unreachableAnswer } from './raw-response.js';
 import { listenError } from '../src/listen-error.js';
 
 export interface HttpFrontOptions extends Omit<FrontOptions, 'target'> {
@@ -48,13 +49,13 @@ function reachableHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-function answerBadGateway(res: ServerResponse, target: string, err: unknown): void {
+function answerUnreachable(res: ServerResponse, answer: ReturnType<typeof unreachableAnswer>): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  res.writeHead(502, { [FRONT_HEADER]: FRONT_IDENTITY, 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
-  res.end(`${badGatewayText(target, err)}\n`);
+  res.writeHead(answer.status, { [FRONT_HEADER]: FRONT_IDENTITY, 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' });
+  res.end(`${answer.body}\n`);
 }
 
 function readPem(path: string, what: string): string {
@@ -86,6 +87,8 @@ export async function startHttpFront(input: Partial<HttpFrontOptions> = {}): Pro
   proxy.on('error', (err) => log(`proxy error: ${errorText(err)}`));
   // Which target each plain request went to, for the sticky cookie on its response.
   const chosen = new WeakMap<IncomingMessage, Target>();
+  // Connecting to the app is bounded (connect-timeout.ts); pass-through.ts bounds the upgrades'.
+  proxy.on('proxyReq', (proxyReq, req) => boundConnect(proxyReq, chosen.get(req)?.url ?? 'the app', options.connectTimeout));
   proxy.on('proxyRes', (proxyRes, req) => {
     const t = chosen.get(req);
     if (t) balancer.stick(proxyRes.headers, req.headers, t);
@@ -111,8 +114,9 @@ export async function startHttpFront(input: Partial<HttpFrontOptions> = {}): Pro
     const t = balancer.pick(req.headers);
     chosen.set(req, t);
     proxy.web(req, h1res, { target: t.url }, (err) => {
-      log(`${req.method ?? '?'} ${req.url ?? '/'}: 502, ${t.url} unreachable (${errorText(err)})`);
-      answerBadGateway(h1res, t.url, err);
+      const answer = unreachableAnswer(t.url, err);
+      log(`${req.method ?? '?'} ${req.url ?? '/'}: ${answer.status}, ${t.url} unreachable (${errorText(err)})`);
+      answerUnreachable(h1res, answer);
     });
   };
   const sessions = new Set<Http2Session>();

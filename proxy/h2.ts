@@ -22,7 +22,8 @@ import { cutWhenIdle } from './idle.js';
 import { FRONT_HEADER, FRONT_IDENTITY } from './identity.js';
 import type { FrontLog } from './log.js';
 import type { FrontOptions } from './options.js';
-import { badGatewayText, errorText } from './raw-response.js';
+import { boundConnect } from './connect-timeout.js';
+import { errorText, unreachableAnswer } from './raw-response.js';
 import { websocketAccept } from '../src/websocket-accept.js';
 
 /** Connection-specific headers: never carried from one hop to the next (and forbidden in h2). */
@@ -100,7 +101,7 @@ export interface OwnStreams {
 }
 
 export function createH2Side(
-  options: Pick<FrontOptions, 'idleTimeout' | 'forwardedHeaders' | 'websocket'>,
+  options: Pick<FrontOptions, 'idleTimeout' | 'connectTimeout' | 'forwardedHeaders' | 'websocket'>,
   balancer: Balancer,
   own: OwnStreams,
   log: FrontLog,
@@ -127,6 +128,7 @@ export function createH2Side(
       'sec-websocket-key': key,
     };
     const proxyReq = httpRequest({ host: app.hostname, port: app.port || 80, method: 'GET', path: t.path, headers: upgradeHeaders });
+    boundConnect(proxyReq, target.url, options.connectTimeout);
     proxyReq.end();
 
     stream.on('error', (err) => { t.ending ??= `client stream error (${errorText(err)})`; });
@@ -148,7 +150,8 @@ export function createH2Side(
 
     proxyReq.on('error', (err) => {
       if (!t.answered) {
-        refuse(502, badGatewayText(target.url, err), `app unreachable (${errorText(err)})`);
+        const answer = unreachableAnswer(target.url, err);
+        refuse(answer.status, answer.body, `app unreachable (${errorText(err)}, ${answer.status})`);
         return;
       }
       cut(t, `app connection failed (${errorText(err)})`, h2.NGHTTP2_CONNECT_ERROR);
@@ -233,6 +236,7 @@ export function createH2Side(
       const app = new URL(target.url);
       const headers = http1RequestHeaders(req.headers, req.socket?.remoteAddress, options.forwardedHeaders);
       const proxyReq = httpRequest({ host: app.hostname, port: app.port || 80, method: req.method, path: req.url, headers });
+      boundConnect(proxyReq, target.url, options.connectTimeout);
       req.pipe(proxyReq);
       proxyReq.on('response', (upstream) => {
         balancer.stick(upstream.headers, req.headers, target);
@@ -240,13 +244,14 @@ export function createH2Side(
         upstream.pipe(res);
       });
       proxyReq.on('error', (err) => {
-        log(`${req.method} ${req.url} (h2): 502, ${target.url} unreachable (${errorText(err)})`);
+        const answer = unreachableAnswer(target.url, err);
+        log(`${req.method} ${req.url} (h2): ${answer.status}, ${target.url} unreachable (${errorText(err)})`);
         if (res.headersSent) {
           res.stream.close(h2.NGHTTP2_INTERNAL_ERROR);
           return;
         }
-        res.writeHead(502, { [FRONT_HEADER]: FRONT_IDENTITY, 'content-type': 'text/plain; charset=utf-8' });
-        res.end(`${badGatewayText(target.url, err)}\n`);
+        res.writeHead(answer.status, { [FRONT_HEADER]: FRONT_IDENTITY, 'content-type': 'text/plain; charset=utf-8' });
+        res.end(`${answer.body}\n`);
       });
     },
 

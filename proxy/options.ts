@@ -62,6 +62,13 @@ export const frontOptionSpecs = {
     ...duration('s'),
     help: 'cut a WebSocket after this long with no bytes either way, pings included (0 = never)',
   }),
+  connectTimeout: option({
+    flag: '--connect-timeout',
+    env: 'FRONT_CONNECT_TIMEOUT',
+    default: 3_000,
+    ...duration('s'),
+    help: 'give up connecting to the app after this long and answer 504 (a replica that just went away can otherwise hold a request for as long as the kernel retries; 0 = never)',
+  }),
   headerTimeout: option({
     flag: '--header-timeout',
     env: 'FRONT_HEADER_TIMEOUT',

@@ -14,7 +14,8 @@ import { alignUpgradeForwardedHeaders } from './forwarded.js';
 import { cutWhenIdle } from './idle.js';
 import type { FrontLog } from './log.js';
 import type { FrontOptions } from './options.js';
-import { answerRawSocket, badGatewayText, errorText } from './raw-response.js';
+import { boundConnect } from './connect-timeout.js';
+import { answerRawSocket, errorText, unreachableAnswer } from './raw-response.js';
 
 /** One forwarded WebSocket: the client's socket and, once the app answered, the app's. */
 interface Tunnel {
@@ -43,7 +44,7 @@ export interface PassThrough {
 export function createPassThrough(
   proxy: httpProxy,
   balancer: Balancer,
-  options: Pick<FrontOptions, 'idleTimeout' | 'forwardedHeaders'>,
+  options: Pick<FrontOptions, 'idleTimeout' | 'connectTimeout' | 'forwardedHeaders'>,
   log: FrontLog,
 ): PassThrough {
   const byClient = new WeakMap<Duplex, Tunnel>();
@@ -62,6 +63,7 @@ export function createPassThrough(
     const tunnel = byClient.get(socket);
     if (!tunnel) return;
     tunnel.proxyReq = proxyReq;
+    boundConnect(proxyReq, tunnel.target.url, options.connectTimeout);
     if (options.forwardedHeaders) alignUpgradeForwardedHeaders(proxyReq, req);
     // Registered before http-proxy's own listeners, so these run first: the sticky cookie is
     // added to the app's answer before http-proxy writes it to the client.
@@ -102,7 +104,8 @@ export function createPassThrough(
   const onError = (tunnel: Tunnel, err: Error): void => {
     if (tunnel.refused) return;
     if (!tunnel.answered) {
-      refuse(tunnel, 502, badGatewayText(tunnel.target.url, err), `app unreachable (${errorText(err)})`);
+      const answer = unreachableAnswer(tunnel.target.url, err);
+      refuse(tunnel, answer.status, answer.body, `app unreachable (${errorText(err)}, ${answer.status})`);
       return;
     }
     cut(tunnel, `app connection failed (${errorText(err)})`);

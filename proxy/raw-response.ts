@@ -1,14 +1,21 @@
 /**
  * Answers written straight onto a raw socket, for the moments the front has no
- * `ServerResponse`: a refused upgrade (502), a malformed request (400).
+ * `ServerResponse`: a refused upgrade (502, 504), a malformed request (400).
  */
 import type { Duplex } from 'node:stream';
 import { rawHttpResponse } from '../src/raw-http-response.js';
+import { ConnectTimeoutError } from './connect-timeout.js';
 import { FRONT_HEADER, FRONT_IDENTITY } from './identity.js';
 
-/** The front's 502 text when it cannot reach the app, for raw and HTTP answers alike. */
-export function badGatewayText(target: string, err: unknown): string {
-  return `502 Bad Gateway: http-front could not reach ${target} (${errorText(err)})`;
+/**
+ * The front's answer when it could not reach the app, for raw and HTTP answers alike: 504 when
+ * connecting took longer than --connect-timeout (as nginx answers), else 502.
+ */
+export function unreachableAnswer(target: string, err: unknown): { status: 502 | 504; body: string } {
+  if (err instanceof ConnectTimeoutError) {
+    return { status: 504, body: `504 Gateway Timeout: http-front could not connect to ${target} within ${err.timeoutMs} ms` };
+  }
+  return { status: 502, body: `502 Bad Gateway: http-front could not reach ${target} (${errorText(err)})` };
 }
 
 /** The short form of an error for log lines and answers: its code (ECONNREFUSED) or message. */

@@ -11,7 +11,7 @@
  * the other replicas counted, which is what makes the app's count comparable with the client's.
  */
 import type { SocketioStats } from '../../socketio/stats.js';
-import { connectSocketio, disconnectInfo, type DisconnectInfo, type SocketioConnection } from '../../socketio/client.js';
+import { connectSocketio, describeError, disconnectInfo, type DisconnectInfo, type SocketioConnection } from '../../socketio/client.js';
 import { seconds, verdict } from '../check-helpers/result.js';
 import { sleep, within } from '../check-helpers/wait.js';
 import type { Check, CheckContext, ReplicaHandle } from '../types.js';
@@ -25,6 +25,8 @@ interface Tracked {
   connection: SocketioConnection;
   replica: string;
   disconnects: DisconnectInfo[];
+  /** Its reconnection attempts that failed, since the stop: when (after it) and why. */
+  failedAttempts: string[];
   reconnectedAfterMs?: number;
 }
 
@@ -42,8 +44,9 @@ export function socketioRollingRestart(clients = 6, boundMs = 5_000, sendForMs =
       try {
         for (let i = 0; i < clients; i++) {
           const connection = await connectSocketio(url, { transports: ['websocket'], reconnection: RECONNECTION, delivery: DELIVERY });
-          const t: Tracked = { connection, replica: (await connection.whoami()).replica, disconnects: [] };
+          const t: Tracked = { connection, replica: (await connection.whoami()).replica, disconnects: [], failedAttempts: [] };
           connection.socket.on('disconnect', (reason, description) => { t.disconnects.push(disconnectInfo(reason, description)); });
+          connection.socket.io.on('reconnect_error', (err) => { t.failedAttempts.push(`${seconds(performance.now() - stoppedAt)}: ${describeError(err)}`); });
           connection.socket.on('connect', () => { if (stoppedAt && t.reconnectedAfterMs === undefined) t.reconnectedAfterMs = performance.now() - stoppedAt; });
           tracked.push(t);
         }
@@ -97,7 +100,8 @@ export function socketioRollingRestart(clients = 6, boundMs = 5_000, sendForMs =
         return verdict(ok, figure,
           `the ${onVictim.length} sessions on ${victim.alias} closed with ${GOING_AWAY} and reconnected within ${seconds(boundMs)}, the others undisturbed, every emit acknowledged once, the app's count ≥ the client's`,
           `${figure}; first disconnects on ${victim.alias}: ${onVictim.map((t) => `${t.disconnects[0]?.reason ?? 'none'}${t.disconnects[0]?.closeCode ? ` ${t.disconnects[0].closeCode}` : ''}`).join(', ')}` +
-          `${wrong.length ? `; not acknowledged: ${wrong.slice(0, 5).join(', ')}` : ''}; the replica stopped in ${seconds(stopMs)}`,
+          `${wrong.length ? `; not acknowledged: ${wrong.slice(0, 5).join(', ')}` : ''}; the replica stopped in ${seconds(stopMs)}` +
+          `; failed reconnection attempts: ${onVictim.map((t) => `[${t.failedAttempts.slice(0, 6).join(' | ')}]`).join(', ')}`,
           { clients, onVictim: onVictim.length, goingAway, reconnectMs: slowest, disturbed, sent: sent.size, acknowledged: acked.size, acknowledgedTwice: twice, appEchoed });
       } finally {
         for (const t of tracked) t.connection.close();

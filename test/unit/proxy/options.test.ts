@@ -14,13 +14,14 @@ function refusal(run: () => unknown): OptionError {
 }
 
 describe('front options', () => {
-  it('defaults: app on 127.0.0.1:8080, listen 127.0.0.1:8081, 60 s idle, forwarded headers on, WebSocket handling off, not sticky, no TLS', () => {
+  it('defaults: app on 127.0.0.1:8080, listen 127.0.0.1:8081, 60 s idle, 3 s to connect to the app, forwarded headers on, WebSocket handling off, not sticky, no TLS', () => {
     expect(resolveFrontOptions()).toEqual({
       target: ['http://127.0.0.1:8080'],
       sticky: 'off',
       host: '127.0.0.1',
       port: 8081,
       idleTimeout: 60_000,
+      connectTimeout: 3_000,
       headerTimeout: 10_000,
       forwardedHeaders: true,
       websocket: 'off',
@@ -32,7 +33,7 @@ describe('front options', () => {
   it('reads the container command line exactly as fronts.ts writes it', () => {
     const argv = ['--host', '0.0.0.0', '--port', '8080', '--target', 'http://echo:8080', '--idle-timeout', '2s', '--header-timeout', '3s', '--websocket', 'on'];
     expect(resolveFrontOptions({ argv })).toEqual({
-      target: ['http://echo:8080'], sticky: 'off', host: '0.0.0.0', port: 8080, idleTimeout: 2_000, headerTimeout: 3_000, forwardedHeaders: true, websocket: 'on', tlsCert: '', tlsKey: '',
+      target: ['http://echo:8080'], sticky: 'off', host: '0.0.0.0', port: 8080, idleTimeout: 2_000, connectTimeout: 3_000, headerTimeout: 3_000, forwardedHeaders: true, websocket: 'on', tlsCert: '', tlsKey: '',
     });
   });
 
@@ -42,6 +43,9 @@ describe('front options', () => {
     expect(resolveFrontOptions({ argv: ['--idle-timeout', '30s'] }).idleTimeout).toBe(30_000);
     expect(resolveFrontOptions({ argv: ['--idle-timeout=500ms'] }).idleTimeout).toBe(500);
     expect(resolveFrontOptions({ argv: ['--idle-timeout', '0'] }).idleTimeout).toBe(0);
+    expect(resolveFrontOptions({ argv: ['--connect-timeout', '500ms'] }).connectTimeout).toBe(500);
+    expect(resolveFrontOptions({ env: { FRONT_CONNECT_TIMEOUT: '2' } }).connectTimeout).toBe(2_000);
+    expect(() => resolveFrontOptions({ argv: ['--connect-timeout', '2'] })).toThrow(/^front: --connect-timeout 2: give a unit, e\.g\. 2s or 2ms$/);
   });
 
   it('reads FRONT_* variables; flags win over them, code over both', () => {
