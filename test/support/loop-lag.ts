@@ -31,3 +31,9 @@ export function watchLoopLag(): LoopLagWatch {
     },
   };
 }
+
+/** Blocks this thread's event loop for `ms` (a busy or starved process, on purpose): nothing else in it runs meanwhile. */
+export function stallLoop(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) { /* stalled */ }
+}

@@ -10,9 +10,11 @@ import { EventEmitter } from 'node:events';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { PONG_GRACE_MS, startKeepalive } from '../../../src/client/keepalive.js';
 import { projectPath } from '../../../src/paths.js';
+import { stallLoop } from '../../support/loop-lag.js';
+import { openClient, sleep } from '../echo/helpers.js';
 
 const INTERVAL_MS = 200;
 
@@ -30,21 +32,7 @@ function startPeerThread(autoPong: boolean): Promise<{ port: number; stop(): Pro
   });
 }
 
-function connect(port: number): Promise<WebSocket> {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/`);
-  return new Promise((resolve, reject) => {
-    ws.once('open', () => resolve(ws));
-    ws.once('error', reject);
-  });
-}
-
-/** Blocks this thread's event loop for `ms`: nothing here runs, the peer's thread does. */
-function stallLoop(ms: number): void {
-  const until = performance.now() + ms;
-  while (performance.now() < until) { /* stalled */ }
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+const connect = (port: number): Promise<WebSocket> => openClient(`ws://127.0.0.1:${port}/`);
 
 /**
  * Keeps `ws` alive, blocks this loop for 1.5 intervals right after the first ping, and reports

@@ -10,6 +10,7 @@ import { WebSocketServer } from 'ws';
 import { CLOCK_ALLOWANCE_MS, cutWindow, idleConnectionCut } from '../../../src/scenarios/checks/idle.js';
 import { runCheck } from '../../../src/scenarios/run.js';
 import type { CheckContext } from '../../../src/scenarios/types.js';
+import { stallLoop } from '../../support/loop-lag.js';
 
 /**
  * The fake front's idle timeout T and the check's tolerance: the window is [T from the request,
@@ -30,8 +31,7 @@ async function cuttingServer(cutAfterMs: number | 'never', busyMs = 0): Promise<
   await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
   wss.on('connection', (ws) => {
     if (cutAfterMs !== 'never') setTimeout(() => ws.terminate(), cutAfterMs);
-    const until = performance.now() + busyMs;
-    while (performance.now() < until) { /* the client's process is busy */ }
+    stallLoop(busyMs); // the client's process is busy
   });
   const { port } = wss.address() as AddressInfo;
   return {
