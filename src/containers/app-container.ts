@@ -1,5 +1,4 @@
 /** The echo app (or another bundle that serves the same way) in the node image, as a handle. */
-import { Wait } from 'testcontainers';
 import type { EchoStats } from '../echo/stats.js';
 import { APP_KINDS, type AppKind } from '../topology/apps.js';
 import type { EchoAppHandle } from '../topology/handles.js';
@@ -7,6 +6,7 @@ import { NODE_VERSION } from '../fronts/app-image.js';
 import { versionFromOutput } from '../fronts/types.js';
 import { bundle, CONTAINER_PORT, execOrThrow, NODE_USER, startContainer, STOP_TIMEOUT_MS } from './container.js';
 import { imageFor } from './images.js';
+import { httpReady } from './ready.js';
 import { runtimeClient, type BenchNetwork } from './runtime.js';
 
 /** GET a JSON document from a container's published port (5 s at most); a status other than 2xx is an error naming it. */
@@ -15,6 +15,9 @@ export async function getJson<T>(url: string): Promise<T> {
   if (!res.ok) throw new Error(`GET ${url} answered ${res.status}`);
   return (await res.json()) as T;
 }
+
+/** Where the app says it is ready: 200 once it listens (503 while it shuts down). */
+const HEALTH_PATH = '/healthz';
 
 export async function startEchoApp(opts: {
   network: BenchNetwork;
@@ -45,7 +48,7 @@ export async function startEchoApp(opts: {
     env: { ...kind.listenEnv(port, alias), ...opts.env },
     files: bundle(name),
     user: NODE_USER,
-    wait: Wait.forHttp('/healthz', port).forStatusCode(200),
+    wait: httpReady(port, HEALTH_PATH, (status) => status === 200, '200'),
     port,
     ...(opts.nofile !== undefined ? { nofile: opts.nofile } : {}),
     ...(opts.sysctls ? { sysctls: opts.sysctls } : {}),
@@ -63,17 +66,9 @@ export async function startEchoApp(opts: {
     stop: started.stop,
     restart: async () => { await started.container.restart({ timeout: STOP_TIMEOUT_MS }); },
     terminate: async () => { await docker.stop({ t: STOP_TIMEOUT_MS / 1000 }); },
-    start: async () => {
-      // restart() on a stopped container starts it, and testcontainers reads its (new) published port.
-      await started.container.restart({ timeout: STOP_TIMEOUT_MS });
-      const deadline = Date.now() + 30_000;
-      for (;;) {
-        const ok = await fetch(started.url('http', '/healthz'), { signal: AbortSignal.timeout(1_000) }).then((r) => r.ok, () => false);
-        if (ok) return;
-        if (Date.now() > deadline) throw new Error(`${alias} did not answer /healthz within 30 s of its start`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    },
+    // restart() on a stopped container starts it, reads its (new) published port, and waits for
+    // /healthz as the first start did (the container's wait strategy).
+    start: async () => { await started.container.restart({ timeout: STOP_TIMEOUT_MS }); },
     nodeVersion: async () => versionFromOutput(NODE_VERSION, 'the app', await execOrThrow(started.container, NODE_VERSION.command, "reading the app's Node.js version")),
   };
 }

@@ -6,7 +6,7 @@ import { frontDescriptor, type FrontKind } from '../fronts/index.js';
 import { versionFromOutput } from '../fronts/types.js';
 import type { FrontHandle, FrontProcess } from '../topology/handles.js';
 import { bundle, CONTAINER_PORT, execOrThrow, NODE_USER, startContainer, STOP_TIMEOUT_MS } from './container.js';
-import { FrontAnswersWaitStrategy } from './front-ready.js';
+import { frontReady } from './ready.js';
 import { imageFor } from './images.js';
 import { runtimeClient, type BenchNetwork } from './runtime.js';
 
@@ -88,7 +88,7 @@ export async function startFront(opts: FrontContainerOptions): Promise<FrontHand
     ...(opts.env ? { env: opts.env } : {}),
     ...(front.bundle ? { files: bundle(front.bundle), user: NODE_USER } : {}),
     contents,
-    wait: new FrontAnswersWaitStrategy(opts.port ?? CONTAINER_PORT, opts.tls !== undefined),
+    wait: frontReady(opts.port ?? CONTAINER_PORT, opts.tls !== undefined),
     ...(opts.nofile !== undefined ? { nofile: opts.nofile } : {}),
     ...(opts.sysctls ? { sysctls: opts.sysctls } : {}),
     ...(opts.port !== undefined ? { port: opts.port } : {}),

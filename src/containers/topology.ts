@@ -11,7 +11,7 @@ import { currentRunId, runLabels } from './labels.js';
 import type { FrontVars } from '../fronts/vars.js';
 import type { Scenario } from '../scenarios/types.js';
 import { renderFrontConfig } from '../topology/front-config.js';
-import type { FrontHandle } from '../topology/handles.js';
+import type { EchoAppHandle, FrontHandle } from '../topology/handles.js';
 import { assembleTopology, type Topology, type TopologyOptions } from '../topology/topology.js';
 import { APP_ALIAS, frontVars, replicaAliases, WS_PATH } from '../topology/values.js';
 import { startEchoApp } from './app-container.js';
@@ -101,8 +101,12 @@ export async function startTopology(scenario: Scenario, options: TopologyOptions
     const kind = scenario.appKind ?? 'echo';
     const env = kind === 'echo' ? { ...scenario.app, ECHO_PATH: WS_PATH } : scenario.app;
     const aliases = (scenario.replicas ?? 1) > 1 ? replicaAliases(scenario.replicas as number) : [APP_ALIAS];
-    const apps = [];
-    for (const alias of aliases) apps.push(keep(await startEchoApp({ network, alias, kind, env, ...(nodeImage ? { image: nodeImage } : {}) })));
+    // The replicas start side by side, each kept as it comes up; all have settled before a failed
+    // one fails the start, so the topology's stop finds every one that did start.
+    const starts = await Promise.allSettled(aliases.map(async (alias) => keep(await startEchoApp({ network, alias, kind, env, ...(nodeImage ? { image: nodeImage } : {}) }))));
+    const failed = starts.find((s) => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    const apps = starts.map((s) => (s as PromiseFulfilledResult<EchoAppHandle>).value);
     const app = apps[0] as (typeof apps)[number];
     await startCompanions(network, setup, lookup, frontVars(scenario), options, keep);
     const startFront = (): Promise<FrontHandle> => startSetup(network, setup, 'front', frontVars(scenario), imageOption(options, setup));

@@ -4,13 +4,13 @@
  * probed directly (not through the front) for what checks need of it: a WebSocket at the path,
  * an echo, the bench's /stats. Nothing of the bench is copied in; it runs as its image says.
  */
-import { Wait } from 'testcontainers';
 import type { EchoStats } from '../echo/stats.js';
 import { answeredBy, connect, discard, echoesText } from '../scenarios/check-helpers/client.js';
 import type { UserApp } from '../scenarios/types.js';
 import type { AppCapability, EchoAppHandle } from '../topology/handles.js';
 import { getJson } from './app-container.js';
 import { startContainer, STOP_TIMEOUT_MS } from './container.js';
+import { httpReady } from './ready.js';
 import type { BenchNetwork } from './runtime.js';
 
 /** What the app serves, probed from outside its container: a 101 at the path, an echo of a text, /stats with the bench's counters. */
@@ -38,7 +38,7 @@ export async function startUserApp(opts: { network: BenchNetwork; alias: string;
     command: app.command ? [...app.command] : [],
     env: { ...app.env },
     // Any HTTP answer at the WebSocket path (400, 426, 404…) means it listens; the image may have no shell to look inside.
-    wait: Wait.forHttp(opts.wsPath, app.port).forStatusCodeMatching(() => true),
+    wait: httpReady(app.port, opts.wsPath, () => true, 'any status'),
     port: app.port,
   });
   const capabilities = await probeCapabilities(started.url('ws', opts.wsPath), started.url('http', '/stats'));

@@ -3,7 +3,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type AddressInfo, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exitedBeforeReady } from '../../../src/containers/container.js';
-import { frontAnswers, FrontAnswersWaitStrategy } from '../../../src/containers/front-ready.js';
+import { AnswersWaitStrategy, frontAnswers, frontReady, httpAnswers, httpReady } from '../../../src/containers/ready.js';
+import { watchLoopLag } from '../../support/loop-lag.js';
 import { selfSignedCertificate } from '../../../src/containers/tls.js';
 
 const servers: (Server | HttpServer)[] = [];
@@ -46,28 +47,73 @@ describe('frontAnswers', () => {
   });
 });
 
-describe('FrontAnswersWaitStrategy', () => {
-  const loopback = async (): Promise<string> => '127.0.0.1';
-  const boundTo = (port: number) => ({ getBinding: () => port }) as never;
-  const container = (state: { Running: boolean; ExitCode: number }) => ({ inspect: async () => ({ State: state }) }) as never;
+const loopback = async (): Promise<string> => '127.0.0.1';
+const boundTo = (port: number) => ({ getBinding: () => port }) as never;
+const container = (state: { Running: boolean; ExitCode: number }) => ({ inspect: async () => ({ State: state }) }) as never;
 
+describe('frontReady', () => {
   it('fails at once, with the exit code, when the container has stopped running', async () => {
     const port = await listening(closesAtOnce());
     const started = performance.now();
-    await expect(new FrontAnswersWaitStrategy(8080, false, loopback).withStartupTimeout(30_000).waitUntilReady(container({ Running: false, ExitCode: 1 }), boundTo(port)))
+    await expect(frontReady(8080, false, loopback).withStartupTimeout(30_000).waitUntilReady(container({ Running: false, ExitCode: 1 }), boundTo(port)))
       .rejects.toThrow('it exited (code 1) before it was ready');
     expect(performance.now() - started).toBeLessThan(5_000);
   });
 
   it('keeps probing a running container until its start timeout, then says what did not answer', async () => {
     const port = await listening(closesAtOnce());
-    await expect(new FrontAnswersWaitStrategy(8080, false, loopback).withStartupTimeout(300).waitUntilReady(container({ Running: true, ExitCode: 0 }), boundTo(port)))
+    await expect(frontReady(8080, false, loopback).withStartupTimeout(300).waitUntilReady(container({ Running: true, ExitCode: 0 }), boundTo(port)))
       .rejects.toThrow(/nothing answered an HTTP request on port 8080 \(published on .*:\d+\) within 300 ms/);
   });
 
   it('returns once the front answers', async () => {
     const port = await listening(createHttpServer((_, res) => res.end('ok')));
-    await new FrontAnswersWaitStrategy(8080, false, loopback).waitUntilReady(container({ Running: true, ExitCode: 0 }), boundTo(port));
+    await frontReady(8080, false, loopback).waitUntilReady(container({ Running: true, ExitCode: 0 }), boundTo(port));
+  });
+});
+
+describe('httpAnswers', () => {
+  const status = (code: number) => createHttpServer((req, res) => { res.statusCode = req.url === '/healthz' ? code : 404; res.end(); });
+
+  it('is true for a status the caller accepts on its path, false for another status', async () => {
+    const healthy = await listening(status(200));
+    expect(await httpAnswers('127.0.0.1', healthy, '/healthz', (s) => s === 200)).toBe(true);
+    expect(await httpAnswers('127.0.0.1', healthy, '/elsewhere', (s) => s === 200)).toBe(false);
+    const closing = await listening(status(503));
+    expect(await httpAnswers('127.0.0.1', closing, '/healthz', (s) => s === 200)).toBe(false);
+    expect(await httpAnswers('127.0.0.1', closing, '/healthz', () => true)).toBe(true);
+  });
+
+  it('is false for a connection closed without an answer, and for a port nothing listens on', async () => {
+    expect(await httpAnswers('127.0.0.1', await listening(closesAtOnce()), '/healthz', () => true)).toBe(false);
+    const port = await listening(createNetServer());
+    await new Promise((r) => servers.pop()?.close(r));
+    expect(await httpAnswers('127.0.0.1', port, '/healthz', () => true)).toBe(false);
+  });
+});
+
+describe('httpReady', () => {
+  it('probes every 100 ms until the app answers (testcontainers\' own HTTP check asks once a second)', async () => {
+    const lag = watchLoopLag();
+    const probedAt: number[] = [];
+    // Refuses three times, as an app container does in its first 0.3 s, then answers.
+    const probe = async (): Promise<boolean> => probedAt.push(performance.now()) > 3;
+    await new AnswersWaitStrategy(8080, probe, 'GET /healthz with 200', loopback).waitUntilReady(container({ Running: true, ExitCode: 0 }), boundTo(1));
+    const tolerance = lag.stop();
+    expect(probedAt).toHaveLength(4);
+    for (const [i, at] of probedAt.slice(1).entries()) {
+      const gap = at - (probedAt[i] as number);
+      // A timer never fires early by more than its rounding to whole milliseconds; it fires late by
+      // at most the loop's delay, once for the timer and once for the inspect in between.
+      expect(gap).toBeGreaterThanOrEqual(99);
+      expect(gap).toBeLessThanOrEqual(100 + 2 * tolerance);
+    }
+  });
+
+  it('names the path and the status it waited for when nothing gave it', async () => {
+    const port = await listening(createHttpServer((_, res) => { res.statusCode = 503; res.end(); }));
+    await expect(httpReady(8080, '/healthz', (s) => s === 200, '200', loopback).withStartupTimeout(300).waitUntilReady(container({ Running: true, ExitCode: 0 }), boundTo(port)))
+      .rejects.toThrow(/nothing answered GET \/healthz with 200 on port 8080 \(published on 127\.0\.0\.1:\d+\) within 300 ms/);
   });
 });
 
