@@ -3,23 +3,25 @@
  * (default: 100,000 through nginx, 20,000 through every other front), opened in batches by load
  * generators on the bench network, held (default 60 s once all are open) with the app pinging
  * each every 30 s and the front's idle timeout at one and a half ping intervals (scale-hold.ts):
- * every connection is held longer than that, so only the pings keep them.
+ * every connection is held longer than that, so only the pings keep them. The next front's
+ * containers start during a hold; its connections only once the front before is gone.
  * Counted at both ends: the generators' opens and drops, the apps' upgrades and open
  * connections. Memory per connection for the fronts and the apps (cgroups, process rss).
  * How many containers of each part it takes is planned from the machine's limits
  * (scale-plan.ts); a count the machine cannot hold is refused before anything starts.
  * Prints the figures, writes bench-results/scale.json and its section of docs/perf.md.
  */
+import { createNetwork } from '../containers/runtime.js';
 import { FRONT_KINDS, frontDescriptor, type FrontKind } from '../fronts/index.js';
 import { duration, integer, option, optionsHelp, resolveOptions } from '../options.js';
 import { describeMachine, machineLines } from './machine.js';
 import { changedFlags, markdownTable, textTable, writeResults, writeSectionIfDefaults } from './perf-doc.js';
-import { runBench, startBenchRun, type BenchRun } from './run-containers.js';
-import { fleetMemory, scaleProblems, startFleet, untilOpened, type AppTotals, type GeneratorTotals } from './scale-fleet.js';
+import { runBench, startBenchRun } from './run-containers.js';
+import { fleetMemory, scaleProblems, startFleet, untilOpened, type AppTotals, type Fleet, type GeneratorTotals } from './scale-fleet.js';
 import { batchOption, frontsOption, planFronts, SCALE_BUNDLES } from './scale-options.js';
 import { PORTS_PER_DESTINATION, SCALE_SYSCTLS, type MachineLimits, type ScalePlan } from './scale-plan.js';
 import { holdClaim, holdIdleTimeoutSeconds, holdShowsPings } from './scale-hold.js';
-import { stage } from './stage.js';
+import { openStage } from './stage.js';
 
 /** The targets of the issue this bench answers: 100,000 through nginx, 20,000 through each other front. */
 export const DEFAULT_CONNECTIONS: Readonly<Record<FrontKind, number>> = Object.fromEntries(
@@ -56,12 +58,51 @@ interface FrontResult {
   problems: string[];
 }
 
-async function measureFront(run: BenchRun, kind: FrontKind, plan: ScalePlan, opts: { duration: number; pingInterval: number; batch: number }): Promise<FrontResult> {
+type ScaleOpts = { duration: number; pingInterval: number; batch: number };
+
+/**
+ * A front's containers, starting: its apps and fronts (no generator yet, so no connection goes
+ * through it), registered to be stopped together, on a network of their own: two fronts' fleets
+ * exist at once during a hold, and each finds its apps and its containers by the same aliases.
+ */
+interface FleetStage {
+  kind: FrontKind;
+  plan: ScalePlan;
+  fleet: Promise<Fleet>;
+  /** Stops what started, once the start has settled. */
+  stop(): Promise<void>;
+}
+
+function startFleetStage(kind: FrontKind, plan: ScalePlan, opts: ScaleOpts): FleetStage {
+  const say = (line: string): void => log(`${kind}: ${line}`);
+  const step = openStage();
+  const network = createNetwork();
+  const fleet = network.then((net) => startFleet({ network: net, track: step.track }, {
+    kind, plan, pingIntervalMs: opts.pingInterval, idleTimeoutSeconds: holdIdleTimeoutSeconds(opts.pingInterval), batch: opts.batch, log: say,
+  }));
+  fleet.catch(() => {}); // awaited by measureFront; a stop after a failed start still stops what did start
+  return {
+    kind, plan, fleet,
+    stop: async () => {
+      await fleet.catch(() => {});
+      await step.stop((err) => say(`stopping a container failed: ${String(err)}`));
+      await network.then((net) => net.stop()).catch((err: unknown) => say(`removing its network failed: ${String(err)}`));
+    },
+  };
+}
+
+/**
+ * Measures one front through its fleet, then stops the fleet. `startNext` is called as the hold
+ * begins: the next front's containers start while this one's connections are held (starting
+ * containers costs the machine a few seconds of CPU; nothing goes through them until their own
+ * generators start, after this fleet is gone).
+ */
+async function measureFront(stage: FleetStage, opts: ScaleOpts, startNext: () => void): Promise<FrontResult> {
+  const { kind, plan } = stage;
   const say = (line: string): void => log(`${kind}: ${line}`);
   let stopFrom = Number.NaN;
-  const result = await stage(async (track) => {
-    const idleTimeoutSeconds = holdIdleTimeoutSeconds(opts.pingInterval);
-    const fleet = await startFleet({ network: run.network, track }, { kind, plan, pingIntervalMs: opts.pingInterval, idleTimeoutSeconds, batch: opts.batch, log: say });
+  try {
+    const fleet = await stage.fleet;
     const version = await (fleet.fronts[0] as (typeof fleet.fronts)[number]).version();
     const node = (await (fleet.apps[0] as (typeof fleet.apps)[number]).nodeVersion?.()) ?? "unknown";
     await new Promise((r) => setTimeout(r, 1_000));
@@ -72,6 +113,7 @@ async function measureFront(run: BenchRun, kind: FrontKind, plan: ScalePlan, opt
     const opened = await untilOpened(fleet, Math.max(60_000, (plan.connections / 200) * 1_000), say);
     say(`opened ${opened.opened}/${plan.connections} in ${opened.openSeconds.toFixed(1)} s${opened.failed ? `, ${opened.failed} failed: ${opened.lastError}` : ''}; holding ${opts.duration / 1000} s`);
     const holdStarted = performance.now();
+    startNext();
     while (performance.now() - holdStarted < opts.duration) {
       await new Promise((r) => setTimeout(r, Math.min(10_000, opts.duration - (performance.now() - holdStarted))));
       const s = await fleet.generatorStatus();
@@ -103,9 +145,10 @@ async function measureFront(run: BenchRun, kind: FrontKind, plan: ScalePlan, opt
       ok: problems.length === 0,
       problems,
     };
-  }, (err) => say(`stopping a container failed: ${String(err)}`));
-  say(`its containers stopped in ${((performance.now() - stopFrom) / 1000).toFixed(1)} s`);
-  return result;
+  } finally {
+    await stage.stop();
+    if (Number.isFinite(stopFrom)) say(`its containers stopped in ${((performance.now() - stopFrom) / 1000).toFixed(1)} s`);
+  }
 }
 
 function containersText(p: ScalePlan): string {
@@ -128,10 +171,23 @@ async function main(argv: string[]): Promise<number> {
     const planned = await planFronts(opts.front, (kind) => opts.connections || DEFAULT_CONNECTIONS[kind], log);
     limits = planned.limits;
     const { plans } = planned;
-    for (const { kind, plan } of plans) {
-      results.push(await measureFront(run, kind, plan, opts));
-      const r = results.at(-1) as FrontResult;
-      log(`${kind}: ${r.ok ? 'MET' : `NOT MET: ${r.problems.join('; ')}`}`);
+    let next: FleetStage | undefined;
+    try {
+      for (const [i, { kind, plan }] of plans.entries()) {
+        const current = next ?? startFleetStage(kind, plan, opts);
+        next = undefined;
+        const following = plans[i + 1];
+        results.push(await measureFront(current, opts, () => {
+          if (!following) return;
+          log(`${following.kind}: starting its containers while ${kind} holds`);
+          next = startFleetStage(following.kind, following.plan, opts);
+        }));
+        const r = results.at(-1) as FrontResult;
+        log(`${kind}: ${r.ok ? 'MET' : `NOT MET: ${r.problems.join('; ')}`}`);
+      }
+    } finally {
+      // A front that failed leaves the next one's containers started: stop them too.
+      await next?.stop();
     }
   } finally {
     await run.finish();
@@ -161,6 +217,7 @@ async function main(argv: string[]): Promise<number> {
     ...machineLines(machine, "containers of the node image on the bench network (dist/bench-scale-generator.mjs), the app's Node.js"),
     `- the app: Node.js ${node ?? '?'}; ${holdClaim(opts.duration, opts.pingInterval)}`,
     `- load: generator containers on the bench network (each with its own address), ${opts.batch} connections at a time each, then held ${opts.duration / 1000} s; a handshake that fails is tried again (twice at most) and counted under "handshakes retried"; a drop is any close after the first open, counted by the generators; the apps' upgrades and open connections are counted too`,
+    '- one front at a time: the next front\'s apps and front containers start while the one before holds its connections, and its generators (its first connection) only once that one\'s containers are gone',
     `- each process in a container may open ${limits!.filesPerProcess} files (the engine's limit). A proxied WebSocket takes two in the front, one in the app and one in the generator, so the apps and generators run as several containers, nginx as one container of several workers in front of apps sharing one name (it balances over their addresses), and the other fronts, which hold their connections in one process, as several containers, each with an app of its own`,
     `- local ports: the generators and fronts run with net.ipv4.ip_local_port_range ${SCALE_SYSCTLS['net.ipv4.ip_local_port_range']}, and no address opens more than ${PORTS_PER_DESTINATION} connections toward one address and port (half its ports: connect() searches one parity's half before the other, and past it every connect scans the taken ports)`,
     `- the generators' WebSockets answer pings and nothing else (src/bench/idle-websocket.ts, not a full client), so that they cost less than what they measure`,
