@@ -446,7 +446,7 @@ export const catalog: readonly Scenario[] = [
   ...h2('httpd-h2-no-websockets', 'httpd with HTTP/2 but H2WebSockets off (the default) does not advertise extended CONNECT: a browser upgrades over HTTP/1.1 on the same TLS listener'),
   reloads('httpd', 'kept',
     'a graceful restart (SIGUSR1) with WebSockets open: the old children keep them for as long as they live (no bound applies to a graceful restart)'),
-  ...faults('httpd', { refusedWith: 503 }),
+  ...faults('httpd', { refusedWith: 503, whileUnresolvable: 500 }),
   securityDefaults('httpd'),
 
   upgradePasses('caddy', FORWARDED),

@@ -101,8 +101,15 @@ export function frontRestartLosesNothing(options: FrontRestartOptions = {}): Che
 
 /** What the front does with handshakes while the app behind it restarts. */
 export type AppDownAnswer =
-  /** It refuses them with this status (nginx 502, httpd 503, …). */
-  | { refusedWith: number }
+  /**
+   * It refuses them with this status (nginx 502, httpd 503, …). `whileUnresolvable`: what it
+   * answers instead while the app's name does not resolve. A stopped container leaves its
+   * network, so Docker's DNS drops its name until it starts again; httpd, which looks the name
+   * up again after a refused connection, answers that window 500 ("AH00898: DNS lookup failure
+   * for: echo"), seen once a restart took long enough on a loaded machine for a probe to land in
+   * it. The fronts that keep the address they resolved at start never see the window.
+   */
+  | { refusedWith: number; whileUnresolvable?: number }
   /** It holds them (connect retries) until the app is back: every one gets 101, some after a wait. */
   | 'held';
 
@@ -110,7 +117,8 @@ export type AppDownAnswer =
 export const HELD_HANDSHAKE_MS = 100;
 
 export function describeAppDownAnswer(answer: AppDownAnswer): string {
-  return answer === 'held' ? 'handshakes held until it is back' : `${answer.refusedWith} while down`;
+  if (answer === 'held') return 'handshakes held until it is back';
+  return `${answer.refusedWith} while down${answer.whileUnresolvable ? ` (${answer.whileUnresolvable} while its name does not resolve)` : ''}`;
 }
 
 /**
@@ -127,11 +135,12 @@ function refusalsPastTheInFlight(answered: readonly number[]): number[] {
 /**
  * Whether the statuses the probing handshakes got, in order, are the refusals a front answering
  * `status` while the app is down gives: at least one `status`, and besides it only 503, the app's
- * own "server shutting down" to a handshake it was reading at SIGTERM (src/echo/server.ts), and
- * the in-flight 502 (refusalsPastTheInFlight).
+ * own "server shutting down" to a handshake it was reading at SIGTERM (src/echo/server.ts), the
+ * in-flight 502 (refusalsPastTheInFlight), and the front's answer while the app's name does not
+ * resolve, where it has one (`whileUnresolvable`, AppDownAnswer).
  */
-export function refusalsAsExpected(answered: readonly number[], status: number): boolean {
-  return answered.includes(status) && refusalsPastTheInFlight(answered).every((s) => s === status || s === 503);
+export function refusalsAsExpected(answered: readonly number[], status: number, whileUnresolvable?: number): boolean {
+  return answered.includes(status) && refusalsPastTheInFlight(answered).every((s) => s === status || s === 503 || s === whileUnresolvable);
 }
 
 /**
@@ -203,10 +212,12 @@ export function appRestartAnswered(expected: AppDownAnswer, recoveryBoundMs = 10
           `${figure} (handshakes: ${statuses}; the restart command took ${seconds(restartedIn)})`, { ...measured, handshakes: [...seen.values()].reduce((a, b) => a + b, 0) });
       }
       const status = expected.refusedWith;
+      const unresolvable = expected.whileUnresolvable;
       const downMs = firstRefusedAt !== undefined && lastRefusedAt !== undefined ? lastRefusedAt - firstRefusedAt : 0;
-      const ok = refusalsAsExpected(answered, status) && backAt !== undefined;
-      const figure = `${status} for ${seconds(downMs)}, 101 again ${backAt !== undefined ? seconds(backAt - restartAt) : 'never'} after the restart`;
-      return verdict(ok, figure, `${status} while the app is down, then 101`, `${figure} (handshakes: ${statuses}; the restart command took ${seconds(restartedIn)})`,
+      const ok = refusalsAsExpected(answered, status, unresolvable) && backAt !== undefined;
+      const unresolved = unresolvable !== undefined && seen.has(unresolvable) ? ` (${unresolvable} ×${seen.get(unresolvable)} while its name did not resolve)` : '';
+      const figure = `${status} for ${seconds(downMs)}${unresolved}, 101 again ${backAt !== undefined ? seconds(backAt - restartAt) : 'never'} after the restart`;
+      return verdict(ok, figure, `${describeAppDownAnswer(expected)}, then 101`, `${figure} (handshakes: ${statuses}; the restart command took ${seconds(restartedIn)})`,
         { ...measured, downMs, recoverMs: backAt !== undefined ? backAt - restartAt : Number.NaN, refused: seen.get(status) ?? 0 });
     },
   };

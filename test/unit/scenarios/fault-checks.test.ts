@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHttpFront, type HttpFrontHandle } from '../../../proxy/front.js';
 import { silentLog } from '../../../proxy/log.js';
 import { startEchoServer, type EchoServerHandle } from '../../../src/echo/server.js';
-import { appRestartAnswered, frontRestartLosesNothing, frozenPathDetected, heldAsExpected, refusalsAsExpected } from '../../../src/scenarios/checks/faults.js';
+import { appRestartAnswered, describeAppDownAnswer, frontRestartLosesNothing, frozenPathDetected, heldAsExpected, refusalsAsExpected } from '../../../src/scenarios/checks/faults.js';
 import { HEAP_BYTES_PER_HANDSHAKE, handshakeBurst, invalidUtf8Refused, oversizedFrameRefused, slowHeadersCut } from '../../../src/scenarios/checks/hostile.js';
 import { clientAddressFromForwardedFor, originAllowList } from '../../../src/scenarios/checks/security.js';
 import { runCheck } from '../../../src/scenarios/run.js';
@@ -280,6 +280,28 @@ describe('refusalsAsExpected: the statuses an app restart may give, in order', (
     expect(refusalsAsExpected([101, 504, 503, 101], 503)).toBe(false);
     expect(refusalsAsExpected([101, 502, 101], 503)).toBe(false);
     expect(refusalsAsExpected([101, 101], 502)).toBe(false);
+  });
+});
+
+describe('refusalsAsExpected with the front\'s answer while the app\'s name does not resolve', () => {
+  it("takes httpd's 500 (DNS lookup failure while the stopped container's name is gone) beside its 503s", () => {
+    // Seen in a full run on a loaded machine: 101×3, 503×14, 500×1, then 101.
+    expect(refusalsAsExpected([101, 503, 503, 500, 503, 101], 503, 500)).toBe(true);
+    expect(refusalsAsExpected([101, 502, 503, 500, 101], 503, 500)).toBe(true);
+  });
+
+  it('still needs the front\'s own status, and takes no 500 from a front that has no such answer', () => {
+    expect(refusalsAsExpected([101, 500, 500, 101], 503, 500)).toBe(false);
+    expect(refusalsAsExpected([101, 503, 500, 101], 503)).toBe(false);
+    expect(refusalsAsExpected([101, 502, 500, 502, 101], 502)).toBe(false);
+  });
+});
+
+describe('describeAppDownAnswer', () => {
+  it('names the status while down, and the other one while the name does not resolve where there is one', () => {
+    expect(describeAppDownAnswer({ refusedWith: 502 })).toBe('502 while down');
+    expect(describeAppDownAnswer({ refusedWith: 503, whileUnresolvable: 500 })).toBe('503 while down (500 while its name does not resolve)');
+    expect(describeAppDownAnswer('held')).toBe('handshakes held until it is back');
   });
 });
 
