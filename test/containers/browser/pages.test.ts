@@ -1,12 +1,19 @@
 /**
- * The path a browser takes, through every TLS front with HTTP/2: Chromium loads the echo page
- * over https, the page connects its wss:// WebSocket and gets its message echoed, and the
- * front's own access log says which way the handshake came: an HTTP/2 extended CONNECT (RFC
- * 8441) where the front advertises it, an HTTP/1.1 Upgrade on a connection of its own where it
- * does not. The certificate is the bench's throwaway one (ignoreHTTPSErrors: the point is the
- * path, which the scenarios' own checks verify with the CA). Like every file in this folder it
- * runs after the other suites, alone, and each page load waits for the host's addresses to settle:
- * Chromium aborts what it is connecting when they change (test/support/host-addresses.ts).
+ * The browser tests: Chromium loads the echo page through the fronts and echoes over wss://.
+ * They are one file, in the unit tests' group, beside the unit tests and nothing else (vitest.config.ts):
+ * Chromium aborts what it is connecting when the host's addresses change (a Docker network or
+ * container started or removed elsewhere), so no other suite may start containers while a page
+ * loads, and this file's two parts run one after the other, each waiting for the addresses its
+ * own fronts changed to settle before it loads a page (test/support/host-addresses.ts).
+ *
+ * 1. The echo page under https through nginx (nginx-tls): the page derives wss:// from its
+ *    location, connects through the front and gets its message echoed.
+ * 2. The path a browser takes through every TLS front with HTTP/2: the front's own access log
+ *    says which way the handshake came, an HTTP/2 extended CONNECT (RFC 8441) where the front
+ *    advertises it, an HTTP/1.1 Upgrade on a connection of its own where it does not.
+ *
+ * The certificate is the bench's throwaway one (ignoreHTTPSErrors: the point is the scheme and the
+ * path; the scenarios' own checks verify the trust chain with the CA).
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +29,44 @@ import { loggedProtocol } from '../../support/front-log.js';
 import { describeSettling, waitForSteadyHostAddresses } from '../../support/host-addresses.js';
 import { containersSkipped } from '../skip.js';
 
-requireChromiumUnlessSkipped('the browser-path test over HTTP/2', containersSkipped);
+requireChromiumUnlessSkipped('the browser tests', containersSkipped);
+
+describe.skipIf(containersSkipped || !haveChromium)('the echo page over https through nginx (nginx-tls)', () => {
+  let topology: Topology;
+  let browser: Browser;
+  beforeAll(async () => {
+    topology = await startTopology(scenario('nginx-tls/upgrade'));
+    browser = await launchChromium();
+    // The topology's own bridge and veths get their addresses in the seconds after it starts.
+    const settled = await waitForSteadyHostAddresses();
+    console.log(`  host addresses ${describeSettling(settled)}`);
+    expect(settled.steady, `host addresses still changing after ${settled.waitedMs} ms: ${settled.tentative.join(', ')}`).toBe(true);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await topology?.stop();
+  });
+
+  it('loads over https, derives wss:// from its location, connects through the front and echoes', async () => {
+    const front = topology.front;
+    expect(front.httpUrl).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const context = await browser.newContext({ ignoreHTTPSErrors: true });
+    try {
+      const { page, response } = await openPage(context, `${front.httpUrl}/`);
+      expect(response?.status()).toBe(200);
+      expect(await page.inputValue('#connectionUrl')).toBe(front.wsUrl(WS_PATH));
+      expect(front.wsUrl(WS_PATH)).toMatch(/^wss:\/\//);
+      const before = (await topology.app.stats()).upgradesReceived;
+      await connectAndEcho(page, 'hello over wss');
+      const stats = await topology.app.stats();
+      expect(stats.upgradesReceived).toBe(before + 1);
+      expect(stats.lastUpgradeHeaders?.['x-forwarded-proto']).toBe('https');
+      console.log(`  ✓ nginx-tls page: OPEN over ${front.wsUrl(WS_PATH)}, echo seen, app saw X-Forwarded-Proto: https`);
+    } finally {
+      await context.close();
+    }
+  });
+});
 
 describe.skipIf(containersSkipped || !haveChromium)('the browser over https through each TLS front with HTTP/2', () => {
   const setups = Object.keys(H2_EXPECTED);
