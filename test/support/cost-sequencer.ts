@@ -1,10 +1,11 @@
 /**
- * The order test files start in: each project's files longest first, so that the long files do
- * not start last and leave the other workers idle while they finish (files of several minutes'
- * waiting run side by side in the container suites).
+ * The order test files start in: each group's files longest first, whichever project of the
+ * group they belong to (vitest runs a group's projects in one pool), so that the long files do not
+ * start last and leave the other workers idle while they finish (files of a minute's waiting run
+ * side by side in the container suites).
  *
  * A file's cost is its duration in vitest's own cache of the last run on this machine, else the
- * committed table (test/support/suite-costs.json, `npm run test:costs` writes it from a run), else
+ * committed table (test/support/suite-costs.json, which `npm run test:costs` writes from a run, cost-reporter.ts), else
  * unknown, and unknown files start first, as vitest's own order has them. A fresh clone (CI) has
  * no cache, and vitest's fallback there, the larger file first, says nothing of a 3-line suite
  * file that runs 9 scenarios.
@@ -23,13 +24,12 @@ export function readSuiteCosts(): Readonly<Record<string, number>> {
 /** What a file is known to cost, in ms: the cache's last duration, else the table's, else undefined. */
 export type CostOf = (file: TestSpecification) => { failed: boolean; ms: number | undefined };
 
-/** Sorts as vitest does across groups and projects; within a project, failed first, then the costliest first, unknown ones before both. */
+/** Sorts as vitest does across groups; within a group, whatever the project, failed first, then the costliest first, unknown ones before both. */
 export function sortByCost(files: readonly TestSpecification[], costOf: CostOf): TestSpecification[] {
   const known = new Map(files.map((f) => [f, costOf(f)]));
   return [...files].sort((a, b) => {
     const group = a.project.config.sequence.groupOrder - b.project.config.sequence.groupOrder;
     if (group !== 0) return group;
-    if (a.project.name !== b.project.name) return a.project.name < b.project.name ? -1 : 1;
     const ca = known.get(a) as ReturnType<CostOf>;
     const cb = known.get(b) as ReturnType<CostOf>;
     if ((ca.ms === undefined) !== (cb.ms === undefined)) return ca.ms === undefined ? -1 : 1;

@@ -1,6 +1,6 @@
 /**
  * The order test files start in (test/support/cost-sequencer.ts): vitest's groups and projects
- * as vitest orders them, each project's files longest first, unknown ones first; and the
+ * in vitest's order, each group's files longest first whatever their project, unknown ones first; and the
  * committed table names only files that exist.
  */
 import { existsSync } from 'node:fs';
@@ -26,10 +26,13 @@ describe('sortByCost', () => {
     expect(ids(sortByCost(files, costs({ short: { ms: 2_000 }, long: { ms: 60_000 }, middle: { ms: 30_000 } })))).toEqual(['long', 'middle', 'short']);
   });
 
-  it('keeps the groups and the projects in vitest\'s order: group order first, then project name', () => {
-    const files = [file('containers-browser', 2, 'page'), file('examples', 1, 'example'), file('containers', 1, 'suite'), file('unit', 0, 'unit')];
-    const long = { ms: 100_000 };
-    expect(ids(sortByCost(files, costs({ page: long, example: long, suite: { ms: 1 }, unit: { ms: 1 } })))).toEqual(['unit', 'suite', 'example', 'page']);
+  it('keeps the groups in vitest\'s order, and within a group starts the costliest file first whatever its project', () => {
+    const files = [
+      file('containers-browser', 0, 'page'), file('containers', 1, 'short suite'), file('examples', 1, 'example'),
+      file('containers', 1, 'long suite'), file('unit', 0, 'unit'),
+    ];
+    const table = { page: { ms: 20_000 }, 'short suite': { ms: 5_000 }, example: { ms: 11_000 }, 'long suite': { ms: 70_000 }, unit: { ms: 30_000 } };
+    expect(ids(sortByCost(files, costs(table)))).toEqual(['unit', 'page', 'long suite', 'example', 'short suite']);
   });
 
   it('starts an unknown file (new, in no cache and not in the table) before the known ones, and a failed one before the passed', () => {
