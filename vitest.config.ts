@@ -42,9 +42,6 @@ const containerGroup = {
   sequence: { groupOrder: 1 },
 };
 
-/** The unit tests' group: the unit project, and the browser tests beside them (vitest runs one group's projects in one pool). */
-const UNIT_WORKERS = 4;
-
 export default defineConfig({
   // The echo page's browser code and the socket.io client's files as text, as the esbuild build
   // does it (one module for both).
@@ -66,7 +63,7 @@ export default defineConfig({
           // timing check brackets its own clock. Measured: three at a time took 30 s, four 24 s.
           // One module graph per worker (no isolation): importing it again for each of 70 files
           // cost about 10 s; the tests restore what they change (env, timers) themselves.
-          maxWorkers: UNIT_WORKERS,
+          maxWorkers: 4,
           isolate: false,
           // The fast tests first; the container suites after them, with their own worker bound.
           sequence: { groupOrder: 0 },
@@ -99,17 +96,16 @@ export default defineConfig({
           name: 'containers-browser',
           include: ['test/containers/browser/**/*.test.ts'],
           ...containerSuite,
-          // Beside the unit tests, which start no containers, and before every other suite:
-          // Chromium aborts what it is connecting with net::ERR_NETWORK_CHANGED whenever the host's
-          // addresses change, and every network and container a suite creates or removes changes
-          // them (a bridge address, a veth's link-local one). Here the only changes are the file's
-          // own topologies', which test/support/chromium.ts waits out before it navigates. One file
-          // (test/containers/browser/pages.test.ts), so its parts run one after the other; the
-          // group's worker bound is one setting, the unit tests'. Measured on 2 cores: the browser
-          // tests took 25 s after the container suites, and the unit tests' first 15 s leave the
-          // machine more than half idle (their timers).
-          maxWorkers: UNIT_WORKERS,
-          sequence: { groupOrder: 0 },
+          // After every other suite, alone: Chromium aborts what it is connecting with
+          // net::ERR_NETWORK_CHANGED whenever the host's addresses change, and every network and
+          // container a suite creates or removes changes them (a bridge address, a veth's
+          // link-local one). Alone, the only changes are the file's own topologies', which it waits
+          // out once before any page loads (test/support/host-addresses.ts). Beside the unit tests
+          // instead (which start no containers), its container starts and Chromium stalled a unit
+          // test's timers past their margin in one run of three.
+          maxWorkers: 1,
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

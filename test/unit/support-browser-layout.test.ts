@@ -1,7 +1,7 @@
 /**
- * The browser tests run in the unit tests' group (vitest.config.ts), where files run side by side:
- * two browser files would each start fronts (changing the host's addresses) while the other loads
- * a page, which Chromium aborts. So they are one file, whose parts run one after the other.
+ * The browser tests are one file (test/containers/browser/pages.test.ts): every front of every
+ * part starts first, the host's addresses settle once, and the pages load before anything stops.
+ * Two files would each start and stop fronts, each waiting out the other's address changes.
  */
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
