@@ -3,9 +3,8 @@
  * companions, then the front, its config rendered from the very template file the docs show.
  */
 import { frontDescriptor, frontSetup, type FrontSetup } from '../fronts/index.js';
-import { compareVersions } from '../fronts/types.js';
 import { run } from '../exec.js';
-import { ConfigRefusedByVersion } from '../topology/refused.js';
+import { startNeeding } from '../topology/refused.js';
 import { imageFor } from './images.js';
 import { currentRunId, runLabels } from './labels.js';
 import type { FrontVars } from '../fronts/vars.js';
@@ -52,25 +51,6 @@ async function imageVersion(setup: FrontSetup, image: string | undefined): Promi
   return front.version.parse(r.stdout + r.stderr);
 }
 
-/**
- * A setup that needs a newer front than the image has: the front is started all the same and
- * must refuse the config; its refusal is the scenario's verdict (the front's own error line where
- * its output reached us, else the start error's first line). An old front that takes the config
- * after all is a failure: the setup's `needs` is wrong.
- */
-async function startTooOld(needs: NonNullable<FrontSetup['needs']>, setup: FrontSetup, version: string, start: () => Promise<FrontHandle>): Promise<never> {
-  let front: FrontHandle;
-  try {
-    front = await start();
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const line = message.split('\n').find((l) => needs.refusal.test(l)) ?? message.split('\n')[0] ?? message;
-    throw new ConfigRefusedByVersion(setup.kind, version, needs, line.trim());
-  }
-  await front.stop();
-  throw new Error(`${setup.kind} ${version} took the config of setup '${setup.name}', which says ${needs.feature} needs ${needs.version}: correct its \`needs\``);
-}
-
 /** The image options pick for a setup's kind (run --versions), if any. */
 export function imageOption(options: TopologyOptions, s: FrontSetup): { image?: string } {
   const chosen = options.images?.[frontDescriptor(s.kind).image.role];
@@ -110,11 +90,9 @@ export async function startTopology(scenario: Scenario, options: TopologyOptions
     const app = apps[0] as (typeof apps)[number];
     await startCompanions(network, setup, lookup, frontVars(scenario), options, keep);
     const startFront = (): Promise<FrontHandle> => startSetup(network, setup, 'front', frontVars(scenario), imageOption(options, setup));
-    if (setup.needs) {
-      const version = await imageVersion(setup, imageOption(options, setup).image);
-      if (version && compareVersions(version, setup.needs.version) < 0) await startTooOld(setup.needs, setup, version, startFront);
-    }
-    const front = keep(await startFront());
+    const front = setup.needs
+      ? await startNeeding(setup.needs, setup, startFront, () => imageVersion(setup, imageOption(options, setup).image), keep)
+      : keep(await startFront());
     return { app, apps, front };
   }, () => network.stop());
 }
