@@ -9,7 +9,7 @@ import { ConfigRefusedByVersion, startNeeding } from '../../../src/topology/refu
 import type { FrontHandle } from '../../../src/topology/handles.js';
 
 const needs = { version: '2.7.0', feature: 'stream_close_delay', refusal: /unrecognized subdirective stream_close_delay/ };
-const setup = { kind: 'caddy', name: 'caddy-drain' };
+const setup = { kind: 'caddy', name: 'caddy-drain' } as const;
 
 function fakeFront(version: string): FrontHandle {
   return { version: async () => version } as unknown as FrontHandle;

@@ -26,7 +26,7 @@ const TOLERANCE = 600;
  * 101 ('connection' is emitted right after the write); `busyMs`: then blocks this process's event
  * loop that long, so the client reads the 101 late, as a loaded machine does.
  */
-async function cuttingServer(cutAfterMs: number | 'never', busyMs = 0): Promise<{ ctx: CheckContext; close(): Promise<void> }> {
+async function cuttingServer(cutAfterMs: number | 'never', busyMs = 0, timeoutMs = T): Promise<{ ctx: CheckContext; close(): Promise<void> }> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
   wss.on('connection', (ws) => {
@@ -35,15 +35,15 @@ async function cuttingServer(cutAfterMs: number | 'never', busyMs = 0): Promise<
   });
   const { port } = wss.address() as AddressInfo;
   return {
-    ctx: { wsUrl: `ws://127.0.0.1:${port}/ws`, appStats: () => Promise.reject(new Error('no app here')), idleTimeoutMs: T, progress: () => {} },
+    ctx: { wsUrl: `ws://127.0.0.1:${port}/ws`, appStats: () => Promise.reject(new Error('no app here')), idleTimeoutMs: timeoutMs, progress: () => {} },
     close: () => new Promise<void>((resolve) => { for (const c of wss.clients) c.terminate(); wss.close(() => resolve()); }),
   };
 }
 
-async function cutAt(cutAfterMs: number | 'never', busyMs = 0) {
-  const server = await cuttingServer(cutAfterMs, busyMs);
+async function cutAt(cutAfterMs: number | 'never', busyMs = 0, { timeoutMs = T, toleranceMs = TOLERANCE } = {}) {
+  const server = await cuttingServer(cutAfterMs, busyMs, timeoutMs);
   try {
-    return await runCheck(idleConnectionCut(TOLERANCE, 1006), server.ctx);
+    return await runCheck(idleConnectionCut(toleranceMs, 1006), server.ctx);
   } finally {
     await server.close();
   }
@@ -61,19 +61,26 @@ describe.concurrent('idle-cut judges the cut from both ends of the handshake', (
   });
 
   it('fails a cut too early, counted from the request sent, naming the window', async () => {
-    const outcome = await cutAt(T / 4);
+    // Cut as the 101 is written, against a timeout of 2 s: a loaded machine (which delays the
+    // cut as the client sees it, never hastens it) has nearly 2 s before the cut looks in time.
+    // A cut a quarter of a 0.4 s timeout in left 0.28 s, and a fresh-clone run once used them up.
+    const early = { timeoutMs: 2_000, toleranceMs: TOLERANCE };
+    const outcome = await cutAt(0, 0, early);
     expect(outcome.ok).toBe(false);
-    expect(outcome.measured?.cutAfterMs).toBeLessThan(T - CLOCK_ALLOWANCE_MS);
-    expect(outcome.detail).toContain(`expected a cut ${cutWindow(T, TOLERANCE)} with 1006; saw cut `);
+    expect(outcome.measured?.cutAfterMs).toBeLessThan(early.timeoutMs - CLOCK_ALLOWANCE_MS);
+    expect(outcome.detail).toContain(`expected a cut ${cutWindow(early.timeoutMs, TOLERANCE)} with 1006; saw cut `);
     expect(cutWindow(T, TOLERANCE)).toBe('no sooner than 0.40 s after the handshake request was sent, no later than 1.00 s after its 101 arrived');
   });
 
   it('fails a cut too late, counted from the 101 received, naming the window', async () => {
-    // Past the window, half way into the tolerance the check watches beyond it.
-    const outcome = await cutAt(T + TOLERANCE + TOLERANCE / 2);
+    // Past the window by half a second, and half a second before the check stops watching (one
+    // tolerance past the window): a 101 read late makes the cut look sooner, a cut read late
+    // looks later, and each has 0.5 s before it would cross an edge.
+    const late = { timeoutMs: T, toleranceMs: 1_000 };
+    const outcome = await cutAt(T + late.toleranceMs + 500, 0, late);
     expect(outcome.ok).toBe(false);
-    expect(outcome.measured?.cutAfter101Ms).toBeGreaterThan(T + TOLERANCE);
-    expect(outcome.detail).toContain(`expected a cut ${cutWindow(T, TOLERANCE)} with 1006`);
+    expect(outcome.measured?.cutAfter101Ms).toBeGreaterThan(T + late.toleranceMs);
+    expect(outcome.detail).toContain(`expected a cut ${cutWindow(T, late.toleranceMs)} with 1006`);
   });
 
   it('fails a front that never cuts, watching one tolerance past the window', async () => {
