@@ -25,15 +25,15 @@ const containerSuite = {
 
 /**
  * The container suites' group (the containers and examples projects): vitest runs one group's
- * projects in one pool, so its worker bound is one setting. Five suites at a time on 2 cores: a
+ * projects in one pool, so its worker bound is one setting. Six suites at a time on 2 cores: a
  * suite mostly waits (container starts, idle timeouts, holds, drains), and every timing check
- * brackets its own clock, so the waits may overlap. Measured on 2 cores: with three at a time these
- * projects took 309 s and left the machine 35 % idle; with five, 251 s and 15 % idle. Past that
- * the CPU bounds them, not the waits.
+ * brackets its own clock, so the waits may overlap. Measured on 2 cores, these two projects alone:
+ * five at a time took 233 s and left the machine 12 % idle; six, 225 s twice (8 % idle); seven,
+ * 226 s (4 % idle). Past six the CPU bounds them, not the waits.
  */
 const containerGroup = {
   ...containerSuite,
-  maxWorkers: 5,
+  maxWorkers: 6,
   fileParallelism: true,
   // One module graph per worker, not one per file: importing testcontainers and the bench's
   // modules again for each of 40 files cost about 1.3 s of CPU a file. The suites share no state
