@@ -9,12 +9,17 @@
  * it, and the last teardown finishes it.
  */
 import type { TestProject } from 'vitest/node';
+import type { LabelledResource } from '../../src/containers/cleanup.js';
 import { checkEngine, engineMissingMessage } from '../../src/containers/engine.js';
+import { ALIAS_LABEL } from '../../src/containers/labels.js';
 import { prepareContainerRun, type PreparedRun } from '../../src/containers/prepare.js';
 import { SKIP_ENV } from './skip.js';
 
 
 const say = (line: string): void => { console.log(`[containers] ${line}`); };
+
+/** A resource a suite left, as the teardown names it: its name, and the alias it served under. */
+const describeLeft = (r: LabelledResource): string => `${r.kind} ${r.name}${r.labels[ALIAS_LABEL] ? ` (alias ${r.labels[ALIAS_LABEL]})` : ''}`;
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -58,8 +63,10 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     shared.users -= 1;
     if (shared.users > 0) return;
     shared.prepared = undefined;
-    const { removed, left } = await run.finish();
-    if (removed.containers + removed.networks > 0) say(`teardown removed ${removed.containers} containers and ${removed.networks} networks the suites left`);
+    const { removed, found, left } = await run.finish();
+    if (removed.containers + removed.networks > 0) {
+      say(`teardown removed ${removed.containers} containers and ${removed.networks} networks the suites left: ${found.map(describeLeft).join('; ')}`);
+    }
     if (left.length > 0) {
       throw new Error(`teardown: still labelled ws-proxy-bench=${runId}: ${left.map((r) => `${r.kind} ${r.name}`).join(', ')}`);
     }
