@@ -122,7 +122,7 @@ export function exitedBeforeReady(state: ContainerState): Error | undefined {
  * Watches a starting container: `exited` rejects as soon as it has stopped running (a config
  * refused at start), instead of testcontainers waiting out its port checks (10 s for the ports
  * to be bound, then up to the start timeout for them to listen). The start it races is then
- * abandoned; its own failure is swallowed, and the run's cleanup removes the container.
+ * abandoned and its own failure swallowed; the container is removed once its output is read.
  */
 function exitWatch(container: PublishedContainer): { exited: Promise<never>; stop(): void } {
   let timer: NodeJS.Timeout | undefined;
@@ -166,6 +166,21 @@ async function exitedLogs(id: string): Promise<string> {
   return text;
 }
 
+/**
+ * Removes a container whose start failed (it exited, or never got ready) once its output is
+ * read, so that a refused config leaves nothing for the run's end; says why when it could not.
+ */
+async function removeFailed(id: string): Promise<string | undefined> {
+  const client = await runtimeClient();
+  try {
+    await client.container.getById(id).remove({ force: true, v: true });
+    return undefined;
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return GONE_OR_GOING.test(message) ? undefined : message;
+  }
+}
+
 export async function startContainer(spec: StartSpec): Promise<Started> {
   await runtimeClient();
   const port = spec.port ?? CONTAINER_PORT;
@@ -199,9 +214,11 @@ export async function startContainer(spec: StartSpec): Promise<Started> {
     const written = logs.all() || (container.createdId ? await exitedLogs(container.createdId) : '');
     const tail = lastLines(written, 20);
     exit.stop();
+    const notRemoved = container.createdId ? await removeFailed(container.createdId) : undefined;
     throw new Error(
       `${spec.what} (alias '${spec.alias}', image ${spec.image}, command ${JSON.stringify(spec.command)}) did not start: ${message}` +
-        (tail ? `\nits last log lines:\n${tail}` : '\n(it wrote no log lines)'),
+        (tail ? `\nits last log lines:\n${tail}` : '\n(it wrote no log lines)') +
+        (notRemoved ? `\n(removing it failed: ${notRemoved}; the run's cleanup removes it)` : ''),
       { cause: err },
     );
   }
