@@ -45,7 +45,8 @@ async function inspectMany(args: string[]): Promise<unknown[]> {
   }
 }
 
-export interface RemovalReport { containers: number; networks: number }
+/** What a removal removed: how many of each kind, and which. */
+export interface RemovalReport { containers: number; networks: number; resources: LabelledResource[] }
 
 /** The engine's word for a container that is gone, or being removed by another request. */
 export const GONE_OR_GOING = /No such container|removal of container .* is already in progress/i;
@@ -106,7 +107,7 @@ export async function removeResources(resources: LabelledResource[]): Promise<Re
     const r = await docker(['network', 'rm', ...networks], 60_000);
     if (r.code !== 0 && !/No such network|not found/i.test(r.stderr)) throw new Error(describeFailure('docker', ['network', 'rm', '…'], r, 60_000));
   }
-  return { containers: containers.length, networks: networks.length };
+  return { containers: containers.length, networks: networks.length, resources };
 }
 
 /** Removes everything labelled with this run id. */

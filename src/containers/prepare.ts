@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { installSignalCleanup, listLabelled, removeResources, sweepDeadRuns, type LabelledResource, type RemovalReport } from './cleanup.js';
+import { installSignalCleanup, listLabelled, removeRun, sweepDeadRuns, type LabelledResource, type RemovalReport } from './cleanup.js';
 import { imageExists, tryPull } from './docker.js';
 import { newRunId, RUN_ID_ENV, RUNNER_PID_ENV } from './labels.js';
 import { resolveImages } from './resolve.js';
@@ -28,8 +28,8 @@ export interface PrepareOptions {
 
 export interface PreparedRun {
   runId: string;
-  /** Takes the signal handlers off, removes the run's containers and networks (`found`: what it found to remove), lists any left. */
-  finish(): Promise<{ removed: RemovalReport; found: LabelledResource[]; left: LabelledResource[] }>;
+  /** Takes the signal handlers off, removes the run's containers and networks, lists any left. */
+  finish(): Promise<{ removed: RemovalReport; left: LabelledResource[] }>;
 }
 
 export async function prepareContainerRun({ progress, bundles }: PrepareOptions): Promise<PreparedRun> {
@@ -68,9 +68,8 @@ export async function prepareContainerRun({ progress, bundles }: PrepareOptions)
     runId,
     finish: async () => {
       uninstall();
-      const found = await listLabelled(runId);
-      const removed = await removeResources(found);
-      return { removed, found, left: await listLabelled(runId) };
+      const removed = await removeRun(runId);
+      return { removed, left: await listLabelled(runId) };
     },
   };
 }

@@ -18,8 +18,8 @@ import { SKIP_ENV } from './skip.js';
 
 const say = (line: string): void => { console.log(`[containers] ${line}`); };
 
-/** A resource a suite left, as the teardown names it: its name, and the alias it served under. */
-const describeLeft = (r: LabelledResource): string => `${r.kind} ${r.name}${r.labels[ALIAS_LABEL] ? ` (alias ${r.labels[ALIAS_LABEL]})` : ''}`;
+/** A resource the suites left, as the teardown names it: its kind, its name, and the alias it served under. */
+const describeResource = (r: LabelledResource): string => `${r.kind} ${r.name}${r.labels[ALIAS_LABEL] ? ` (alias ${r.labels[ALIAS_LABEL]})` : ''}`;
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -63,12 +63,12 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     shared.users -= 1;
     if (shared.users > 0) return;
     shared.prepared = undefined;
-    const { removed, found, left } = await run.finish();
+    const { removed, left } = await run.finish();
     if (removed.containers + removed.networks > 0) {
-      say(`teardown removed ${removed.containers} containers and ${removed.networks} networks the suites left: ${found.map(describeLeft).join('; ')}`);
+      say(`teardown removed ${removed.containers} containers and ${removed.networks} networks the suites left: ${removed.resources.map(describeResource).join('; ')}`);
     }
     if (left.length > 0) {
-      throw new Error(`teardown: still labelled ws-proxy-bench=${runId}: ${left.map((r) => `${r.kind} ${r.name}`).join(', ')}`);
+      throw new Error(`teardown: still labelled ws-proxy-bench=${runId}: ${left.map(describeResource).join(', ')}`);
     }
     say(`teardown: nothing labelled ws-proxy-bench=${runId} is left`);
   };
