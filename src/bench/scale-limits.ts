@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { runOrThrow } from '../exec.js';
 import { imageFor } from '../containers/images.js';
-import { currentRunId, runLabels } from '../containers/labels.js';
+import { throwawayRunArgs } from '../containers/docker.js';
 import type { MachineLimits } from './scale-plan.js';
 
 function safeRead(file: string): string | undefined {
@@ -31,8 +31,7 @@ export function memAvailableBytes(meminfo = readFileSync('/proc/meminfo', 'utf8'
 
 /** The hard open-files limit a process in a container of the node image gets (the engine's own). */
 export async function containerFilesLimit(): Promise<number> {
-  const labels = Object.entries(runLabels(currentRunId())).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
-  const { stdout } = await runOrThrow('docker', ['run', '--rm', ...labels, '--entrypoint', 'sh', imageFor('node'), '-c', 'ulimit -Hn'], { timeoutMs: 60_000 });
+  const { stdout } = await runOrThrow('docker', throwawayRunArgs(imageFor('node'), 'sh', ['-c', 'ulimit -Hn']), { timeoutMs: 60_000 });
   const n = stdout.trim() === 'unlimited' ? 1_048_576 : Number(stdout.trim());
   if (!Number.isInteger(n) || n <= 0) throw new Error(`a container's \`ulimit -Hn\` printed ${JSON.stringify(stdout.trim())}`);
   return n;

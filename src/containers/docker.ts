@@ -1,8 +1,10 @@
 /**
- * The `docker` CLI, with time limits: image presence, pulls, inspect. (Container lifecycles go
- * through testcontainers; this is for the checks around them.)
+ * The `docker` CLI, with time limits: image presence, pulls, inspect, and the arguments of a
+ * throwaway container. (Container lifecycles go through testcontainers; this is for the checks
+ * around them.)
  */
 import { run, type RunResult } from '../exec.js';
+import { currentRunId, runLabels } from './labels.js';
 
 export function docker(args: string[], timeoutMs = 30_000): Promise<RunResult> {
   return run('docker', args, { timeoutMs });
@@ -29,4 +31,9 @@ export async function tryPull(image: string, timeoutMs = 60_000): Promise<PullOu
   if (r.code === 0) return { ok: true, detail: r.stdout.trim() };
   const detail = r.timedOut ? `no answer within ${timeoutMs / 1000} s` : (r.stderr.trim().split('\n').pop() ?? `exit ${r.code}`);
   return { ok: false, detail };
+}
+
+/** `docker run` arguments for a throwaway container of the current run: labelled with it, removed when it exits, `command` its entrypoint. */
+export function throwawayRunArgs(image: string, command: string, args: readonly string[]): string[] {
+  return ['run', '--rm', ...Object.entries(runLabels(currentRunId())).flatMap(([k, v]) => ['--label', `${k}=${v}`]), '--entrypoint', command, image, ...args];
 }

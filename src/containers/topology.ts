@@ -6,7 +6,7 @@ import { frontDescriptor, frontSetup, type FrontSetup } from '../fronts/index.js
 import { run } from '../exec.js';
 import { startNeeding } from '../topology/refused.js';
 import { imageFor } from './images.js';
-import { currentRunId, runLabels } from './labels.js';
+import { throwawayRunArgs } from './docker.js';
 import type { FrontVars } from '../fronts/vars.js';
 import type { Scenario } from '../scenarios/types.js';
 import { renderFrontConfig } from '../topology/front-config.js';
@@ -47,7 +47,7 @@ export async function startSetup(
 async function imageVersion(setup: FrontSetup, image: string | undefined): Promise<string | undefined> {
   const front = frontDescriptor(setup.kind);
   const [command, ...args] = front.version.command;
-  const r = await run('docker', ['run', '--rm', ...Object.entries(runLabels(currentRunId())).flatMap(([k, v]) => ['--label', `${k}=${v}`]), '--entrypoint', command as string, image ?? imageFor(front.image.role), ...args], { timeoutMs: 30_000 });
+  const r = await run('docker', throwawayRunArgs(image ?? imageFor(front.image.role), command as string, args), { timeoutMs: 30_000 });
   return front.version.parse(r.stdout + r.stderr);
 }
 
