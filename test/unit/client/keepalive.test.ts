@@ -137,6 +137,13 @@ describe('keepalive judges a missing pong only after this process has run', () =
 
   it('still drops a silent peer, one interval and the grace after the ping it missed', async () => {
     const ws = await connect(silent.port);
+    // The timers count from the loop's time, read when its turn began; a clock read inside the
+    // ping's callback trails it by whatever that turn ran first (other callbacks, a collection),
+    // 6 ms once. That lag is bounded by how late the ping's tick ran past its due time, and its
+    // due time is at least one interval after `armedBefore`, read in a turn before the one that
+    // started the keepalive (less the loop time's whole millisecond).
+    const armedBefore = performance.now();
+    await new Promise((r) => setTimeout(r, 0));
     let pingAt = 0;
     const dropped = new Promise<number>((resolve) => {
       startKeepalive(ws, INTERVAL_MS, { onPing: () => { pingAt ||= performance.now(); }, onTimeout: () => resolve(performance.now()) });
@@ -144,9 +151,10 @@ describe('keepalive judges a missing pong only after this process has run', () =
     const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
     const droppedAt = await dropped;
     expect(pingAt).toBeGreaterThan(0);
-    // The next tick comes one interval after the ping (never early, less the clock's whole
+    const pingReadLate = Math.max(0, pingAt - (armedBefore - 1 + INTERVAL_MS));
+    // The next tick comes one interval after the ping's tick (never early, less the clock's whole
     // millisecond), and the grace timer PONG_GRACE_MS after that.
-    expect(droppedAt - pingAt).toBeGreaterThanOrEqual(INTERVAL_MS + PONG_GRACE_MS - 2);
+    expect(droppedAt - pingAt).toBeGreaterThanOrEqual(INTERVAL_MS + PONG_GRACE_MS - 2 - pingReadLate);
     expect(await closed).toBe(1006);
   });
 
