@@ -18,7 +18,7 @@ describe('the throwaway test certificate', () => {
   });
   const leftovers = (): string[] => readdirSync(own);
 
-  it('is for localhost and 127.0.0.1, valid about a day, its key matches, and no temp files stay', async () => {
+  it('is for localhost and 127.0.0.1, valid about a day, its key an ECDSA P-256 one that matches, and no temp files stay', async () => {
     expect(tmpdir()).toBe(own);
     const before = leftovers();
     const { cert, key } = await selfSignedCertificate();
@@ -31,6 +31,8 @@ describe('the throwaway test certificate', () => {
     expect(lifetimeMs).toBeGreaterThan(23 * 3600_000);
     expect(lifetimeMs).toBeLessThanOrEqual(25 * 3600_000);
     expect(x509.checkPrivateKey(createPrivateKey(key))).toBe(true);
+    expect(x509.publicKey.asymmetricKeyType).toBe('ec');
+    expect(x509.publicKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1');
     expect(x509.verify(x509.publicKey)).toBe(true); // self-signed: it is its own CA
     expect(leftovers()).toEqual(before);
   });
