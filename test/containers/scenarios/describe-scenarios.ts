@@ -1,13 +1,14 @@
 /**
- * Turns catalog entries into Vitest suites: one describe per scenario (its own topology), one
- * test per check. Independent checks run side by side, as `runChecks` does for the report.
- * A suite file calls `describeSuite(import.meta.url)`; which scenarios it runs is in suites.ts.
+ * Turns catalog entries into Vitest suites: one describe per scenario, one test per check, and
+ * one topology for each group of scenarios that may share it (src/scenarios/shared-topology.ts).
+ * Independent checks run side by side, as `runChecks` does for the report. A suite file calls `describeSuite(import.meta.url)`; which scenarios it runs is in suites.ts.
  */
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { catalog } from '../../../src/scenarios/catalog.js';
 import { runCheck } from '../../../src/scenarios/run.js';
+import { topologyGroups, undisturbingContext } from '../../../src/scenarios/shared-topology.js';
 import { startTopology } from '../../../src/containers/topology.js';
 import { compareVersions } from '../../../src/fronts/types.js';
 import { ConfigRefusedByVersion } from '../../../src/topology/refused.js';
@@ -21,6 +22,10 @@ export function describeSuite(fileUrl: string): void {
   describeScenarios(suiteSelector(basename(fileURLToPath(fileUrl))));
 }
 
+function scenarioTitle(scenario: Scenario): string {
+  return `${scenario.id}: ${scenario.summary}`;
+}
+
 export function describeScenarios(select: (scenario: Scenario) => boolean): void {
   if (containersSkipped) {
     it.skip('container suites skipped on purpose (WS_PROXY_BENCH_SKIP_CONTAINERS=1)', () => {});
@@ -30,16 +35,20 @@ export function describeScenarios(select: (scenario: Scenario) => boolean): void
   it('selects scenarios from the catalog', () => {
     expect(scenarios.length).toBeGreaterThan(0);
   });
-  for (const scenario of scenarios) {
-    // One scenario of a file at a time. Two side by side took the suites from about 410 s to
+  // Scenarios with the same topology run one after another on one (src/scenarios/shared-topology.ts):
+  // each topology a suite starts costs the machine about a CPU-second in the engine alone.
+  for (const group of topologyGroups(scenarios)) {
+    // One group of a file at a time. Two side by side took the suites from about 410 s to
     // 310 s, but the fault scenarios (restarts, pauses) of one front then overlapped, and a run
     // saw a pause that was not in force at its unpause and httpd answer 500 during an app restart.
-    describe(`${scenario.id}: ${scenario.summary}`, () => {
+    const [first] = group as [Scenario, ...Scenario[]];
+    const title = group.length === 1 ? scenarioTitle(first) : `one topology for ${group.map((s) => s.id).join(', ')}`;
+    describe(title, () => {
       let topology: Topology | undefined;
       let refused: ConfigRefusedByVersion | undefined;
       beforeAll(async () => {
         try {
-          topology = await startTopology(scenario);
+          topology = await startTopology(first);
         } catch (err) {
           // Too old a front for this setup's config (its `needs`): the refusal is the verdict.
           if (!(err instanceof ConfigRefusedByVersion)) throw err;
@@ -49,19 +58,27 @@ export function describeScenarios(select: (scenario: Scenario) => boolean): void
       afterAll(async () => {
         await topology?.stop();
       });
-      for (const check of scenario.checks) {
-        it(check.title, { concurrent: check.independent }, async () => {
-          if (refused) {
-            console.log(`  ✓ ${scenario.id} ${check.id}: not run: ${refused.message}`);
-            expect(compareVersions(refused.version, refused.needs.version)).toBeLessThan(0);
-            return;
+      group.forEach((scenario, i) => {
+        const last = i === group.length - 1;
+        const checks = (): void => {
+          for (const check of scenario.checks) {
+            it(check.title, { concurrent: check.independent }, async () => {
+              if (refused) {
+                console.log(`  ✓ ${scenario.id} ${check.id}: not run: ${refused.message}`);
+                expect(compareVersions(refused.version, refused.needs.version)).toBeLessThan(0);
+                return;
+              }
+              if (!topology) throw new Error(`${scenario.id}: the topology did not start`);
+              const ctx = topology.context((line) => console.log(`  … ${scenario.id}: ${line}`));
+              const outcome = await runCheck(check, last ? ctx : undisturbingContext(ctx, scenario));
+              console.log(`  ${outcome.ok ? '✓' : '✗'} ${scenario.id} ${outcome.check}: ${outcome.figure}`);
+              expect(outcome.ok, `${scenario.id} ${check.id}: ${outcome.detail}`).toBe(true);
+            });
           }
-          if (!topology) throw new Error(`${scenario.id}: the topology did not start`);
-          const outcome = await runCheck(check, topology.context((line) => console.log(`  … ${scenario.id}: ${line}`)));
-          console.log(`  ${outcome.ok ? '✓' : '✗'} ${scenario.id} ${outcome.check}: ${outcome.figure}`);
-          expect(outcome.ok, `${scenario.id} ${check.id}: ${outcome.detail}`).toBe(true);
-        });
-      }
+        };
+        if (group.length === 1) checks();
+        else describe(scenarioTitle(scenario), checks);
+      });
     });
   }
 }
