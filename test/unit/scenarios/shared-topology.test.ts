@@ -14,9 +14,10 @@ describe('which scenarios share a topology', () => {
     const a = scenario('a', 'upgrade', { app: { X: '1', Y: '2' } });
     expect(topologyKey(scenario('b', 'keepalive', { app: { Y: '2', X: '1' } }))).toBe(topologyKey(a));
     expect(topologyKey(scenario('c', 'upgrade', { app: { X: '1', Y: '2' }, appKind: 'echo', replicas: 1 }))).toBe(topologyKey(a));
-    for (const other of [
-      { front: 'haproxy' }, { idleTimeoutSeconds: 2 }, { app: { X: '1' } }, { app: { X: '1', Y: '3' } }, { appKind: 'socketio' as const }, { replicas: 2 },
-    ]) {
+    const others: Partial<Scenario>[] = [
+      { front: 'haproxy' }, { idleTimeoutSeconds: 2 }, { app: { X: '1' } }, { app: { X: '1', Y: '3' } }, { appKind: 'socketio' }, { replicas: 2 },
+    ];
+    for (const other of others) {
       expect(topologyKey(scenario('d', 'upgrade', { app: { X: '1', Y: '2' }, ...other })), JSON.stringify(other)).not.toBe(topologyKey(a));
     }
   });
