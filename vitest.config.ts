@@ -58,12 +58,15 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           testTimeout: 15_000,
-          // Four files at a time on 2 cores: the unit tests mostly wait on in-process sockets and
+          // Six files at a time on 2 cores: the unit tests mostly wait on in-process sockets and
           // timers, so a file's waits overlap the others' instead of queueing behind them; every
-          // timing check brackets its own clock. Measured: three at a time took 30 s, four 24 s.
+          // timing check brackets its own clock, and those whose front, client and timers share
+          // one event loop keep about a second of margin (a loop stalls 500-600 ms at times).
+          // Measured: three at a time took 30 s, four 23-24 s (the CPU 45 % busy), six 18-19 s
+          // (55 %); eight 15-16 s, but 70 % busy, where a loop's stalls grow.
           // One module graph per worker (no isolation): importing it again for each of 70 files
           // cost about 10 s; the tests restore what they change (env, timers) themselves.
-          maxWorkers: 4,
+          maxWorkers: 6,
           isolate: false,
           // The fast tests first; the container suites after them, with their own worker bound.
           sequence: { groupOrder: 0 },
