@@ -35,7 +35,9 @@ describe('echo server shutdown', () => {
     console.log(`shutdown: close() with an unresponsive client resolved in ${took.toFixed(0)} ms (grace ${graceMs} ms)`);
     // Not before the grace period, less what a Node timer may fire early by the clock read here:
     // under 2 ms (its loop clock is whole milliseconds, read from a clock up to 1 ms coarse);
-    // and well within close()'s bound.
+    // and well within close()'s bound. A late timer or callback cannot shorten it: `started` is
+    // read before close() arms its grace timer (it does so before its first await, and Node
+    // counts a timer from a clock it reads as it arms it), and `took` after that timer fired.
     expect(took).toBeGreaterThanOrEqual(graceMs - 2);
     expect(took).toBeLessThan(CLOSE_GRACE_MS);
     raw.socket.destroy();
