@@ -71,28 +71,84 @@ export async function startCompanions(
   }
 }
 
-export async function startTopology(scenario: Scenario, options: TopologyOptions = {}): Promise<Topology> {
-  if (scenario.deployment) return (await import('./deployment-topology.js')).startDeploymentTopology(scenario, scenario.deployment, options);
-  const lookup = options.setup ?? frontSetup;
-  const setup = lookup(scenario.front);
+/**
+ * What fronts start on: a scenario's network and its app (its replicas), which scenarios with the
+ * same app may share, one front after another (src/scenarios/shared-topology.ts).
+ */
+export interface AppBase {
+  network: BenchNetwork;
+  app: EchoAppHandle;
+  apps: EchoAppHandle[];
+  /** Stops the apps and removes the network. */
+  stop(): Promise<void>;
+}
+
+/** Starts a scenario's network and app replicas (side by side); if one fails, what started is stopped. */
+export async function startAppBase(scenario: Scenario, options: TopologyOptions = {}): Promise<AppBase> {
   const network = await createNetwork();
-  return assembleTopology(scenario, async (keep) => {
+  const started: EchoAppHandle[] = [];
+  const stop = async (): Promise<void> => {
+    const errors: unknown[] = [];
+    await Promise.all(started.splice(0).map((app) => app.stop().catch((e: unknown) => { errors.push(e); })));
+    await network.stop().catch((e: unknown) => errors.push(e));
+    if (errors.length > 0) throw new AggregateError(errors, `stopping the app of ${scenario.id} failed`);
+  };
+  try {
     const nodeImage = options.images?.node;
     const kind = scenario.appKind ?? 'echo';
     const env = kind === 'echo' ? { ...scenario.app, ECHO_PATH: WS_PATH } : scenario.app;
     const aliases = (scenario.replicas ?? 1) > 1 ? replicaAliases(scenario.replicas as number) : [APP_ALIAS];
     // The replicas start side by side, each kept as it comes up; all have settled before a failed
-    // one fails the start, so the topology's stop finds every one that did start.
-    const starts = await Promise.allSettled(aliases.map(async (alias) => keep(await startEchoApp({ network, alias, kind, env, ...(nodeImage ? { image: nodeImage } : {}) }))));
+    // one fails the start, so the stop finds every one that did start.
+    const starts = await Promise.allSettled(aliases.map(async (alias) => {
+      const app = await startEchoApp({ network, alias, kind, env, ...(nodeImage ? { image: nodeImage } : {}) });
+      started.push(app);
+      return app;
+    }));
     const failed = starts.find((s) => s.status === 'rejected');
     if (failed) throw failed.reason;
     const apps = starts.map((s) => (s as PromiseFulfilledResult<EchoAppHandle>).value);
-    const app = apps[0] as (typeof apps)[number];
+    return { network, app: apps[0] as EchoAppHandle, apps, stop };
+  } catch (err) {
+    await stop().catch(() => {});
+    throw err;
+  }
+}
+
+/**
+ * Starts a scenario's front (and the companions its setup needs) on an app base; the topology's
+ * stop stops what this started and leaves the base running.
+ */
+export async function startFrontOn(base: AppBase, scenario: Scenario, options: TopologyOptions = {}): Promise<Topology> {
+  const lookup = options.setup ?? frontSetup;
+  const setup = lookup(scenario.front);
+  const { network, app, apps } = base;
+  return assembleTopology(scenario, async (keep) => {
     await startCompanions(network, setup, lookup, frontVars(scenario), options, keep);
     const startFront = (): Promise<FrontHandle> => startSetup(network, setup, 'front', frontVars(scenario), imageOption(options, setup));
     const front = setup.needs
       ? await startNeeding(setup.needs, setup, startFront, () => imageVersion(setup, imageOption(options, setup).image), keep)
       : keep(await startFront());
     return { app, apps, front };
-  }, () => network.stop());
+  }, () => {});
+}
+
+export async function startTopology(scenario: Scenario, options: TopologyOptions = {}): Promise<Topology> {
+  if (scenario.deployment) return (await import('./deployment-topology.js')).startDeploymentTopology(scenario, scenario.deployment, options);
+  const base = await startAppBase(scenario, options);
+  try {
+    const topology = await startFrontOn(base, scenario, options);
+    return {
+      ...topology,
+      stop: async () => {
+        const errors: unknown[] = [];
+        await topology.stop().catch((e: unknown) => errors.push(e));
+        await base.stop().catch((e: unknown) => errors.push(e));
+        if (errors.length > 0) throw new AggregateError(errors, `stopping ${scenario.id} failed`);
+      },
+    };
+  } catch (err) {
+    await base.stop().catch(() => {});
+    throw err;
+  }
 }

@@ -1,7 +1,8 @@
 /**
  * Which scenarios may run one after another on one topology, instead of each starting its own:
  * the same front setup, idle timeout, app and replicas (topologyKey), and none but the last of
- * them disturbs it. A scenario of a disturbing family (faults, reload, replicas) restarts, pauses,
+ * them disturbs it; and which topologies may start their fronts on one app, one after another:
+ * the same app and replicas (appKey), by the same rule. A scenario of a disturbing family (faults, reload, replicas) restarts, pauses,
  * reloads or stops parts of its topology, so it runs last on a topology it shares, or alone; a
  * user's deployment always runs alone. The container suites run each group on one topology; the
  * checks of every scenario but a group's last get a context that refuses to disturb
@@ -23,15 +24,35 @@ export function disturbs(scenario: Scenario): boolean {
  * never shares.
  */
 export function topologyKey(scenario: Scenario): string | undefined {
+  const app = appKey(scenario);
+  return app === undefined ? undefined : JSON.stringify({ front: scenario.front, idleTimeoutSeconds: scenario.idleTimeoutSeconds, app });
+}
+
+/**
+ * What a scenario's app is made of: scenarios with the same app may run their fronts on one app
+ * (and network), one front after another. Undefined for a user's deployment.
+ */
+export function appKey(scenario: Scenario): string | undefined {
   if (scenario.deployment) return undefined;
   const app = Object.fromEntries(Object.entries(scenario.app).sort(([a], [b]) => a.localeCompare(b)));
-  return JSON.stringify({
-    front: scenario.front,
-    idleTimeoutSeconds: scenario.idleTimeoutSeconds,
-    appKind: scenario.appKind ?? 'echo',
-    replicas: scenario.replicas ?? 1,
-    app,
-  });
+  return JSON.stringify({ appKind: scenario.appKind ?? 'echo', replicas: scenario.replicas ?? 1, app });
+}
+
+/**
+ * Items grouped by key, in the order of each group's first item: within a group the calm items
+ * keep their order and one disturbing item comes last; a second disturbing item of the same key
+ * starts a group of its own. An item without a key is a group of its own.
+ */
+function calmFirst<T>(items: readonly T[], key: (item: T) => string | undefined, disturbing: (item: T) => boolean): T[][] {
+  const groups: { key: string | undefined; calm: T[]; last?: T }[] = [];
+  for (const item of items) {
+    const k = key(item);
+    const open = k === undefined ? undefined : groups.find((g) => g.key === k && (!disturbing(item) || g.last === undefined));
+    if (!open) groups.push(disturbing(item) ? { key: k, calm: [], last: item } : { key: k, calm: [item] });
+    else if (disturbing(item)) open.last = item;
+    else open.calm.push(item);
+  }
+  return groups.map((g) => (g.last !== undefined ? [...g.calm, g.last] : g.calm));
 }
 
 /**
@@ -40,15 +61,15 @@ export function topologyKey(scenario: Scenario): string | undefined {
  * comes last; a second disturbing scenario of the same key gets a topology of its own.
  */
 export function topologyGroups(scenarios: readonly Scenario[]): Scenario[][] {
-  const groups: { key: string | undefined; calm: Scenario[]; last?: Scenario }[] = [];
-  for (const scenario of scenarios) {
-    const key = topologyKey(scenario);
-    const open = key === undefined ? undefined : groups.find((g) => g.key === key && (!disturbs(scenario) || g.last === undefined));
-    if (!open) groups.push(disturbs(scenario) ? { key, calm: [], last: scenario } : { key, calm: [scenario] });
-    else if (disturbs(scenario)) open.last = scenario;
-    else open.calm.push(scenario);
-  }
-  return groups.map((g) => (g.last ? [...g.calm, g.last] : g.calm));
+  return calmFirst(scenarios, topologyKey, disturbs);
+}
+
+/**
+ * The topology groups grouped again to share an app each (each group's fronts start on one app,
+ * one after another), by the same rule: the one group with a disturbing scenario comes last.
+ */
+export function appGroups(scenarios: readonly Scenario[]): Scenario[][][] {
+  return calmFirst(topologyGroups(scenarios), (g) => appKey(g[0] as Scenario), (g) => g.some(disturbs));
 }
 
 /** The error a check gets when it disturbs a topology the next scenario runs on. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { catalog } from '../../../src/scenarios/catalog.js';
-import { disturbs, topologyGroups, topologyKey, undisturbingContext } from '../../../src/scenarios/shared-topology.js';
+import { appGroups, appKey, disturbs, topologyGroups, topologyKey, undisturbingContext } from '../../../src/scenarios/shared-topology.js';
 import type { CheckContext, Family, Scenario } from '../../../src/scenarios/types.js';
 import { catalogSuites } from '../../containers/scenarios/suites.js';
 
@@ -45,6 +45,29 @@ describe('which scenarios share a topology', () => {
     expect(['upgrade', 'keepalive', 'front-websocket', 'h2', 'socketio', 'security', 'misconfiguration'].some((f) => disturbs(scenario('x', f as Family)))).toBe(false);
   });
 
+  it('topologies with the same app kind, app options and replicas share the app, whatever their fronts and idle timeouts; the one disturbing group comes last', () => {
+    expect(appKey(scenario('a', 'upgrade', { front: 'haproxy', idleTimeoutSeconds: 2 }))).toBe(appKey(scenario('b', 'keepalive')));
+    for (const other of [{ app: {} }, { appKind: 'socketio' as const }, { replicas: 2 }]) {
+      expect(appKey(scenario('c', 'upgrade', other)), JSON.stringify(other)).not.toBe(appKey(scenario('b', 'keepalive')));
+    }
+    const groups = appGroups([
+      scenario('nginx/restarts', 'faults'),
+      scenario('nginx/upgrade', 'upgrade'),
+      scenario('haproxy/upgrade', 'upgrade', { front: 'haproxy' }),
+      scenario('nginx/freeze', 'faults'),
+      scenario('nginx/short-idle', 'keepalive', { idleTimeoutSeconds: 2 }),
+      scenario('nginx/pings', 'keepalive', { idleTimeoutSeconds: 2, app: { ECHO_KEEPALIVE_INTERVAL_MS: '1000' } }),
+      scenario('nginx/handled-by', 'front-websocket'),
+    ]);
+    // nginx/upgrade and nginx/handled-by share nginx/restarts' topology (it runs last on it), and
+    // that topology runs last on the app; nginx/freeze disturbs too, so it gets an app of its own.
+    expect(groups.map((g) => g.map((t) => t.map((s) => s.id)))).toEqual([
+      [['haproxy/upgrade'], ['nginx/short-idle'], ['nginx/upgrade', 'nginx/handled-by', 'nginx/restarts']],
+      [['nginx/freeze']],
+      [['nginx/pings']],
+    ]);
+  });
+
   it('in the catalog, each suite file shares a topology where it can, and never one after a disturbing scenario', () => {
     const shared = Object.entries(catalogSuites).flatMap(([file, select]) => topologyGroups(catalog.filter(select)).filter((g) => g.length > 1).map((g) => ({ file, g })));
     expect(shared.map(({ g }) => g.map((s) => s.id).join(' + '))).toContain('nginx/upgrade + nginx/websocket-handled-by-app');
@@ -52,6 +75,13 @@ describe('which scenarios share a topology', () => {
     for (const { g } of shared) {
       expect(g.slice(0, -1).some(disturbs)).toBe(false);
       expect(new Set(g.map(topologyKey)).size).toBe(1);
+    }
+    for (const select of Object.values(catalogSuites)) {
+      for (const group of appGroups(catalog.filter(select))) {
+        const all = group.flat();
+        expect(all.slice(0, -1).some(disturbs), all.map((s) => s.id).join()).toBe(false);
+        expect(new Set(all.map(appKey)).size).toBe(1);
+      }
     }
   });
 });
