@@ -240,10 +240,11 @@ const FREEZE_DETECT_SLACK_MS = 700;
 /**
  * The path freezes (the front is paused) longer than the ping timeout: with pings, the client
  * (its own pings) and the app (its keepalive, `pingTimeouts` in /stats) both notice within about
- * FREEZE_DETECT_INTERVALS ping intervals; the client reconnects once the front runs again.
+ * FREEZE_DETECT_INTERVALS ping intervals (plus `slackMs`); the client reconnects once the front
+ * runs again.
  */
-export function frozenPathDetected(intervalMs = FREEZE_PING_INTERVAL_MS): Check {
-  const bound = FREEZE_DETECT_INTERVALS * intervalMs + FREEZE_DETECT_SLACK_MS;
+export function frozenPathDetected(intervalMs = FREEZE_PING_INTERVAL_MS, slackMs = FREEZE_DETECT_SLACK_MS): Check {
+  const bound = FREEZE_DETECT_INTERVALS * intervalMs + slackMs;
   return {
     id: 'freeze-detected',
     title: `a frozen front is detected by client and app pings within ~${FREEZE_DETECT_INTERVALS} intervals (${seconds(bound)})`,

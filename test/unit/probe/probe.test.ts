@@ -1,5 +1,5 @@
 /**
- * `ws-proxy-bench probe`, in-process against the echo server, the http-proxy front with a 1 s
+ * `ws-proxy-bench probe`, in-process against the echo server, the http-proxy front with a 1.5 s
  * idle timeout, and a WebSocket server that never answers: what it finds, how it says so, its
  * exit codes and its refusals of bad flags. Each probe uses its own connections (nothing here
  * reads the app's counters), so the tests run side by side.
@@ -22,18 +22,18 @@ import { CLOCK_ALLOWANCE_MS } from '../../../src/scenarios/checks/idle.js';
 import { formatReport, type ProbeReport } from '../../../src/probe/report.js';
 import { seconds } from '../../../src/scenarios/check-helpers/result.js';
 
-// 1 s: pings every 300 ms keep a connection open unless this process (the front's too) stalls for
-// 700 ms; with the tests running side by side, a shorter margin was seen to be too thin.
-const IDLE_MS = 1_000;
+// 1.5 s: the pings (every 300 or 400 ms, or a third of the cut: 500 ms) keep a connection open
+// unless this process (the front's too) stalls for a second; it stalls 500–600 ms at times.
+const IDLE_MS = 1_500;
 const PING_EVERY = '300ms';
 /**
  * The cut is judged from both ends of the bracket the front's idle timer started in: counted from
  * the last byte the probe sent (the handshake request, the last messages), at least the timeout
  * (less the clock allowance the idle check uses); counted from the last byte it received (the 101,
- * the last echo), at most 700 ms late.
+ * the last echo), at most a second late (the loop stalls 500–600 ms at times).
  */
 const CUT_MIN_MS = IDLE_MS - CLOCK_ALLOWANCE_MS;
-const CUT_MAX_MS = IDLE_MS + 700;
+const CUT_MAX_MS = IDLE_MS + 1_000;
 /** A cut as the text says it: "cut after 1.00 s" or, where the two ends read differently, "cut after 0.95 s (1.01 s from …)". */
 const CUT_TEXT = /cut after (\d+\.\d\d) s(?: \((\d+\.\d\d) s from [^)]+\))?/;
 
@@ -135,7 +135,7 @@ describe.concurrent('probe', () => {
     expect(tookMs).toBeLessThan(6_000);
   });
 
-  it(`--reconnect: after the front's ${IDLE_MS} ms cut, the reconnecting client is OPEN again within 0.5 s and every message comes back`, async () => {
+  it(`--reconnect: after the front's ${IDLE_MS} ms cut, the reconnecting client is OPEN again within 1.5 s and every message comes back`, async () => {
     const { code, report, err } = await probeJson([front.wsUrl('/ws'), '--max-idle', '3s', '--echo-count', '2', '--ping-interval', PING_EVERY, '--reconnect']);
     expect(code).toBe(0);
     const r = report.reconnect;
@@ -152,14 +152,15 @@ describe.concurrent('probe', () => {
     expect(r?.delaysMs[0]).toBeGreaterThanOrEqual(50);
     expect(r?.delaysMs[0]).toBeLessThanOrEqual(100);
     expect(r?.reopenMs).toBeGreaterThanOrEqual(r?.delaysMs[0] ?? 0);
-    expect(r?.reopenMs).toBeLessThan(500);
+    // A second over the try's 100 ms and its handshake: the loop stalls 500–600 ms at times.
+    expect(r?.reopenMs).toBeLessThan(1_500);
     expect(r?.queuedWhileDown).toBe(3);
     expect(r?.counts).toEqual({ sent: 9, received: 9, duplicates: 0, gaps: 0, garbled: 0 });
     expect(r?.lossless).toBe(true);
     expect(err).toMatch(/reconnecting client: reconnecting: attempt 1 in \d+ ms/);
     const text = formatReport(report);
     expect(cutInText(text, 'reconnect\\s+')).toEqual({ after: seconds(r?.cutAfterMs ?? NaN), afterSent: seconds(r?.cutAfterSentMs ?? NaN) });
-    expect(text).toMatch(new RegExp(`reconnect\\s+${CUT_TEXT.source} \\(1006\\); OPEN again 0\\.\\d\\d s later \\(attempt 1, backoff \\d+ ms\\); 9 sent, 9 echoed exactly once, in order; 3 of them queued while disconnected$`, 'm'));
+    expect(text).toMatch(new RegExp(`reconnect\\s+${CUT_TEXT.source} \\(1006\\); OPEN again \\d\\.\\d\\d s later \\(attempt 1, backoff \\d+ ms\\); 9 sent, 9 echoed exactly once, in order; 3 of them queued while disconnected$`, 'm'));
   });
 
   it('--reconnect needs a cut and an echo: says why it did not run', async () => {
@@ -205,7 +206,7 @@ describe.concurrent('probe', () => {
       expect(report.idle?.cut).toMatchObject({ code: 4408, reason: 'idle too long', how: 'close-frame', closedBy: 'far end' });
       // Its timer starts as it answers the handshake: no sooner than that after the request was sent.
       expect(report.idle?.cut?.afterSentMs).toBeGreaterThanOrEqual(FAR_END_IDLE_MS - CLOCK_ALLOWANCE_MS);
-      expect(report.idle?.cut?.afterMs).toBeLessThanOrEqual(CUT_MAX_MS);
+      expect(report.idle?.cut?.afterMs).toBeLessThanOrEqual(FAR_END_IDLE_MS + 1_000);
       // Pings are not messages: this far end's timer ignores them, so they do not keep it open.
       expect(report.pings).toMatchObject({ held: false, intervalMs: 150, cut: { code: 4408, how: 'close-frame' } });
       const text = await runProbe([url, '--max-idle', '3s', '--echo-count', '0']);
@@ -225,7 +226,7 @@ describe.concurrent('probe', () => {
     expect(r.report.pings).toBeUndefined();
     expect(r.report.notes.join(' ')).toMatch(/nothing cut an idle connection within 1\.2 s/);
     // A heartbeat while it waits (one a second at this length).
-    expect(r.err).toMatch(/idle, no pings: 1\.\d s \/ 1\.2 s/);
+    expect(r.err).toMatch(/idle, no pings: \d+\.\d s \/ 1\.2 s/);
   });
 
   it('a refused handshake (404) is reported with its status and exit code 1', async () => {

@@ -1,7 +1,7 @@
 /**
  * The front's idle timeout: an idle WebSocket is cut at T (the client sees 1006, as behind
- * nginx); client pings every T/2.5 keep one open well past T. Both handling modes. Every test
- * has its own app and front (one counts the app's open WebSockets), so all run side by side.
+ * nginx); client pings, or messages, every T/5 keep one open past 2T. Both handling modes. Every
+ * test has its own app and front (one counts the app's open WebSockets), so all run side by side.
  */
 import { describe, expect, it } from 'vitest';
 import type { HttpFrontHandle } from '../../../proxy/front.js';
@@ -9,14 +9,15 @@ import { closed, connect, discard, nextMessage, open } from '../../../src/scenar
 import { CLOCK_ALLOWANCE_MS } from '../../../src/scenarios/checks/idle.js';
 import { startQuietFront, startUpstream, type TestUpstream } from './upstream.js';
 
-// 1 s: the pings (every 400 ms) keep a connection open unless this process, the front's too,
-// stalls for the 600 ms between a ping and the timeout; with the tests running side by side on a
-// loaded machine, half that margin is too thin.
 const IDLE_MS = 1_000;
-const PING_EVERY_MS = IDLE_MS / 2.5;
-const HOLD_MS = IDLE_MS * 3;
-/** How late the cut may come, counted from the 101 the client read. */
-const TOLERANCE_MS = 1_000;
+// The tests that keep a connection busy run against 1.5 s, with a ping or a message every 300 ms:
+// it stays open unless this process, the front's too, stalls for the 1.2 s between one and the
+// timeout; the loop stalls 500–600 ms at times.
+const BUSY_IDLE_MS = 1_500;
+const BUSY_EVERY_MS = 300;
+const HOLD_MS = 2 * BUSY_IDLE_MS;
+/** How late the cut may come, counted from the 101 the client read: the loop stalls 500–600 ms at times. */
+const TOLERANCE_MS = 1_500;
 
 async function withFront<T>(options: { websocket?: 'off' | 'on'; idleTimeout: number }, fn: (front: HttpFrontHandle, upstream: TestUpstream) => Promise<T>): Promise<T> {
   const upstream = await startUpstream();
@@ -52,12 +53,12 @@ describe.concurrent(`idle timeout ${IDLE_MS} ms`, () => {
       });
     });
 
-    it(`keeps a connection with client pings every ${PING_EVERY_MS} ms open past ${HOLD_MS} ms, still echoing`, async () => {
-      await withFront({ websocket, idleTimeout: IDLE_MS }, async (front) => {
+    it(`keeps a connection with client pings every ${BUSY_EVERY_MS} ms open past ${HOLD_MS} ms, still echoing`, async () => {
+      await withFront({ websocket, idleTimeout: BUSY_IDLE_MS }, async (front) => {
         const ws = await open(front.wsUrl());
         let pongs = 0;
         ws.on('pong', () => { pongs += 1; });
-        const pinger = setInterval(() => ws.ping(), PING_EVERY_MS);
+        const pinger = setInterval(() => ws.ping(), BUSY_EVERY_MS);
         try {
           expect(await closed(ws, HOLD_MS)).toBeUndefined();
           const reply = nextMessage(ws);
@@ -72,22 +73,22 @@ describe.concurrent(`idle timeout ${IDLE_MS} ms`, () => {
     });
 
     it('keeps a connection open while messages flow, and cuts it once they stop', async () => {
-      await withFront({ websocket, idleTimeout: IDLE_MS }, async (front) => {
+      await withFront({ websocket, idleTimeout: BUSY_IDLE_MS }, async (front) => {
         const ws = await open(front.wsUrl());
         try {
           const started = performance.now();
-          for (let i = 0; i < 6; i++) {
-            await new Promise((resolve) => setTimeout(resolve, IDLE_MS / 2));
+          for (let i = 0; i < 11; i++) {
+            await new Promise((resolve) => setTimeout(resolve, BUSY_EVERY_MS));
             const reply = nextMessage(ws);
             ws.send(`message ${i}`);
             expect((await reply).data.toString()).toBe(`message ${i}`);
           }
-          expect(performance.now() - started).toBeGreaterThan(IDLE_MS * 2);
+          expect(performance.now() - started).toBeGreaterThan(BUSY_IDLE_MS * 2);
           // Read after the last echo arrived: the front passed it, so its timer started before this.
           const quiet = performance.now();
-          const cut = await closed(ws, IDLE_MS + TOLERANCE_MS + 2_000);
+          const cut = await closed(ws, BUSY_IDLE_MS + TOLERANCE_MS + 2_000);
           expect(cut?.code).toBe(1006);
-          expect((cut?.at ?? Infinity) - quiet).toBeLessThanOrEqual(IDLE_MS + TOLERANCE_MS);
+          expect((cut?.at ?? Infinity) - quiet).toBeLessThanOrEqual(BUSY_IDLE_MS + TOLERANCE_MS);
         } finally {
           discard(ws);
         }

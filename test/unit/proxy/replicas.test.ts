@@ -300,11 +300,13 @@ describe('socket.io behind the http-front replicas setups', () => {
 
   it('http-front-replicas: polling sessions fail with "Session ID unknown"; WebSocket-only ones all open', async () => {
     front = await setupFront('http-front-replicas');
-    const polling = await openSessions(front.url, 10, { upgradeBoundMs: 300, holdMs: 20, echoTimeoutMs: 500 });
+    // Echoes (and the sticky test's upgrades) get 2 s, well over a second more than they take:
+    // the loop stalls 500–600 ms at times.
+    const polling = await openSessions(front.url, 10, { upgradeBoundMs: 300, holdMs: 20, echoTimeoutMs: 2_000 });
     expect(polling.failed).toBeGreaterThan(0);
     expect(Object.keys(polling.messages).some((m) => m.includes('400 {"code":1,"message":"Session ID unknown"}'))).toBe(true);
     const before = [one.stats().sessions.total, two.stats().sessions.total];
-    const ws = await openSessions(front.url, 10, { transports: ['websocket'], holdMs: 20, echoTimeoutMs: 500 });
+    const ws = await openSessions(front.url, 10, { transports: ['websocket'], holdMs: 20, echoTimeoutMs: 2_000 });
     expect(ws).toMatchObject({ attempted: 10, failed: 0, finalTransports: { websocket: 10 } });
     expect([one.stats().sessions.total - (before[0] ?? 0), two.stats().sessions.total - (before[1] ?? 0)]).toEqual([5, 5]);
   });
@@ -312,7 +314,7 @@ describe('socket.io behind the http-front replicas setups', () => {
   it('http-front-replicas-sticky: with a cookie jar every polling session holds and upgrades, over both replicas', async () => {
     front = await setupFront('http-front-replicas-sticky');
     const before = [one.stats().sessions.total, two.stats().sessions.total];
-    const report = await openSessions(front.url, 10, { cookieJar: true, upgradeBoundMs: 1_000, holdMs: 20, echoTimeoutMs: 1_000 });
+    const report = await openSessions(front.url, 10, { cookieJar: true, upgradeBoundMs: 2_000, holdMs: 20, echoTimeoutMs: 2_000 });
     expect(report).toMatchObject({ attempted: 10, failed: 0, failures: [], finalTransports: { websocket: 10 } });
     const served = [one.stats().sessions.total - (before[0] ?? 0), two.stats().sessions.total - (before[1] ?? 0)];
     expect(served[0]).toBeGreaterThan(0);

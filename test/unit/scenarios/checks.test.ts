@@ -18,9 +18,12 @@ import { frontReload } from '../../../src/scenarios/checks/reload.js';
 import { runCheck, runChecks } from '../../../src/scenarios/run.js';
 import type { Check, CheckContext } from '../../../src/scenarios/types.js';
 
-// 1 s: client and server pings every 500 ms keep a connection open unless this process (the
-// front's too) stalls for 500 ms; the cut is judged from both ends of the handshake.
-const IDLE_MS = 1_000;
+// 2 s: client and server pings every T/2 = 1 s keep a connection open unless this process (the
+// front's too) stalls for a second, and it stalls 500–600 ms at times; the cut is judged from both
+// ends of the handshake.
+const IDLE_MS = 2_000;
+/** The holds last 1.5 T here (3 T in the catalog): 3 s, a second past where the front cuts a connection nothing keeps open. */
+const HOLD_FACTOR = 1.5;
 /** The reload checks' window here (3 s in the catalog). */
 const RELOAD_WITHIN_MS = 300;
 const quietApp = { logSink: () => {} };
@@ -112,8 +115,8 @@ describe('client checks', () => {
       outcome(frontReload('keeps', RELOAD_WITHIN_MS), noOpReload),
       outcome(frontReload('drops', RELOAD_WITHIN_MS), noOpReload),
       outcome(frontReload('drops', RELOAD_WITHIN_MS), contextFor(passThrough.wsUrl('/ws'), app)),
-      // Through the front, whose idle timeout cuts the connections during a wait twice as long: "keeps" sees the drops.
-      outcome(frontReload('keeps', 2 * IDLE_MS), { ...contextFor(passThrough.wsUrl('/ws'), app), reloadFront: async () => {} }),
+      // Through the front, whose idle timeout cuts the connections a second before the wait ends: "keeps" sees the drops.
+      outcome(frontReload('keeps', 1.5 * IDLE_MS), { ...contextFor(passThrough.wsUrl('/ws'), app), reloadFront: async () => {} }),
     ]);
     expect(keeps.ok, keeps.detail).toBe(true);
     expect(drops.ok).toBe(false);
@@ -129,13 +132,13 @@ describe('client checks', () => {
     const pinging = contextFor(pingingFront.wsUrl('/ws'), pingingApp);
     const [cut, clientHold, serverHold, wrongPings, noPingsDirect, noPingsThroughFront, cutWith1006, cutWith1000] = await Promise.all([
       outcome(idleConnectionCut(), quiet),
-      outcome(staysOpenPastTimeout({ pingsFrom: 'client' }), quiet),
-      outcome(staysOpenPastTimeout({ pingsFrom: 'server' }), pinging),
+      outcome(staysOpenPastTimeout({ pingsFrom: 'client', holdFactor: HOLD_FACTOR }), quiet),
+      outcome(staysOpenPastTimeout({ pingsFrom: 'server', holdFactor: HOLD_FACTOR }), pinging),
       // The app does not ping here, so "server pings keep it open" must fail (it is cut).
-      outcome(staysOpenPastTimeout({ pingsFrom: 'server' }), quiet),
+      outcome(staysOpenPastTimeout({ pingsFrom: 'server', holdFactor: HOLD_FACTOR }), quiet),
       // No pings either way: the app alone has no idle timeout (holds); the front cuts (fails).
-      outcome(staysOpenPastTimeout({ pingsFrom: 'none' }), contextFor(app.wsUrl, app)),
-      outcome(staysOpenPastTimeout({ pingsFrom: 'none' }), quiet),
+      outcome(staysOpenPastTimeout({ pingsFrom: 'none', holdFactor: HOLD_FACTOR }), contextFor(app.wsUrl, app)),
+      outcome(staysOpenPastTimeout({ pingsFrom: 'none', holdFactor: HOLD_FACTOR }), quiet),
       // The front drops the connection without a close frame: the client sees 1006, not 1000.
       outcome(idleConnectionCut(CUT_TOLERANCE_MS, 1006), quiet),
       outcome(idleConnectionCut(CUT_TOLERANCE_MS, 1000), quiet),

@@ -4,9 +4,13 @@ import { silentSink, type LogSink } from '../../../src/socketio/log.js';
 import type { SocketioOptionValues } from '../../../src/socketio/options.js';
 import { startSocketioServer, type SocketioServerHandle } from '../../../src/socketio/server.js';
 
-/** Short heartbeats keep the tests fast; a test that needs others passes them. */
+/**
+ * Short heartbeats keep the tests fast; a test that needs others passes them. The ping timeout is
+ * 2 s all the same: engine.io's timers do not allow for a late event loop, and a test's clients
+ * share the server's loop, which stalls 500–600 ms at times (no test waits for a ping timeout).
+ */
 export function startQuietSocketio(options: Partial<SocketioOptionValues> = {}, logSink: LogSink = silentSink, closeGraceMs?: number): Promise<SocketioServerHandle> {
-  return startSocketioServer({ host: '127.0.0.1', port: 0, pingInterval: 500, pingTimeout: 500, replicaId: 'test', ...options }, { logSink, ...(closeGraceMs === undefined ? {} : { closeGraceMs }) });
+  return startSocketioServer({ host: '127.0.0.1', port: 0, pingInterval: 500, pingTimeout: 2_000, replicaId: 'test', ...options }, { logSink, ...(closeGraceMs === undefined ? {} : { closeGraceMs }) });
 }
 
 /** A start function for quiet servers that a test file's afterEach closes again (call once per file, at its top level). */

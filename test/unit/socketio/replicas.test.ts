@@ -67,7 +67,8 @@ describe('socket.io app: two replicas behind round robin, no sticky sessions', (
 
   it('default transports (polling first): sessions fail with 400 "Session ID unknown"', async () => {
     const before = proxy.perUpstream.reduce((x, y) => x + y, 0);
-    const report = await openSessions(proxy.url, 20, { concurrency: 4, upgradeBoundMs: 300, holdMs: 20, echoTimeoutMs: 500 });
+    // Echoes get 2 s, well over a second more than they take: the loop stalls 500–600 ms at times.
+    const report = await openSessions(proxy.url, 20, { concurrency: 4, upgradeBoundMs: 300, holdMs: 20, echoTimeoutMs: 2_000 });
     const connections = proxy.perUpstream.reduce((x, y) => x + y, 0) - before;
     console.log(`replicas: default transports, ${report.failed}/${report.attempted} sessions failed (${(report.failureShare * 100).toFixed(0)} %), over ${connections} TCP connections; ${JSON.stringify(report.messages)}`);
     expect(report.attempted).toBe(20);
@@ -83,7 +84,7 @@ describe('socket.io app: two replicas behind round robin, no sticky sessions', (
 
   it("transports: ['websocket']: one connection per session, none fails, both replicas serve", async () => {
     const before = [a.stats().sessions.total, b.stats().sessions.total];
-    const report = await openSessions(proxy.url, 20, { transports: ['websocket'], concurrency: 4, holdMs: 20, echoTimeoutMs: 500 });
+    const report = await openSessions(proxy.url, 20, { transports: ['websocket'], concurrency: 4, holdMs: 20, echoTimeoutMs: 2_000 });
     console.log(`replicas: websocket only, ${report.failed}/${report.attempted} sessions failed`);
     expect(report).toMatchObject({ attempted: 20, succeeded: 20, failed: 0, failures: [], messages: {}, finalTransports: { websocket: 20 } });
     expect(a.stats().sessions.total - (before[0] ?? 0)).toBe(10);

@@ -52,6 +52,7 @@ describe('socket.io app: transports', () => {
 
   it("a websocket-only client cannot reach a polling-only server, and says why", async () => {
     const server = await start({ transports: ['polling'] });
-    await expect(connectSocketio(server.url, { transports: ['websocket'], connectTimeoutMs: 1000 })).rejects.toThrow(/websocket error: Unexpected server response: 400/);
+    // The 400 must come before the connect timeout: 2 s, a margin of well over a second (the loop stalls 500–600 ms at times).
+    await expect(connectSocketio(server.url, { transports: ['websocket'], connectTimeoutMs: 2_000 })).rejects.toThrow(/websocket error: Unexpected server response: 400/);
   });
 });
