@@ -11,7 +11,7 @@ import type { FrontVars } from '../fronts/vars.js';
 import type { Scenario } from '../scenarios/types.js';
 import { renderFrontConfig } from '../topology/front-config.js';
 import type { EchoAppHandle, FrontHandle } from '../topology/handles.js';
-import { assembleTopology, type Topology, type TopologyOptions } from '../topology/topology.js';
+import { assembleTopology, startInParts, type Topology, type TopologyOptions } from '../topology/topology.js';
 import { APP_ALIAS, frontVars, replicaAliases, WS_PATH } from '../topology/values.js';
 import { startEchoApp } from './app-container.js';
 import { startFront } from './front-container.js';
@@ -86,40 +86,26 @@ export interface AppBase {
 /** Starts a scenario's network and app replicas (side by side); if one fails, what started is stopped. */
 export async function startAppBase(scenario: Scenario, options: TopologyOptions = {}): Promise<AppBase> {
   const network = await createNetwork();
-  const started: EchoAppHandle[] = [];
-  const stop = async (): Promise<void> => {
-    const errors: unknown[] = [];
-    await Promise.all(started.splice(0).map((app) => app.stop().catch((e: unknown) => { errors.push(e); })));
-    await network.stop().catch((e: unknown) => errors.push(e));
-    if (errors.length > 0) throw new AggregateError(errors, `stopping the app of ${scenario.id} failed`);
-  };
-  try {
+  const { started: apps, stop } = await startInParts(`the app of ${scenario.id}`, async (keep) => {
     const nodeImage = options.images?.node;
     const kind = scenario.appKind ?? 'echo';
     const env = kind === 'echo' ? { ...scenario.app, ECHO_PATH: WS_PATH } : scenario.app;
     const aliases = (scenario.replicas ?? 1) > 1 ? replicaAliases(scenario.replicas as number) : [APP_ALIAS];
     // The replicas start side by side, each kept as it comes up; all have settled before a failed
     // one fails the start, so the stop finds every one that did start.
-    const starts = await Promise.allSettled(aliases.map(async (alias) => {
-      const app = await startEchoApp({ network, alias, kind, env, ...(nodeImage ? { image: nodeImage } : {}) });
-      started.push(app);
-      return app;
-    }));
+    const starts = await Promise.allSettled(aliases.map(async (alias) => keep(await startEchoApp({ network, alias, kind, env, ...(nodeImage ? { image: nodeImage } : {}) }))));
     const failed = starts.find((s) => s.status === 'rejected');
     if (failed) throw failed.reason;
-    const apps = starts.map((s) => (s as PromiseFulfilledResult<EchoAppHandle>).value);
-    return { network, app: apps[0] as EchoAppHandle, apps, stop };
-  } catch (err) {
-    await stop().catch(() => {});
-    throw err;
-  }
+    return starts.map((s) => (s as PromiseFulfilledResult<EchoAppHandle>).value);
+  }, () => network.stop());
+  return { network, app: apps[0] as EchoAppHandle, apps, stop };
 }
 
 /**
  * Starts a scenario's front (and the companions its setup needs) on an app base; the topology's
- * stop stops what this started and leaves the base running.
+ * stop stops what this started, then runs `after` (by default nothing: the base keeps running).
  */
-export async function startFrontOn(base: AppBase, scenario: Scenario, options: TopologyOptions = {}): Promise<Topology> {
+export async function startFrontOn(base: AppBase, scenario: Scenario, options: TopologyOptions = {}, after: () => Promise<void> | void = () => {}): Promise<Topology> {
   const lookup = options.setup ?? frontSetup;
   const setup = lookup(scenario.front);
   const { network, app, apps } = base;
@@ -130,25 +116,12 @@ export async function startFrontOn(base: AppBase, scenario: Scenario, options: T
       ? await startNeeding(setup.needs, setup, startFront, () => imageVersion(setup, imageOption(options, setup).image), keep)
       : keep(await startFront());
     return { app, apps, front };
-  }, () => {});
+  }, after);
 }
 
+/** A scenario's whole topology: its app base and its front on it, stopped together (the front first). */
 export async function startTopology(scenario: Scenario, options: TopologyOptions = {}): Promise<Topology> {
   if (scenario.deployment) return (await import('./deployment-topology.js')).startDeploymentTopology(scenario, scenario.deployment, options);
   const base = await startAppBase(scenario, options);
-  try {
-    const topology = await startFrontOn(base, scenario, options);
-    return {
-      ...topology,
-      stop: async () => {
-        const errors: unknown[] = [];
-        await topology.stop().catch((e: unknown) => errors.push(e));
-        await base.stop().catch((e: unknown) => errors.push(e));
-        if (errors.length > 0) throw new AggregateError(errors, `stopping ${scenario.id} failed`);
-      },
-    };
-  } catch (err) {
-    await base.stop().catch(() => {});
-    throw err;
-  }
+  return startFrontOn(base, scenario, options, () => base.stop());
 }

@@ -60,28 +60,36 @@ export function checkContext(scenario: Scenario, app: EchoAppHandle, front: Fron
 
 interface Stoppable { stop(): Promise<void> }
 
+/** Records a part as it comes up (and returns it), so that a stop finds it. */
+export type Keep = <T extends Stoppable>(part: T) => T;
+
 /**
- * Starts a topology's parts in order (`keep` records each one as it comes up); if one fails,
- * what already started is stopped. stop() stops the parts all at once (at teardown no part
- * waits for another), then runs `after`, and keeps going past a failure.
+ * Starts parts in order (`keep` records each one as it comes up); if one fails, what already
+ * started is stopped. stop() stops the parts all at once (at teardown no part waits for another),
+ * then runs `after`, and keeps going past a failure. `what` names them in a stop's error.
  */
-export async function assembleTopology(
-  scenario: Scenario,
-  start: (keep: <T extends Stoppable>(part: T) => T) => Promise<{ app: EchoAppHandle; apps?: EchoAppHandle[]; front: FrontHandle }>,
-  after: () => Promise<void> | void,
-): Promise<Topology> {
-  const started: Stoppable[] = [];
+export async function startInParts<R>(what: string, start: (keep: Keep) => Promise<R>, after: () => Promise<void> | void): Promise<{ started: R; stop(): Promise<void> }> {
+  const parts: Stoppable[] = [];
   const stop = async (): Promise<void> => {
     const errors: unknown[] = [];
-    await Promise.all(started.splice(0).map((part) => part.stop().catch((e: unknown) => { errors.push(e); })));
+    await Promise.all(parts.splice(0).map((part) => part.stop().catch((e: unknown) => { errors.push(e); })));
     await Promise.resolve().then(after).catch((e: unknown) => errors.push(e));
-    if (errors.length > 0) throw new AggregateError(errors, `stopping ${scenario.id} failed`);
+    if (errors.length > 0) throw new AggregateError(errors, `stopping ${what} failed`);
   };
   try {
-    const { app, apps = [app], front } = await start((part) => { started.push(part); return part; });
-    return { app, apps, front, context: (progress) => checkContext(scenario, app, front, progress, apps), stop };
+    return { started: await start((part) => { parts.push(part); return part; }), stop };
   } catch (err) {
     await stop().catch(() => {});
     throw err;
   }
+}
+
+/** Starts a topology's parts (startInParts): the app, its replicas and the front as handles, and the context its checks run in. */
+export async function assembleTopology(
+  scenario: Scenario,
+  start: (keep: Keep) => Promise<{ app: EchoAppHandle; apps?: EchoAppHandle[]; front: FrontHandle }>,
+  after: () => Promise<void> | void,
+): Promise<Topology> {
+  const { started: { app, apps = [app], front }, stop } = await startInParts(scenario.id, start, after);
+  return { app, apps, front, context: (progress) => checkContext(scenario, app, front, progress, apps), stop };
 }
