@@ -1,8 +1,9 @@
 /**
  * Throwaway TLS material for wss:// scenarios (and for docker-compose.yml's profile h2, see
  * src/compose/certificate.ts): a self-signed certificate for localhost and 127.0.0.1, valid for a
- * day unless asked otherwise, on an ECDSA P-256 key, made with the openssl command line in a temporary directory that is
- * removed afterwards (also when openssl fails). The certificate doubles as the CA a client trusts.
+ * day unless asked otherwise, on an ECDSA P-256 key, made with the openssl command line in a
+ * temporary directory that is removed afterwards (also when openssl fails). The certificate
+ * doubles as the CA a client trusts.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

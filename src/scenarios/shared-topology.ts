@@ -2,12 +2,13 @@
  * Which scenarios may run one after another on one topology, instead of each starting its own:
  * the same front setup, idle timeout, app and replicas (topologyKey), and none but the last of
  * them disturbs it; and which topologies may start their fronts on one app, one after another:
- * the same app and replicas (appKey), by the same rule. A scenario of a disturbing family (faults, reload, replicas) restarts, pauses,
- * reloads or stops parts of its topology, so it runs last on a topology it shares, or alone; a
- * user's deployment always runs alone. The container suites run each group on one topology; the
- * checks of every scenario but a group's last get a context that refuses to disturb
- * (undisturbingContext), so a check that starts restarting things in a family that does not say
- * so fails, instead of leaving the next scenario a topology it did not ask for.
+ * the same app and replicas (appKey), by the same rule. A scenario of a disturbing family
+ * (faults, reload, replicas) restarts, pauses, reloads or stops parts of its topology, so it runs
+ * last on a topology it shares, or alone; a user's deployment always runs alone. The container
+ * suites run each group on one topology; the checks of every scenario but a group's last get a
+ * context that refuses to disturb (undisturbingContext), so a check that starts restarting things
+ * in a family that does not say so fails, instead of leaving the next scenario a topology it did
+ * not ask for.
  */
 import type { CheckContext, Family, Scenario } from './types.js';
 

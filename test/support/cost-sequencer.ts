@@ -5,10 +5,10 @@
  * side by side in the container suites).
  *
  * A file's cost is its duration in vitest's own cache of the last run on this machine, else the
- * committed table (test/support/suite-costs.json, which `npm run test:costs` writes from a run, cost-reporter.ts), else
- * unknown, and unknown files start first, as vitest's own order has them. A fresh clone (CI) has
- * no cache, and vitest's fallback there, the larger file first, says nothing of a 3-line suite
- * file that runs 9 scenarios.
+ * committed table (test/support/suite-costs.json, which `npm run test:costs` writes from a run
+ * with cost-reporter.ts), else unknown, and unknown files start first, as vitest's own order has
+ * them. A fresh clone (CI) has no cache, and vitest's fallback there, the larger file first, says
+ * nothing of a 3-line suite file that runs 9 scenarios.
  */
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';

@@ -1,8 +1,9 @@
 /**
  * Turns catalog entries into Vitest suites: one describe per scenario, one test per check, one
  * topology for each group of scenarios that may share it, and one app for each group of
- * topologies that may share one (src/scenarios/shared-topology.ts).
- * Independent checks run side by side, as `runChecks` does for the report. A suite file calls `describeSuite(import.meta.url)`; which scenarios it runs is in suites.ts.
+ * topologies that may share one (src/scenarios/shared-topology.ts). Independent checks run side
+ * by side, as `runChecks` does for the report. A suite file calls `describeSuite(import.meta.url)`;
+ * which scenarios it runs is in suites.ts.
  */
 import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
